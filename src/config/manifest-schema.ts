@@ -1,0 +1,148 @@
+/**
+ * The manifest: plugin identity plus the whole handoff policy. Every number a business might tune
+ * lives here; `src/` holds no domain constants. Validated once at start (see `load-config.ts`).
+ */
+import { z } from 'zod';
+import { HANDOFF_REASONS } from '../core/conversation.js';
+
+const queueName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'queue ids are lower_snake_case');
+const usd = z.number().nonnegative();
+const probability = z.number().min(0).max(1);
+
+export const QueueSchema = z
+  .object({
+    label: z.string().min(1),
+    slaSeconds: z.number().int().positive(),
+    /** Agents who staff this queue at once (used for the expected wait and callback offers). */
+    agents: z.number().int().nonnegative().default(1),
+    /** Average handling time of one contact, for the expected wait. */
+    avgHandleSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
+export const PolicySchema = z
+  .object({
+    defaultQueue: queueName.default('support'),
+    lowConfidence: z
+      .object({ below: probability.default(0.6), consecutiveTurns: z.number().int().min(1).default(2) })
+      .strict()
+      .default({}),
+    fallbackLoop: z.object({ fallbacks: z.number().int().min(1).default(3) }).strict().default({}),
+    missingEntity: z.object({ afterRequests: z.number().int().min(1).default(1) }).strict().default({}),
+    authFailed: z
+      .object({ attempts: z.number().int().min(1).default(3), queue: queueName.default('support_l2') })
+      .strict()
+      .default({}),
+    negativeSentiment: z
+      .object({
+        /** A message scoring at or below this (AFINN sum) is strong anger. */
+        scoreAtOrBelow: z.number().max(0).default(-5),
+        /** …or whose per-token score is at or below this, with at least one strongly negative word. */
+        comparativeAtOrBelow: z.number().max(0).default(-0.5),
+      })
+      .strict()
+      .default({}),
+    stalled: z.object({ afterSeconds: z.number().positive().default(90) }).strict().default({}),
+    highValue: z
+      .object({
+        orderTotalAbove: usd.default(100),
+        amountAbove: usd.default(100),
+        tiers: z.array(z.enum(['standard', 'b2b'])).default(['b2b']),
+        salesQueue: queueName.default('sales'),
+      })
+      .strict()
+      .default({}),
+    cost: z
+      .object({
+        humanContactUsd: usd.default(1.4),
+        botTurnUsd: usd.default(0.02),
+        expectedRemainingBotTurns: z.number().nonnegative().default(3),
+        /** Share of the dollars at stake lost when the bot fails the customer (refund, churn, goodwill). */
+        valueAtRiskShare: probability.default(0.05),
+        /** Probability that the bot fails, before any evidence. */
+        baseFailure: probability.default(0.05),
+        /** Each piece of evidence since the last progress multiplies the chance of success by (1 - weight). */
+        evidence: z
+          .object({
+            fallback: probability.default(0.25),
+            lowConfidence: probability.default(0.15),
+            negativeSentiment: probability.default(0.15),
+            authFailure: probability.default(0.2),
+            missingEntity: probability.default(0.25),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    transfers: z
+      .object({ maxBeforeSenior: z.number().int().min(1).default(2), seniorQueue: queueName.default('senior') })
+      .strict()
+      .default({}),
+    priorities: z
+      .record(z.enum([...HANDOFF_REASONS, 'repeated_transfer']), z.number().int().min(0).max(9))
+      .default({}),
+    sla: z
+      .object({ escalationPriorityBoost: z.number().int().min(1).default(1), checkEverySeconds: z.number().positive().default(5) })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const ManifestSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    version: z.string().regex(/^\d+\.\d+\.\d+(-[\w.]+)?$/, 'semantic version, e.g. 1.2.0'),
+    description: z.string().optional(),
+    channels: z.array(z.enum(['webchat', 'directline', 'whatsapp-web', 'whatsapp-cloud'])).min(1),
+    locales: z.array(z.enum(['en', 'pt-BR', 'es'])).min(1),
+    defaultLocale: z.enum(['en', 'pt-BR', 'es']),
+    nlu: z
+      .object({
+        /** Below this confidence the bot says it did not understand. */
+        fallbackBelow: probability.default(0.45),
+        /** While a prompt waits for an answer, a different intent above this confidence interrupts it. */
+        interruptAbove: probability.default(0.7),
+      })
+      .strict()
+      .default({}),
+    queues: z.record(queueName, QueueSchema).refine((q) => Object.keys(q).length > 0, 'declare at least one queue'),
+    policy: PolicySchema.default({}),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.locales.includes(m.defaultLocale)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['defaultLocale'], message: `"${m.defaultLocale}" is not in locales` });
+    }
+    const queues = new Set(Object.keys(m.queues));
+    const refs: [string[], string][] = [
+      [['policy', 'defaultQueue'], m.policy.defaultQueue],
+      [['policy', 'authFailed', 'queue'], m.policy.authFailed.queue],
+      [['policy', 'highValue', 'salesQueue'], m.policy.highValue.salesQueue],
+      [['policy', 'transfers', 'seniorQueue'], m.policy.transfers.seniorQueue],
+    ];
+    for (const [path, q] of refs) {
+      if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `unknown queue "${q}"` });
+    }
+  });
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type Policy = Manifest['policy'];
+export type QueueConfig = z.infer<typeof QueueSchema>;
+
+/** Default priority per reason (0 lowest … 9 highest) when the manifest does not set one. */
+export const DEFAULT_PRIORITIES: Readonly<Record<string, number>> = {
+  customer_request: 2,
+  sensitive_topic: 3,
+  auth_failed: 2,
+  revenue_risk: 3,
+  high_value: 3,
+  negative_sentiment: 2,
+  missing_entity: 2,
+  low_confidence: 1,
+  fallback_loop: 1,
+  stalled: 1,
+  cost: 2,
+  repeated_transfer: 3,
+};

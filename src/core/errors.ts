@@ -1,0 +1,39 @@
+/**
+ * The error catalogue: every error the project throws on purpose has a stable code listed here.
+ * Messages state the fact and the fix.
+ *
+ * @example
+ * throw new HandoverError('HANDOVER_ERR_STORE_UNAVAILABLE', 'Redis did not answer at redis://…: start it or set REDIS_URL');
+ */
+export const ERROR_CODES = {
+  HANDOVER_ERR_CONFIG_INVALID: 'manifest.json or the environment is invalid',
+  HANDOVER_ERR_DIALOGS_INVALID: 'a dialog file or locale file is invalid',
+  HANDOVER_ERR_STORE_UNAVAILABLE: 'the store did not answer',
+  HANDOVER_ERR_STATE_CONFLICT: 'the conversation changed under this operation (compare-and-set lost)',
+  HANDOVER_ERR_NOT_IN_STATE: 'the handoff is not in a state that allows this operation',
+  HANDOVER_ERR_ALREADY_TAKEN: 'another agent already took this conversation',
+  HANDOVER_ERR_UNKNOWN_CONVERSATION: 'no such conversation',
+  HANDOVER_ERR_UNKNOWN_QUEUE: 'no such queue',
+  HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT: 'this agent does not own the conversation',
+  HANDOVER_ERR_SCENARIO_INVALID: 'a scenario file is invalid',
+  HANDOVER_ERR_CHANNEL: 'a channel failed to deliver',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Base class of every deliberate error; branch on `code`, never on the message. */
+export class HandoverError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly string[];
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HandoverError';
+    this.code = code;
+    this.details = options?.details ?? [];
+  }
+}
+
+/** True when `e` is a HandoverError with the given code. */
+export function isHandoverError(e: unknown, code?: ErrorCode): e is HandoverError {
+  return e instanceof HandoverError && (code === undefined || e.code === code);
+}

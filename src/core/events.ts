@@ -1,0 +1,36 @@
+/**
+ * Domain events (dotted `noun.past_tense`). Published on the `EventBus`; the agent console,
+ * webhooks and metrics subscribe.
+ */
+import type { AgentId, ConversationId, HandoffId, QueueId } from './ids.js';
+import type { AgentSideReason, HandoffReason } from './conversation.js';
+
+interface Base {
+  readonly conversationId: ConversationId;
+  readonly at: number;
+}
+export type DomainEvent =
+  | (Base & {
+      readonly type: 'handoff.requested';
+      readonly handoffId: HandoffId;
+      readonly queue: QueueId;
+      readonly priority: number;
+      readonly reason: HandoffReason | AgentSideReason;
+      readonly slaDeadline: number;
+    })
+  | (Base & { readonly type: 'handoff.accepted'; readonly handoffId: HandoffId; readonly agentId: AgentId })
+  | (Base & {
+      readonly type: 'handoff.transferred';
+      readonly handoffId: HandoffId;
+      readonly from: QueueId;
+      readonly to: QueueId;
+      readonly reason: HandoffReason | AgentSideReason;
+      readonly note?: string;
+    })
+  | (Base & { readonly type: 'handoff.escalated'; readonly handoffId: HandoffId; readonly queue: QueueId; readonly priority: number })
+  | (Base & { readonly type: 'handoff.resolved'; readonly handoffId: HandoffId; readonly agentId: AgentId })
+  | (Base & { readonly type: 'handoff.returned'; readonly handoffId: HandoffId; readonly agentId: AgentId })
+  | (Base & { readonly type: 'customer.message'; readonly text: string; readonly activityType: string })
+  | (Base & { readonly type: 'agent.message'; readonly agentId: AgentId; readonly text: string });
+
+export type DomainEventType = DomainEvent['type'];

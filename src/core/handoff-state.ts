@@ -1,0 +1,176 @@
+/**
+ * The handoff state machine: one owner at a time.
+ *
+ *   bot -> queued -> assigned -> resolved | returned   (resolved/returned: the bot owns the chat again)
+ *   queued|assigned --transfer--> queued (2nd transfer without resolution goes to `senior`)
+ *   queued --escalate--> queued (SLA breached: priority raised)
+ *
+ * `transition` is pure: it never throws for a refused move, it returns `{ ok: false, code }`.
+ * Stores apply its result with a compare-and-set on `version`.
+ *
+ * @example
+ * const r = transition(initialState(), { type: 'request', ... }, now);
+ * if (r.ok) await store.commit(id, 0, r.state);
+ */
+import type { AgentId, HandoffId, QueueId } from './ids.js';
+import type { AgentSideReason, HandoffReason, ReturnDigest } from './conversation.js';
+
+export type HandoffStatus = 'bot' | 'queued' | 'assigned' | 'resolved' | 'returned';
+
+/** The persisted state of a conversation's ownership. */
+export interface HandoffState {
+  readonly status: HandoffStatus;
+  /** Monotonic, bumped by every committed transition; 0 = never stored. */
+  readonly version: number;
+  readonly handoffId: HandoffId | null;
+  readonly queue: QueueId | null;
+  readonly priority: number;
+  readonly reason: HandoffReason | AgentSideReason | null;
+  readonly requestedAt: number | null;
+  /** When it (re-)entered its current queue: the FIFO tie-break inside a priority. */
+  readonly enqueuedAt: number | null;
+  readonly slaDeadline: number | null;
+  /** Number of SLA escalations already applied to this handoff. */
+  readonly escalations: number;
+  readonly agentId: AgentId | null;
+  readonly assignedAt: number | null;
+  /** Transfers between queues since the handoff was requested. */
+  readonly transfers: number;
+  readonly closedAt: number | null;
+  readonly returnDigest: ReturnDigest | null;
+  /** Where the chat lives (channel + serialized conversation reference) so any process can reach it. */
+  readonly channel: string | null;
+}
+
+/** States in which the bot must stay silent. */
+export function isWithHuman(s: Pick<HandoffState, 'status'>): boolean {
+  return s.status === 'queued' || s.status === 'assigned';
+}
+
+export function initialState(): HandoffState {
+  return {
+    status: 'bot',
+    version: 0,
+    handoffId: null,
+    queue: null,
+    priority: 0,
+    reason: null,
+    requestedAt: null,
+    enqueuedAt: null,
+    slaDeadline: null,
+    escalations: 0,
+    agentId: null,
+    assignedAt: null,
+    transfers: 0,
+    closedAt: null,
+    returnDigest: null,
+    channel: null,
+  };
+}
+
+export type HandoffCommand =
+  | {
+      readonly type: 'request';
+      readonly handoffId: HandoffId;
+      readonly queue: QueueId;
+      readonly priority: number;
+      readonly reason: HandoffReason | AgentSideReason;
+      readonly slaMs: number;
+      readonly channel: string;
+    }
+  | { readonly type: 'assign'; readonly agentId: AgentId }
+  | {
+      readonly type: 'transfer';
+      readonly queue: QueueId;
+      readonly slaMs: number;
+      /** Queue used instead when this is the 2nd transfer without resolution. */
+      readonly seniorQueue: QueueId;
+      readonly seniorSlaMs: number;
+      readonly maxTransfers: number;
+    }
+  | { readonly type: 'escalate'; readonly priorityBoost: number; readonly slaMs: number }
+  | { readonly type: 'resolve'; readonly agentId: AgentId }
+  | { readonly type: 'return'; readonly digest: ReturnDigest };
+
+export type TransitionCode = 'NOT_IN_STATE' | 'NOT_ASSIGNED_TO_AGENT';
+export type TransitionResult =
+  | { readonly ok: true; readonly state: HandoffState }
+  | { readonly ok: false; readonly code: TransitionCode; readonly message: string };
+
+const refuse = (code: TransitionCode, message: string): TransitionResult => ({ ok: false, code, message });
+
+/** Apply one command to a state; pure, version not bumped (the store does that on commit). */
+export function transition(s: HandoffState, c: HandoffCommand, now: number): TransitionResult {
+  switch (c.type) {
+    case 'request':
+      if (isWithHuman(s)) return refuse('NOT_IN_STATE', `cannot request a handoff while ${s.status}`);
+      return {
+        ok: true,
+        state: {
+          ...initialState(),
+          version: s.version,
+          status: 'queued',
+          handoffId: c.handoffId,
+          queue: c.queue,
+          priority: c.priority,
+          reason: c.reason,
+          requestedAt: now,
+          enqueuedAt: now,
+          slaDeadline: now + c.slaMs,
+          channel: c.channel,
+        },
+      };
+    case 'assign':
+      if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot accept a conversation that is ${s.status}`);
+      return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };
+    case 'transfer': {
+      if (!isWithHuman(s)) return refuse('NOT_IN_STATE', `cannot transfer a conversation that is ${s.status}`);
+      const transfers = s.transfers + 1;
+      const toSenior = transfers >= c.maxTransfers;
+      return {
+        ok: true,
+        state: {
+          ...s,
+          status: 'queued',
+          queue: toSenior ? c.seniorQueue : c.queue,
+          reason: toSenior ? 'repeated_transfer' : s.reason,
+          priority: toSenior ? Math.max(s.priority, 1) + 1 : s.priority,
+          transfers,
+          agentId: null,
+          assignedAt: null,
+          enqueuedAt: now,
+          slaDeadline: now + (toSenior ? c.seniorSlaMs : c.slaMs),
+        },
+      };
+    }
+    case 'escalate':
+      if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot escalate a conversation that is ${s.status}`);
+      return {
+        ok: true,
+        state: {
+          ...s,
+          priority: s.priority + c.priorityBoost,
+          escalations: s.escalations + 1,
+          slaDeadline: now + c.slaMs,
+        },
+      };
+    case 'resolve':
+      if (s.status !== 'assigned') return refuse('NOT_IN_STATE', `cannot resolve a conversation that is ${s.status}`);
+      if (s.agentId !== c.agentId) return refuse('NOT_ASSIGNED_TO_AGENT', `conversation is owned by ${s.agentId}`);
+      return { ok: true, state: { ...s, status: 'resolved', closedAt: now, slaDeadline: null } };
+    case 'return':
+      if (s.status !== 'assigned') return refuse('NOT_IN_STATE', `cannot return a conversation that is ${s.status}`);
+      if (s.agentId !== c.digest.agentId) return refuse('NOT_ASSIGNED_TO_AGENT', `conversation is owned by ${s.agentId}`);
+      return { ok: true, state: { ...s, status: 'returned', closedAt: now, slaDeadline: null, returnDigest: c.digest } };
+  }
+}
+
+/**
+ * Queue score: higher priority first, then earlier enqueue time. Encoded so that the *lowest*
+ * score is served first (Redis ZRANGE order): `(maxPriority - priority) * 1e13 + enqueuedAt`.
+ */
+export const MAX_PRIORITY = 9;
+export function queueScore(priority: number, enqueuedAt: number): number {
+  const p = Math.min(MAX_PRIORITY, Math.max(0, Math.round(priority)));
+  return (MAX_PRIORITY - p) * 1e13 + enqueuedAt;
+}

@@ -1,0 +1,23 @@
+/**
+ * JSON documents with optimistic concurrency (eTags), used for the middleware's per-conversation
+ * memory (signal history, collected data, conversation reference) and for botbuilder `Storage`.
+ *
+ * Write semantics follow botbuilder's MemoryStorage: no eTag or `'*'` writes unconditionally;
+ * any other eTag must equal the stored one or the write is refused.
+ *
+ * @example
+ * const doc = await docs.read('conv:42');             // { value, eTag } | undefined
+ * const r = await docs.write('conv:42', next, doc?.eTag);
+ */
+export interface StoredDocument<T = unknown> {
+  readonly value: T;
+  readonly eTag: string;
+}
+
+export type WriteResult = { readonly ok: true; readonly eTag: string } | { readonly ok: false };
+
+export interface DocumentStore {
+  read<T = unknown>(key: string): Promise<StoredDocument<T> | undefined>;
+  write<T = unknown>(key: string, value: T, eTag?: string): Promise<WriteResult>;
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,27 @@
+/**
+ * The embedded default store: every port in one process, nothing to install.
+ *
+ * @example
+ * const stores = createMemoryStores();
+ */
+import type { Stores } from '../../core/ports/stores.js';
+import { MemoryHandoffStore } from './memory-handoff-store.js';
+import { MemoryTranscriptStore } from './memory-transcript-store.js';
+import { MemoryDocumentStore } from './memory-document-store.js';
+import { MemoryPacketStore } from './memory-packet-store.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+import { MemoryMessageRelay } from './memory-message-relay.js';
+
+export function createMemoryStores(opts: { onError?: (e: unknown) => void } = {}): Stores {
+  return {
+    handoffs: new MemoryHandoffStore(),
+    transcripts: new MemoryTranscriptStore(),
+    documents: new MemoryDocumentStore(),
+    packets: new MemoryPacketStore(),
+    events: new MemoryEventBus(opts.onError),
+    relay: new MemoryMessageRelay(),
+    close: async () => {},
+  };
+}
+
+export { MemoryHandoffStore, MemoryTranscriptStore, MemoryDocumentStore, MemoryPacketStore, MemoryEventBus, MemoryMessageRelay };

@@ -1,0 +1,16 @@
+import type { ConversationId } from '../../core/ids.js';
+import type { TranscriptEntry } from '../../core/conversation.js';
+import type { TranscriptStore } from '../../core/ports/transcript-store.js';
+
+/** In-process `TranscriptStore`. */
+export class MemoryTranscriptStore implements TranscriptStore {
+  private readonly logs = new Map<ConversationId, TranscriptEntry[]>();
+  async append(id: ConversationId, entry: TranscriptEntry): Promise<void> {
+    let log = this.logs.get(id);
+    if (log === undefined) this.logs.set(id, (log = []));
+    log.push(entry);
+  }
+  async read(id: ConversationId): Promise<TranscriptEntry[]> {
+    return [...(this.logs.get(id) ?? [])];
+  }
+}
