@@ -17,6 +17,11 @@ export const ERROR_CODES = {
   HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT: 'this agent does not own the conversation',
   HANDOVER_ERR_SCENARIO_INVALID: 'a scenario file is invalid',
   HANDOVER_ERR_CHANNEL: 'a channel failed to deliver',
+  HANDOVER_ERR_BAD_REQUEST: 'a client sent a malformed request (bad JSON, wrong shape)',
+  HANDOVER_ERR_PAYLOAD_TOO_LARGE: 'a client sent a body larger than the configured limit',
+  HANDOVER_ERR_UNAUTHORIZED: 'a client sent no token or a token this server did not issue',
+  HANDOVER_ERR_FORBIDDEN: 'the token is valid but not for this conversation, or it expired',
+  HANDOVER_ERR_NOT_SUPPORTED: 'the channel does not support this operation',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

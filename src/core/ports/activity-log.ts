@@ -1,0 +1,41 @@
+/**
+ * A channel activity as JSON: Bot Framework schema, but typed loosely so `core/` needs no
+ * botbuilder import. Every stored activity has an `id` and a `type`.
+ */
+export interface ChannelActivity {
+  readonly id: string;
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** A slice of a conversation's history and the watermark to ask for the next slice. */
+export interface ActivityPage {
+  readonly activities: readonly ChannelActivity[];
+  /** Pass back to `since` to get only newer activities. */
+  readonly watermark: string;
+}
+
+/**
+ * Per-conversation activity history of a customer channel (web chat): what a reconnecting
+ * socket, a reloaded page or a Direct Line poller replays. Implementations: `MemoryActivityLog`,
+ * later a Redis one.
+ *
+ * Watermark contract (so front doors can de-duplicate live pushes against replayed history):
+ * a watermark is a decimal integer string; `append` returns the position just after the new
+ * activity (the first activity gets "1"); `since(id, w)` returns the activities whose position
+ * is greater than `w` ("" or "0" = everything still kept) and the watermark after the last one.
+ * Watermarks only grow, even when old activities are trimmed.
+ *
+ * @example
+ * await log.create('c-1');
+ * const w = await log.append('c-1', { id: 'c-1|1', type: 'message', text: 'hi' }); // "1"
+ * const page = await log.since('c-1', '0'); // { activities: [ … ], watermark: "1" }
+ */
+export interface ActivityLog {
+  /** Registers a conversation; idempotent. `since`/`append` on an unregistered id reject. */
+  create(conversationId: string): Promise<void>;
+  exists(conversationId: string): Promise<boolean>;
+  /** Appends and returns the watermark just after the activity. */
+  append(conversationId: string, activity: ChannelActivity): Promise<string>;
+  since(conversationId: string, watermark?: string): Promise<ActivityPage>;
+}
