@@ -1,0 +1,44 @@
+import type { WhatsAppWebClient } from './whatsapp-web-client.js';
+
+/** Options of {@link createWwebjsClient}. */
+export interface CreateWwebjsClientOptions {
+  /**
+   * Where LocalAuth keeps the Chromium profile (the WhatsApp session). Put it on a persistent volume:
+   * losing it means scanning the QR again. Default './.wwebjs_auth'.
+   */
+  readonly dataPath?: string;
+  /** Session name inside dataPath; one per WhatsApp number (default 'default'). */
+  readonly clientId?: string;
+  /** Chromium binary (default '/usr/bin/chromium', Debian's package; puppeteer's own download is skipped). */
+  readonly executablePath?: string;
+  /** Default true. */
+  readonly headless?: boolean;
+  /** Extra Chromium flags, added to --no-sandbox --disable-dev-shm-usage. */
+  readonly extraArgs?: readonly string[];
+}
+
+/**
+ * Builds the real whatsapp-web.js client. This is the only module that loads whatsapp-web.js at run
+ * time, and it does so lazily inside the function, so importing the channel (tests, the Cloud API only,
+ * the CLI) never loads puppeteer. The client is not started: the supervisor calls `initialize()`.
+ *
+ * @example
+ * const client = await createWwebjsClient({ dataPath: '/var/lib/handover/wwebjs', executablePath: process.env.CHROMIUM_PATH });
+ */
+export async function createWwebjsClient(options: CreateWwebjsClientOptions = {}): Promise<WhatsAppWebClient> {
+  const mod = await import('whatsapp-web.js');
+  // whatsapp-web.js is CommonJS: depending on the loader its exports sit on the namespace or on `default`.
+  const lib = mod.default ?? mod;
+  return new lib.Client({
+    authStrategy: new lib.LocalAuth({
+      dataPath: options.dataPath ?? './.wwebjs_auth',
+      clientId: options.clientId ?? 'default',
+    }),
+    puppeteer: {
+      executablePath: options.executablePath ?? '/usr/bin/chromium',
+      headless: options.headless ?? true,
+      // --no-sandbox: containers run as root; --disable-dev-shm-usage: Docker's /dev/shm is 64 MB.
+      args: ['--no-sandbox', '--disable-dev-shm-usage', ...(options.extraArgs ?? [])],
+    },
+  });
+}

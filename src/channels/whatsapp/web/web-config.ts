@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * Settings of the whatsapp-web.js channel (manifest section `channels.whatsappWeb`). No secrets: the
+ * session lives in the LocalAuth profile on disk (`sessionDataPath`), created by scanning the QR once.
+ *
+ * @example
+ * const cfg = whatsappWebConfigSchema.parse({ enabled: true, sessionDataPath: '/var/lib/handover/wwebjs' });
+ * cfg.minSendGapMs; // 1000
+ */
+export const whatsappWebConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** LocalAuth dataPath: keep it on a persistent volume. */
+    sessionDataPath: z.string().min(1).default('./.wwebjs_auth'),
+    /** Session name; also names the lease (`whatsapp-web:<clientId>`), one per WhatsApp number. */
+    clientId: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (LocalAuth uses it in a folder name)').default('default'),
+    chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
+    headless: z.boolean().default(true),
+    /** Minimum gap between two messages to one chat; WhatsApp bans numbers that burst. */
+    minSendGapMs: z.number().int().min(0).max(60_000).default(1000),
+    leaseTtlMs: z.number().int().min(1000).default(30_000),
+    readyTimeoutMs: z.number().int().min(0).default(120_000),
+    reconnect: z
+      .object({
+        initialMs: z.number().int().min(1).default(1000),
+        maxMs: z.number().int().min(1).default(60_000),
+        factor: z.number().min(1).default(2),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** Parsed whatsapp-web.js settings. @example const c: WhatsAppWebConfig = whatsappWebConfigSchema.parse({}); */
+export type WhatsAppWebConfig = z.infer<typeof whatsappWebConfigSchema>;

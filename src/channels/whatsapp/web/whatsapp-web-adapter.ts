@@ -1,0 +1,355 @@
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type Attachment,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import type { Clock } from '../../../core/clock.js';
+import { systemClock } from '../../../core/clock.js';
+import { HandoverError } from '../../../core/errors.js';
+import { BoundedIdSet } from '../shared/bounded-id-set.js';
+import { consoleChannelLogger, type ChannelLogger } from '../shared/channel-logger.js';
+import { renderNumberedOptions, resolveNumberedReply, type NumberedOption } from '../shared/numbered-options.js';
+import { realSleep, type Sleep } from '../shared/sleep.js';
+import { alwaysReady, type ConnectionGate } from './connection-gate.js';
+import { PacedSendQueue } from './paced-send-queue.js';
+import type { WhatsAppWebClient, WhatsAppWebMessage } from './whatsapp-web-client.js';
+
+/** `channelId` of every activity this adapter produces. */
+export const WHATSAPP_WEB_CHANNEL_ID = 'whatsapp';
+/** `serviceUrl` of every activity (there is no HTTP service behind web.js; botbuilder wants a value). */
+export const WHATSAPP_WEB_SERVICE_URL = 'whatsapp-web:';
+/** Attachment `contentUrl` prefix: a reference to media still on WhatsApp, followed by the message id. */
+export const WHATSAPP_WEB_MEDIA_URL_PREFIX = 'wwebjs-media:';
+
+/** A message typed on the business phone (or WhatsApp Web/desktop) by a human, not sent by this adapter. */
+export interface BusinessPhoneMessage {
+  readonly conversationReference: Partial<ConversationReference>;
+  readonly text: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/** Options of {@link WhatsAppWebAdapter}. */
+export interface WhatsAppWebAdapterOptions {
+  readonly client: WhatsAppWebClient;
+  /** Usually the {@link WhatsAppWebSupervisor}: outgoing messages wait on it while disconnected. */
+  readonly gate?: ConnectionGate;
+  /**
+   * Someone answered the customer from the business phone itself. The app wires this to "an agent took
+   * over" so the bot stops talking over a human. Never becomes a customer turn.
+   */
+  readonly onBusinessPhoneMessage?: (event: BusinessPhoneMessage) => void | Promise<void>;
+  /** A message given up after repeated failures while connected (logged too). */
+  readonly onSendFailed?: (event: { conversationId: string; text: string; error: unknown }) => void;
+  /** Minimum gap between two messages to the same chat (default 1000 ms). */
+  readonly minSendGapMs?: number;
+  /** How many message ids to remember for de-duplication (default 5000). */
+  readonly dedupeCapacity?: number;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
+  readonly logger?: ChannelLogger;
+}
+
+/** Chats we serve: one-to-one chats, by phone-number id or by linked identity (privacy) id. */
+function isCustomerChat(chatId: string): boolean {
+  return chatId.endsWith('@c.us') || chatId.endsWith('@lid');
+}
+
+const MEDIA_CONTENT_TYPES: Record<string, string> = {
+  image: 'image/*',
+  video: 'video/*',
+  audio: 'audio/*',
+  ptt: 'audio/ogg',
+  sticker: 'image/webp',
+  document: 'application/octet-stream',
+};
+
+/**
+ * botbuilder channel adapter for whatsapp-web.js. Incoming one-to-one messages become `message`
+ * activities run through the middleware pipeline (`adapter.use(...)`), replies go out through a paced
+ * per-chat queue that survives disconnects, and messages typed on the business phone are reported to
+ * `onBusinessPhoneMessage` instead of reaching the bot.
+ *
+ * @example
+ * const adapter = new WhatsAppWebAdapter({ client, gate: supervisor, onBusinessPhoneMessage: (e) => takeOver(e) });
+ * adapter.use(handoffMiddleware);
+ * adapter.listen((ctx) => bot.run(ctx));
+ * supervisor.start();
+ * // agent → customer:
+ * await adapter.continueConversation(ref, (ctx) => ctx.sendActivity('Hi, I am Ana from support').then(() => {}));
+ */
+export class WhatsAppWebAdapter extends BotAdapter {
+  private readonly client: WhatsAppWebClient;
+  private readonly gate: ConnectionGate;
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly logger: ChannelLogger;
+  private readonly seen: BoundedIdSet;
+  /** Ids of messages this adapter sent, so their `message_create` echo is not taken for a human's. */
+  private readonly ownSent: BoundedIdSet;
+  /** Sends under way per chat: an echo may arrive before `sendMessage` resolves with the id. */
+  private readonly sending = new Map<string, Set<Promise<unknown>>>();
+  /** The numbered options last offered per chat; one-shot (cleared by the next inbound message). */
+  private readonly offered = new Map<string, NumberedOption[]>();
+  private readonly turns = new Set<Promise<void>>();
+  private readonly queue: PacedSendQueue<string>;
+  private localIds = 0;
+
+  constructor(private readonly options: WhatsAppWebAdapterOptions) {
+    super();
+    this.client = options.client;
+    this.gate = options.gate ?? alwaysReady;
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? realSleep;
+    this.logger = options.logger ?? consoleChannelLogger('whatsapp-web');
+    this.seen = new BoundedIdSet(options.dedupeCapacity ?? 5000);
+    this.ownSent = new BoundedIdSet(options.dedupeCapacity ?? 5000);
+    this.queue = new PacedSendQueue<string>({
+      minGapMs: options.minSendGapMs ?? 1000,
+      clock: this.clock,
+      sleep: this.sleep,
+      gate: this.gate,
+      logger: this.logger,
+      maxAttemptsWhileReady: 5,
+      retryDelayMs: 1000,
+      send: (chatId, text) => this.sendNow(chatId, text),
+      onGiveUp: (chatId, text, error) => this.options.onSendFailed?.({ conversationId: chatId, text, error }),
+    });
+  }
+
+  /**
+   * Starts turning client events into turns run by `logic` (usually `(ctx) => bot.run(ctx)`).
+   * Returns a function that stops listening.
+   *
+   * @example
+   * const stop = adapter.listen((ctx) => bot.run(ctx)); // later: stop()
+   */
+  listen(logic: (context: TurnContext) => Promise<void>): () => void {
+    const onMessage = (m: WhatsAppWebMessage): void => this.track(this.handleIncoming(m, logic));
+    const onCreate = (m: WhatsAppWebMessage): void => this.track(this.handleOwnMessage(m));
+    this.client.on('message', onMessage);
+    this.client.on('message_create', onCreate);
+    return () => {
+      this.client.removeListener('message', onMessage);
+      this.client.removeListener('message_create', onCreate);
+    };
+  }
+
+  /**
+   * Runs one activity through the middleware and `logic`. Public so tools (simulate, replay) can feed
+   * activities without a client event.
+   *
+   * @example
+   * await adapter.processActivity({ type: 'message', text: 'hi', conversation: { id: '1@c.us' } }, logic);
+   */
+  async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  /** Resolves when every turn under way has finished and every queued message has been sent. @example await adapter.whenIdle(); */
+  async whenIdle(): Promise<void> {
+    while (this.turns.size > 0) await Promise.allSettled([...this.turns]);
+    await this.queue.whenIdle();
+    // Sending can start new work (none today), so check turns once more.
+    while (this.turns.size > 0) await Promise.allSettled([...this.turns]);
+  }
+
+  /** Messages accepted but not yet sent (e.g. while disconnected). @example adapter.pendingSends */
+  get pendingSends(): number {
+    return this.queue.pending;
+  }
+
+  /** Stops the send workers (unsent messages stay unsent): call at shutdown after `whenIdle` if possible. @example adapter.close() */
+  close(): void {
+    this.queue.close();
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      switch (activity.type) {
+        case 'delay': {
+          // Same as botbuilder's CloudAdapter: `value` is the delay in ms, 1 s when absent.
+          const ms = typeof activity.value === 'number' ? activity.value : 1000;
+          await this.sleep(ms);
+          responses.push({ id: '' });
+          break;
+        }
+        case ActivityTypes.Trace:
+          // Traces are for the emulator; a customer must never see them.
+          responses.push({ id: '' });
+          break;
+        case ActivityTypes.Typing:
+          this.showTyping(this.chatIdOf(activity));
+          responses.push({ id: '' });
+          break;
+        case ActivityTypes.Message: {
+          const chatId = this.chatIdOf(activity);
+          const body = this.renderMessage(chatId, activity);
+          if (body.trim() !== '') this.queue.enqueue(chatId, body);
+          // The id is local: sending is asynchronous (paced, kept while disconnected) and WhatsApp's own id
+          // is not known yet. Transcripts only need it to be unique.
+          responses.push({ id: `wa-out-${++this.localIds}` });
+          break;
+        }
+        default:
+          // Events (handoff.initiate, …) are for middleware and desks, not for the customer's phone.
+          responses.push({ id: '' });
+      }
+    }
+    return responses;
+  }
+
+  override async updateActivity(): Promise<void> {
+    throw new HandoverError('HANDOVER_ERR_CHANNEL', 'whatsapp-web channel cannot edit a sent message: send a new one');
+  }
+
+  override async deleteActivity(): Promise<void> {
+    throw new HandoverError('HANDOVER_ERR_CHANNEL', 'whatsapp-web channel cannot delete a sent message');
+  }
+
+  override async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+    await this.processActivity(activity, logic);
+  }
+
+  private chatIdOf(activity: Partial<Activity>): string {
+    const id = activity.conversation?.id;
+    if (id === undefined || id === '') {
+      throw new HandoverError('HANDOVER_ERR_CHANNEL', 'whatsapp-web: outgoing activity has no conversation.id (send it from a turn or continueConversation)');
+    }
+    return id;
+  }
+
+  private renderMessage(chatId: string, activity: Partial<Activity>): string {
+    let text = activity.text ?? '';
+    // Media cannot be uploaded without loading whatsapp-web.js here; send links so nothing is lost.
+    for (const a of activity.attachments ?? []) {
+      if (typeof a.contentUrl === 'string') text += `${text === '' ? '' : '\n'}${a.name ?? a.contentType}: ${a.contentUrl}`;
+    }
+    const actions = activity.suggestedActions?.actions ?? [];
+    if (actions.length === 0) return text;
+    const rendered = renderNumberedOptions(text, actions);
+    this.offered.set(chatId, rendered.options);
+    return rendered.body;
+  }
+
+  private showTyping(chatId: string): void {
+    const getChat = this.client.getChatById;
+    if (getChat === undefined || !this.gate.isReady) return;
+    getChat
+      .call(this.client, chatId)
+      .then((chat) => chat.sendStateTyping())
+      .catch((e: unknown) => this.logger.warn('typing indicator failed', { chat: chatId, error: String(e) }));
+  }
+
+  private async sendNow(chatId: string, text: string): Promise<void> {
+    // Registered before calling sendMessage: the client may emit the echo synchronously inside it.
+    let settle = (): void => {};
+    const marker = new Promise<void>((resolve) => (settle = resolve));
+    let set = this.sending.get(chatId);
+    if (set === undefined) this.sending.set(chatId, (set = new Set()));
+    set.add(marker);
+    try {
+      const message = await this.client.sendMessage(chatId, text);
+      this.ownSent.addIfAbsent(message.id._serialized);
+    } finally {
+      settle();
+      set.delete(marker);
+      if (set.size === 0) this.sending.delete(chatId);
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    // Event listeners cannot return promises to the emitter; a rejection here would crash Node.
+    const guarded = p.catch((e: unknown) => this.logger.error('error while handling a WhatsApp event', { error: String(e) }));
+    this.turns.add(guarded);
+    void guarded.finally(() => this.turns.delete(guarded));
+  }
+
+  private async handleIncoming(m: WhatsAppWebMessage, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    if (m.fromMe) return; // handled by message_create
+    const chatId = m.from;
+    if (!isCustomerChat(chatId) || m.isStatus === true) return; // groups, status, channels: not customers
+    if (!this.seen.addIfAbsent(m.id._serialized)) {
+      this.logger.info('duplicate message event ignored', { id: m.id._serialized });
+      return;
+    }
+    await this.processActivity(this.toActivity(chatId, m), logic);
+  }
+
+  private async handleOwnMessage(m: WhatsAppWebMessage): Promise<void> {
+    if (!m.fromMe) return; // incoming messages arrive through 'message'
+    const chatId = m.to;
+    if (!isCustomerChat(chatId) || m.isStatus === true) return;
+    if (!this.seen.addIfAbsent(m.id._serialized)) return;
+    // The echo of our own send can arrive before sendMessage resolves; wait for sends under way (bounded
+    // so a hung send cannot hold this forever) before deciding that a human typed it.
+    const under = this.sending.get(chatId);
+    if (under !== undefined && under.size > 0) {
+      await Promise.race([Promise.allSettled([...under]), this.sleep(10_000)]);
+    }
+    if (this.ownSent.has(m.id._serialized)) return;
+    const at = m.timestamp > 0 ? m.timestamp * 1000 : this.clock.now();
+    this.logger.info('message sent from the business phone; reporting a human takeover', { chat: chatId });
+    await this.options.onBusinessPhoneMessage?.({
+      conversationReference: {
+        channelId: WHATSAPP_WEB_CHANNEL_ID,
+        serviceUrl: WHATSAPP_WEB_SERVICE_URL,
+        conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' },
+        user: { id: chatId, name: '' },
+        bot: { id: m.from, name: '' },
+      },
+      text: m.body,
+      at,
+    });
+  }
+
+  private toActivity(chatId: string, m: WhatsAppWebMessage): Partial<Activity> {
+    let text = m.body;
+    let value: unknown;
+    const offered = this.offered.get(chatId);
+    this.offered.delete(chatId);
+    if (offered !== undefined && !m.hasMedia) {
+      const picked = resolveNumberedReply(offered, text);
+      if (picked !== undefined) {
+        text = picked.text;
+        value = picked.value;
+      }
+    }
+    const attachments: Attachment[] = [];
+    if (m.hasMedia) {
+      attachments.push({
+        contentType: m._data?.mimetype ?? MEDIA_CONTENT_TYPES[m.type] ?? 'application/octet-stream',
+        // A reference, not the bytes: the transcript keeps it small and an agent tool can fetch the media.
+        contentUrl: `${WHATSAPP_WEB_MEDIA_URL_PREFIX}${encodeURIComponent(m.id._serialized)}`,
+        ...(m._data?.filename === undefined ? {} : { name: m._data.filename }),
+      });
+    }
+    const timestamp = new Date(m.timestamp > 0 ? m.timestamp * 1000 : this.clock.now());
+    return {
+      type: ActivityTypes.Message,
+      id: m.id._serialized,
+      channelId: WHATSAPP_WEB_CHANNEL_ID,
+      serviceUrl: WHATSAPP_WEB_SERVICE_URL,
+      timestamp,
+      localTimestamp: timestamp,
+      conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: m.author ?? m.from, name: m._data?.notifyName ?? '', role: 'user' },
+      recipient: { id: m.to, name: '', role: 'bot' },
+      text,
+      textFormat: 'plain',
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(value === undefined ? {} : { value }),
+      channelData: { whatsappWeb: { type: m.type, rawText: m.body } },
+    };
+  }
+}
