@@ -1,0 +1,67 @@
+/**
+ * The composition root: the only place that picks concrete implementations. Everything else
+ * depends on ports.
+ *
+ * @example
+ * const app = createHandover({ config, stores: createMemoryStores(), directory });
+ * adapter.use(app.middleware);
+ * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
+ */
+import { join } from 'node:path';
+import { ConversationState } from 'botbuilder';
+import type { Manifest } from './config/manifest-schema.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { CustomerDirectory } from './core/ports/customer-directory.js';
+import type { Stores } from './core/ports/stores.js';
+import { Texts } from './core/texts.js';
+import { DocumentStorage } from './bridge/document-storage.js';
+import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
+import { DialogBot } from './dialogs/dialog-bot.js';
+import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
+import { HandoffService } from './handoff/handoff-service.js';
+
+export interface HandoverOptions {
+  readonly manifest: Manifest;
+  readonly stores: Stores;
+  readonly directory: CustomerDirectory;
+  readonly clock?: Clock;
+  /** Folder holding dialogs/ and locales/ (default: the current directory). */
+  readonly root?: string;
+  readonly catalog?: DialogCatalog;
+  readonly onError?: HandoffMiddlewareOptions['onError'];
+  readonly onDecision?: HandoffMiddlewareOptions['onDecision'];
+  readonly route?: HandoffMiddlewareOptions['route'];
+  readonly newId?: () => string;
+}
+
+export interface Handover {
+  readonly middleware: HandoffMiddleware;
+  readonly bot: DialogBot;
+  readonly service: HandoffService;
+  readonly texts: Texts;
+  readonly catalog: DialogCatalog;
+  readonly conversationState: ConversationState;
+}
+
+export function createHandover(opts: HandoverOptions): Handover {
+  const root = opts.root ?? process.cwd();
+  const catalog = opts.catalog ?? loadDialogs({ dialogsDir: join(root, 'dialogs'), localesDir: join(root, 'locales'), manifest: opts.manifest });
+  const clock = opts.clock ?? systemClock;
+  const texts = new Texts(catalog.locales, opts.manifest.defaultLocale);
+  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, ...(opts.newId ? { newId: opts.newId } : {}) });
+  const middleware = new HandoffMiddleware({
+    manifest: opts.manifest,
+    stores: opts.stores,
+    directory: opts.directory,
+    texts,
+    clock,
+    service,
+    ...(opts.onError ? { onError: opts.onError } : {}),
+    ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
+    ...(opts.route ? { route: opts.route } : {}),
+    ...(opts.newId ? { newId: opts.newId } : {}),
+  });
+  const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
+  const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState });
+  return { middleware, bot, service, texts, catalog, conversationState };
+}

@@ -1,0 +1,429 @@
+/**
+ * `HandoffMiddleware`: add it to any botbuilder 4.23 adapter and every handoff trigger of
+ * manifest.json works with no other code.
+ *
+ * Per turn: record the customer's activity in the transcript; if a person owns the conversation,
+ * pass the message to them and stay silent (for every activity type); otherwise run the bot with
+ * a `TurnObservation` and a `ConversationView` in the turn state, hold the bot's messages until the
+ * policy has decided, and on a handoff replace re-prompts with the locale's handoff notice (with
+ * the queue's expected wait), queue the conversation with its briefing, and emit botbuilder's
+ * `handoff.initiate` event with the transcript attached.
+ *
+ * A transcript or store failure never loses the customer's message (it is kept and retried) and
+ * never crashes the turn; errors thrown by the bot itself still reach `adapter.onTurnError`.
+ *
+ * @example
+ * const handover = new HandoffMiddleware({ manifest, stores, directory, texts });
+ * adapter.use(handover);
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  EventFactory,
+  TurnContext,
+  type Activity,
+  type Middleware,
+} from 'botbuilder';
+import type { Manifest } from '../config/manifest-schema.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { CustomerProfile, HandoffPacket, TranscriptEntry, TurnSignals } from '../core/conversation.js';
+import { conversationId as toConversationId, type ConversationId } from '../core/ids.js';
+import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
+import type { CustomerDirectory } from '../core/ports/customer-directory.js';
+import type { Stores } from '../core/ports/stores.js';
+import type { Texts } from '../core/texts.js';
+import { evaluate, type Decision } from '../policy/evaluate.js';
+import { SentimentScorer } from '../signals/sentiment.js';
+import { extractEntities } from '../signals/entities.js';
+import { valueAtRisk } from '../signals/value.js';
+import { HandoffService } from '../handoff/handoff-service.js';
+import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
+import { OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
+
+export interface HandoffMiddlewareOptions {
+  readonly manifest: Manifest;
+  readonly stores: Stores;
+  readonly directory: CustomerDirectory;
+  readonly texts: Texts;
+  readonly clock?: Clock;
+  /** Relay route on which this adapter receives agent messages (default: the activity's channelId). */
+  readonly route?: (activity: Activity) => string;
+  /** Side-effect failures (transcript, store, events): reported here, never thrown at the customer. */
+  readonly onError?: (error: unknown, where: string) => void;
+  /** Called after every evaluated customer turn (simulate prints it; metrics count it). */
+  readonly onDecision?: (e: { conversationId: ConversationId; signals: TurnSignals; decision: Decision; handoff: HandoffPacket | null }) => void;
+  readonly service?: HandoffService;
+  readonly newId?: () => string;
+}
+
+/** Marks proactive turns (agent messages going out) so the gate lets them through. */
+export const PROACTIVE_KEY = Symbol.for('handover.proactive');
+
+/** Stable conversation key: channel + the channel's own conversation id. */
+export function conversationKeyOf(activity: Partial<Activity>): ConversationId {
+  return toConversationId(`${activity.channelId ?? 'unknown'}:${activity.conversation?.id ?? 'unknown'}`);
+}
+
+interface PendingEntry {
+  readonly id: ConversationId;
+  readonly entry: TranscriptEntry;
+}
+
+export class HandoffMiddleware implements Middleware {
+  readonly service: HandoffService;
+  private readonly clock: Clock;
+  private readonly sentiment = new SentimentScorer();
+  private readonly newId: () => string;
+  /** Transcript lines the store refused; retried, in order, before any newer line is written. */
+  private readonly pending: PendingEntry[] = [];
+
+  constructor(private readonly opts: HandoffMiddlewareOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.newId = opts.newId ?? randomUUID;
+    this.service = opts.service ?? new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, texts: opts.texts, newId: this.newId });
+  }
+
+  /** Lines kept in memory because the store refused them (0 when all is well). */
+  get pendingTranscriptLines(): number {
+    return this.pending.length;
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    if (context.turnState.get(PROACTIVE_KEY) === true) return next();
+    const activity = context.activity;
+    const id = conversationKeyOf(activity);
+    const now = this.clock.now();
+    await this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) });
+
+    let state: HandoffState;
+    try {
+      state = await this.opts.stores.handoffs.get(id);
+    } catch (e) {
+      this.report(e, 'read handoff state');
+      if (activity.type === ActivityTypes.Message) await this.say(context, id, this.opts.texts.render(localeOf(activity, this.opts.manifest), 'handoff.store_trouble'));
+      return;
+    }
+    if (isWithHuman(state)) {
+      // A person owns the chat: the bot stays silent for every activity type.
+      if (activity.type === ActivityTypes.Message) {
+        await this.opts.stores.events
+          .publish({ type: 'customer.message', conversationId: id, at: now, text: activity.text ?? '', activityType: activity.type })
+          .catch((e: unknown) => this.report(e, 'publish customer.message'));
+      }
+      return;
+    }
+    if (activity.type !== ActivityTypes.Message) return next();
+
+    let memory: ConversationMemory;
+    let eTag: string | undefined;
+    try {
+      const doc = await this.opts.stores.documents.read<ConversationMemory>(memoryKey(id));
+      memory = doc?.value ?? this.freshMemory(activity, now);
+      eTag = doc?.eTag;
+    } catch (e) {
+      this.report(e, 'read conversation memory');
+      await this.say(context, id, this.opts.texts.render(localeOf(activity, this.opts.manifest), 'handoff.store_trouble'));
+      return;
+    }
+    this.absorbOutcome(memory, state, now);
+    const customer = await this.opts.directory.lookup(activity.from?.id ?? '').catch((e: unknown) => {
+      this.report(e, 'customer directory');
+      return null;
+    });
+    memory.turn += 1;
+    memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+    const view: ConversationView = {
+      conversationId: id,
+      locale: memory.locale,
+      channel: memory.channel,
+      turn: memory.turn,
+      customer,
+      collected: { ...memory.collected },
+      authenticated: memory.authenticated,
+    };
+    const obs = new TurnObservation();
+    context.turnState.set(VIEW_KEY, view);
+    context.turnState.set(OBSERVATION_KEY, obs);
+
+    // Hold the bot's messages until the policy has decided (a re-prompt must not precede a handoff).
+    const held: Partial<Activity>[] = [];
+    let releasing = false;
+    context.onSendActivities(async (_ctx, activities, nextSend) => {
+      // typing, events and the like go straight out; a batch with a message is held whole, in order
+      if (releasing || !activities.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) return nextSend();
+      held.push(...activities);
+      return activities.map((a) => ({ id: (a.id ??= this.newId()) }));
+    });
+
+    let botError: unknown;
+    try {
+      await next();
+    } catch (e) {
+      botError = e;
+    }
+
+    const text = activity.text ?? '';
+    const signals = this.measure(memory, obs, customer, text, now);
+    memory.history.push(signals);
+    if (memory.history.length > HISTORY_LIMIT) memory.history.splice(0, memory.history.length - HISTORY_LIMIT);
+    const decision = evaluate(this.opts.manifest.policy, memory.history);
+
+    let packet: HandoffPacket | null = null;
+    let notice: string | null = null;
+    if (decision.handoff && botError === undefined && decision.queue !== null && decision.reason !== null) {
+      const route = this.opts.route?.(activity) ?? activity.channelId ?? 'default';
+      try {
+        const transcriptSoFar = [
+          ...(await this.opts.stores.transcripts.read(id)),
+          ...held.filter((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message && !DROPPED_ON_HANDOFF.includes(kindOf(a))).map((a) => botEntry(a, now)),
+        ];
+        const wait = await this.service.expectedWaitMs(decision.queue);
+        const r = await this.service.request({
+          conversationId: id,
+          reason: decision.reason,
+          queue: decision.queue,
+          priority: decision.priority,
+          route,
+          packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
+        });
+        packet = r.packet;
+        const minutes = Math.ceil(wait / 60_000);
+        const waitText =
+          minutes <= 1
+            ? this.opts.texts.render(memory.locale, 'handoff.wait_soon')
+            : this.opts.texts.render(memory.locale, 'handoff.wait_minutes', { minutes });
+        notice = this.opts.texts.render(memory.locale, 'handoff.notice', {
+          queue: this.opts.texts.render(memory.locale, `queue.${decision.queue}`),
+          wait: waitText,
+        });
+      } catch (e) {
+        this.report(e, 'request handoff');
+        notice = this.opts.texts.render(memory.locale, 'handoff.store_trouble');
+      }
+    }
+
+    // Release what the bot said (minus re-prompts and fallbacks once a person takes over).
+    releasing = true;
+    const outgoing = packet === null ? held : held.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a)));
+    for (const a of outgoing) if ((a.type ?? ActivityTypes.Message) === ActivityTypes.Message) await this.record(id, botEntry(a, this.clock.now()));
+    if (notice !== null) {
+      const n: Partial<Activity> = { type: ActivityTypes.Message, text: notice, channelData: { handover: { kind: 'handoff' } } };
+      outgoing.push(n);
+      await this.record(id, botEntry(n, this.clock.now()));
+    }
+    try {
+      if (outgoing.length > 0) await context.sendActivities(outgoing);
+      if (packet !== null) {
+        const transcript = { activities: packet.transcript.map((e) => transcriptActivity(e, activity)) };
+        const initiate = EventFactory.createHandoffInitiation(context, packet, transcript as never);
+        await context.sendActivity(initiate);
+      }
+    } catch (e) {
+      this.report(e, 'send bot activities');
+    }
+
+    if (packet !== null) memory.settledHandoff = null;
+    await this.saveMemory(id, memory, eTag);
+    this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: packet });
+    if (botError !== undefined) throw botError;
+  }
+
+  /** Fold a finished handoff into memory once: keep what the agent settled, start a fresh history. */
+  private absorbOutcome(memory: ConversationMemory, state: HandoffState, now: number): void {
+    if ((state.status !== 'resolved' && state.status !== 'returned') || state.handoffId === null) return;
+    if (memory.settledHandoff === state.handoffId) return;
+    memory.settledHandoff = state.handoffId;
+    memory.history = [];
+    memory.entityRequests = {};
+    memory.lastProgressAt = now;
+    if (state.status === 'returned' && state.returnDigest !== null) Object.assign(memory.collected, state.returnDigest.collected);
+  }
+
+  private measure(memory: ConversationMemory, obs: TurnObservation, customer: CustomerProfile | null, text: string, now: number): TurnSignals {
+    const p = this.opts.manifest.policy;
+    const sentiment = this.sentiment.score(text, memory.locale, p.negativeSentiment);
+    const entities = extractEntities(text);
+    Object.assign(memory.collected, obs.filled);
+    if (entities.order_number !== undefined && memory.collected.order_number === undefined) memory.collected.order_number = entities.order_number;
+    for (const name of obs.requested) memory.entityRequests[name] = (memory.entityRequests[name] ?? 0) + 1;
+    for (const name of Object.keys(obs.filled)) delete memory.entityRequests[name];
+    const missing = obs.missing.map((name) => ({ name, requests: memory.entityRequests[name] ?? 1 }));
+    memory.authFailures += obs.authFailures;
+    if (obs.authSucceeded) memory.authenticated = true;
+    const secondsSinceProgress = Math.max(0, (now - memory.lastProgressAt) / 1000);
+    const progress = obs.madeProgress;
+    if (progress) memory.lastProgressAt = now;
+    memory.steps.push(...obs.steps);
+    if (memory.steps.length > HISTORY_LIMIT) memory.steps.splice(0, memory.steps.length - HISTORY_LIMIT);
+    memory.sentiment.push({ turn: memory.turn, score: sentiment.score });
+    if (memory.sentiment.length > HISTORY_LIMIT) memory.sentiment.splice(0, memory.sentiment.length - HISTORY_LIMIT);
+    const rec = obs.recognition;
+    const topic = obs.topic ?? (memory.history.length > 0 ? topicOf(memory.history[memory.history.length - 1]!) : null);
+    return {
+      turn: memory.turn,
+      at: now,
+      intent: rec?.intent ?? null,
+      confidence: rec === null ? null : rec.confidence,
+      topic: topic?.intent ?? null,
+      topicQueue: topic?.queue ?? null,
+      flags: obs.answeredPrompt ? [] : [...(rec !== null && obs.topic?.intent === rec.intent ? (rec.flags ?? []) : [])],
+      answeredPrompt: obs.answeredPrompt,
+      fallback: obs.isFallback,
+      entitiesRequested: [...obs.requested],
+      entitiesMissing: missing,
+      authFailed: obs.authFailures > 0,
+      authFailures: memory.authFailures,
+      authenticated: memory.authenticated,
+      sentiment: { score: sentiment.score, comparative: sentiment.comparative, strongNegative: sentiment.strongNegative },
+      progress,
+      secondsSinceProgress,
+      value: valueAtRisk(customer, memory.collected, entities.amount ?? 0),
+      explicitRequest: obs.handoffRequested,
+    };
+  }
+
+  private buildPacket(
+    id: ConversationId,
+    memory: ConversationMemory,
+    signals: TurnSignals,
+    decision: Decision,
+    customer: CustomerProfile | null,
+    transcript: readonly TranscriptEntry[],
+    h: { queue: HandoffPacket['queue']; priority: number; slaDeadline: number; requestedAt: number },
+    activity: Activity,
+  ): HandoffPacket {
+    const reason = decision.reason ?? 'customer_request';
+    const name = customer?.name ?? 'The customer';
+    const about = signals.topic ?? signals.intent ?? 'an unrecognised request';
+    const collected = Object.entries(memory.collected)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ');
+    const summary = `${name} (${signals.value.tier}) wrote about ${about.replace(/_/g, ' ')}; handed off on turn ${signals.turn} for ${reason.replace(/_/g, ' ')}${collected === '' ? '' : ` with ${collected}`}.`;
+    return {
+      conversationId: id,
+      reason,
+      trace: decision.trace,
+      intent: signals.topic ?? signals.intent,
+      sentiment: memory.sentiment.map((s) => ({ turn: s.turn, score: s.score })),
+      collected: { ...memory.collected },
+      customer,
+      authenticated: memory.authenticated,
+      steps: [...memory.steps],
+      transcript,
+      summary,
+      queue: h.queue,
+      priority: h.priority,
+      slaDeadline: h.slaDeadline,
+      requestedAt: h.requestedAt,
+      channel: activity.channelId ?? 'unknown',
+      locale: memory.locale,
+      turn: signals.turn,
+    };
+  }
+
+  private freshMemory(activity: Activity, now: number): ConversationMemory {
+    return newMemory({
+      startedAt: now,
+      locale: localeOf(activity, this.opts.manifest),
+      channel: activity.channelId ?? 'unknown',
+      route: this.opts.route?.(activity) ?? activity.channelId ?? 'default',
+      customerId: activity.from?.id ?? '',
+      reference: TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>,
+    });
+  }
+
+  private async saveMemory(id: ConversationId, memory: ConversationMemory, eTag: string | undefined): Promise<void> {
+    try {
+      const r = await this.opts.stores.documents.write(memoryKey(id), memory, eTag ?? '*');
+      // Two turns of one conversation raced (two processes): keep this turn's memory, the later one wins.
+      if (!r.ok) await this.opts.stores.documents.write(memoryKey(id), memory, '*');
+    } catch (e) {
+      this.report(e, 'save conversation memory');
+    }
+  }
+
+  /** Append to the transcript; on failure keep the line and retry it (in order) next time. */
+  private async record(id: ConversationId, entry: TranscriptEntry): Promise<void> {
+    this.pending.push({ id, entry });
+    while (this.pending.length > 0) {
+      const head = this.pending[0]!;
+      try {
+        await this.opts.stores.transcripts.append(head.id, head.entry);
+        this.pending.shift();
+      } catch (e) {
+        this.report(e, 'append transcript');
+        return;
+      }
+    }
+  }
+
+  private async say(context: TurnContext, id: ConversationId, text: string): Promise<void> {
+    try {
+      await context.sendActivity({ type: ActivityTypes.Message, text, channelData: { handover: { kind: 'system' } } });
+    } catch (e) {
+      this.report(e, 'send system message');
+    }
+    await this.record(id, { at: this.clock.now(), from: 'system', type: 'message', text });
+  }
+
+  private report(error: unknown, where: string): void {
+    try {
+      this.opts.onError?.(error, where);
+    } catch {
+      // a faulty error hook must not break the turn either
+    }
+  }
+}
+
+/** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
+const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
+
+function topicOf(t: TurnSignals): { intent: string; queue: string | null } | null {
+  return t.topic === null ? null : { intent: t.topic, queue: t.topicQueue };
+}
+
+function kindOf(a: Partial<Activity>): string {
+  const cd = a.channelData as { handover?: { kind?: string } } | undefined;
+  return cd?.handover?.kind ?? 'answer';
+}
+
+function localeOf(activity: Partial<Activity>, manifest: Manifest): string {
+  const l = activity.locale;
+  if (l !== undefined && (manifest.locales as readonly string[]).includes(l)) return l;
+  const base = l?.split('-')[0];
+  const match = manifest.locales.find((x) => x.split('-')[0] === base);
+  return match ?? manifest.defaultLocale;
+}
+
+function inboundDetails(a: Partial<Activity>): Pick<TranscriptEntry, 'text' | 'meta'> {
+  const meta: Record<string, unknown> = {};
+  if (a.name !== undefined) meta.name = a.name;
+  if (a.attachments !== undefined && a.attachments.length > 0) {
+    meta.attachments = a.attachments.map((x) => ({ contentType: x.contentType, name: x.name ?? null, url: x.contentUrl ?? null }));
+  }
+  return {
+    ...(a.text === undefined ? {} : { text: a.text.slice(0, 10_000) }),
+    ...(Object.keys(meta).length === 0 ? {} : { meta }),
+  };
+}
+
+function botEntry(a: Partial<Activity>, at: number): TranscriptEntry {
+  return {
+    at,
+    from: 'bot',
+    type: a.type ?? 'message',
+    ...(a.text === undefined ? {} : { text: a.text }),
+    meta: { kind: kindOf(a) },
+  };
+}
+
+function transcriptActivity(e: TranscriptEntry, like: Activity): Partial<Activity> {
+  return {
+    type: e.type,
+    text: e.text,
+    timestamp: new Date(e.at),
+    from: { id: e.from === 'customer' ? (like.from?.id ?? 'customer') : e.from, name: e.from, role: e.from === 'customer' ? 'user' : 'bot' },
+    conversation: like.conversation,
+    channelId: like.channelId,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * What the bot tells the middleware about a turn. The middleware puts a `TurnObservation` in the
+ * turn state before calling the bot; the bot (our dialog runtime, or any botbuilder bot through
+ * `observe(context)`) records what happened; after the bot's turn the middleware turns it into
+ * signals. A bot that records nothing still gets sentiment, value, stall and explicit-request
+ * detection from the middleware itself.
+ *
+ * @example
+ * // inside any bot:
+ * const obs = observe(context);
+ * obs?.recognized({ intent: 'order_status', confidence: 0.91 });
+ * obs?.fallback();
+ */
+import type { TurnContext } from 'botbuilder';
+import type { CustomerProfile } from '../core/conversation.js';
+
+export const OBSERVATION_KEY = Symbol.for('handover.observation');
+export const VIEW_KEY = Symbol.for('handover.view');
+
+export interface RecognizedIntent {
+  readonly intent: string | null;
+  readonly confidence: number;
+  /** Queue and policy flags declared for this intent (from its dialog file). */
+  readonly queue?: string | null;
+  readonly flags?: readonly string[];
+}
+
+export class TurnObservation {
+  recognition: RecognizedIntent | null = null;
+  answeredPrompt = false;
+  isFallback = false;
+  readonly requested: string[] = [];
+  readonly missing: string[] = [];
+  readonly filled: Record<string, unknown> = {};
+  authFailures = 0;
+  authSucceeded = false;
+  madeProgress = false;
+  topic: { intent: string; queue: string | null } | null = null;
+  handoffRequested = false;
+  readonly steps: string[] = [];
+
+  recognized(r: RecognizedIntent): void {
+    this.recognition = r;
+  }
+  /** The turn was an answer to the bot's prompt: intent confidence does not apply to it. */
+  promptAnswered(): void {
+    this.answeredPrompt = true;
+  }
+  /** The bot said "I didn't understand". */
+  fallback(): void {
+    this.isFallback = true;
+    this.steps.push('said it did not understand');
+  }
+  /** The bot asked for a critical entity. */
+  entityRequested(name: string): void {
+    this.requested.push(name);
+    this.steps.push(`asked for ${name}`);
+  }
+  /** The customer's reply to a request still lacks the critical entity. */
+  entityMissing(name: string): void {
+    this.missing.push(name);
+  }
+  entityFilled(name: string, value: unknown): void {
+    this.filled[name] = value;
+    this.madeProgress = true;
+  }
+  authFailed(): void {
+    this.authFailures += 1;
+    this.steps.push('authentication failed');
+  }
+  authenticated(): void {
+    this.authSucceeded = true;
+    this.madeProgress = true;
+    this.steps.push('authenticated the customer');
+  }
+  /** An intent was resolved or an answer given. */
+  progress(step?: string): void {
+    this.madeProgress = true;
+    if (step !== undefined) this.steps.push(step);
+  }
+  setTopic(intent: string, queue: string | null): void {
+    this.topic = { intent, queue };
+  }
+  /** The bot itself asks for a handoff (e.g. a designer's explicit step). */
+  requestHandoff(): void {
+    this.handoffRequested = true;
+  }
+}
+
+/** What the middleware knows about the conversation, readable by the bot. */
+export interface ConversationView {
+  readonly conversationId: string;
+  readonly locale: string;
+  readonly channel: string;
+  readonly turn: number;
+  readonly customer: CustomerProfile | null;
+  /** Entities and slots collected so far (by the bot, or settled by an agent before a return). */
+  readonly collected: Readonly<Record<string, unknown>>;
+  readonly authenticated: boolean;
+}
+
+/** The observation of the current turn, or undefined when no HandoffMiddleware runs. */
+export function observe(context: TurnContext): TurnObservation | undefined {
+  return context.turnState.get(OBSERVATION_KEY) as TurnObservation | undefined;
+}
+
+/** The middleware's view of the conversation, or undefined when no HandoffMiddleware runs. */
+export function conversationView(context: TurnContext): ConversationView | undefined {
+  return context.turnState.get(VIEW_KEY) as ConversationView | undefined;
+}

@@ -1,0 +1,80 @@
+/**
+ * A botbuilder `BotAdapter` with no network: activities go in through `receive`, everything the
+ * bot sends is collected. `simulate`, the benchmark and the integration tests use it, so they run
+ * the real middleware pipeline exactly as a channel does.
+ *
+ * @example
+ * const adapter = new SimAdapter('webchat'); adapter.use(middleware);
+ * const replies = await adapter.receive({ conversationId: 'c1', userId: 'u1', text: 'hi' }, (ctx) => bot.run(ctx));
+ */
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import { PROACTIVE_KEY } from '../../bridge/handoff-middleware.js';
+
+export class SimAdapter extends BotAdapter {
+  /** Every activity sent, per conversation id, in order. */
+  readonly sent = new Map<string, Partial<Activity>[]>();
+  private seq = 0;
+
+  constructor(readonly channelId: string = 'sim') {
+    super();
+  }
+
+  async receive(
+    input: { conversationId: string; userId: string; text?: string; type?: string; locale?: string; name?: string; timestamp?: Date },
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<Partial<Activity>[]> {
+    const before = this.sent.get(input.conversationId)?.length ?? 0;
+    const activity = {
+      type: input.type ?? ActivityTypes.Message,
+      id: `in-${++this.seq}`,
+      channelId: this.channelId,
+      serviceUrl: 'sim://',
+      conversation: { id: input.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: input.userId, name: input.userId, role: 'user' },
+      recipient: { id: 'bot', name: 'bot', role: 'bot' },
+      timestamp: input.timestamp ?? new Date(),
+      ...(input.text === undefined ? {} : { text: input.text }),
+      ...(input.locale === undefined ? {} : { locale: input.locale }),
+      ...(input.name === undefined ? {} : { name: input.name }),
+    } as Activity;
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+    return (this.sent.get(input.conversationId) ?? []).slice(before);
+  }
+
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const out: ResourceResponse[] = [];
+    for (const a of activities) {
+      if (a.type === 'trace') continue;
+      if (a.type === 'delay') continue; // no sleeping in simulation
+      const conv = a.conversation?.id ?? context.activity.conversation.id;
+      let list = this.sent.get(conv);
+      if (list === undefined) this.sent.set(conv, (list = []));
+      list.push(a);
+      out.push({ id: a.id ?? `out-${++this.seq}` });
+    }
+    return out;
+  }
+
+  async updateActivity(): Promise<void> {}
+  async deleteActivity(): Promise<void> {}
+
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+    const context = new TurnContext(this, activity as Activity);
+    context.turnState.set(PROACTIVE_KEY, true);
+    await this.runMiddleware(context, logic);
+  }
+
+  /** Drop what was collected for a conversation (long benchmark runs). */
+  clear(conversationId: string): void {
+    this.sent.delete(conversationId);
+  }
+}

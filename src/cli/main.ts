@@ -1,0 +1,133 @@
+/**
+ * The `handover` command: `simulate`, `lint`, `chat` (the terminal demo) and `start`.
+ * Run `handover help` for usage.
+ */
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load-config.js';
+import { isHandoverError } from '../core/errors.js';
+import { loadDialogs } from '../dialogs/load-dialogs.js';
+import { checkScenario, openStores, runScenario } from './simulate.js';
+import { readScenarios, type Scenario } from './scenario.js';
+import { chat } from './chat.js';
+
+const USAGE = `Usage: handover <command> [options]
+
+Commands:
+  simulate FILE... [--check] [--store memory|redis://HOST:PORT]
+                     Run scenario files through the real middleware and dialogs (virtual clock).
+                     Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
+  chat [--customer ID] [--locale en|pt-BR|es]
+                     Talk to the sample bot in the terminal; when it hands off, play the agent
+                     (/accept, /say TEXT, /transfer QUEUE, /resolve, /return). In-memory store.
+  lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
+  help               This text.
+
+Environment: REDIS_URL (switches the store to Redis), PORT (default 3978).
+Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
+
+async function simulate(args: string[]): Promise<number> {
+  const files: string[] = [];
+  let check = false;
+  let store = process.env.REDIS_URL ?? 'memory';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--check') check = true;
+    else if (a === '--store') {
+      const v = args[++i];
+      if (v === undefined) return fail('--store needs a value: memory or redis://HOST:PORT');
+      store = v;
+    } else if (a.startsWith('--store=')) store = a.slice('--store='.length);
+    else if (a.startsWith('-')) return fail(`unknown option ${a}\n\n${USAGE}`);
+    else files.push(a);
+  }
+  if (files.length === 0) return fail(`simulate needs at least one scenario file\n\n${USAGE}`);
+  const config = loadConfig(resolve('manifest.json'));
+  const root = process.cwd();
+  const catalog = loadDialogs({ dialogsDir: resolve('dialogs'), localesDir: resolve('locales'), manifest: config.manifest });
+  const scenarios: Scenario[] = [];
+  const problems: string[] = [];
+  for (const f of files) {
+    try {
+      scenarios.push(...readScenarios(f));
+    } catch (e) {
+      if (!isHandoverError(e)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length > 0) return fail(problems.join('\n'));
+  const stores = await openStores(store);
+  let passed = 0;
+  let failed = 0;
+  const runId = `sim-${process.pid}-${Date.now()}`;
+  try {
+    for (const s of scenarios) {
+      const { lines, result } = await runScenario(s, { manifest: config.manifest, catalog, stores, root, runId });
+      if (check) {
+        const problem = checkScenario(s, result);
+        if (problem === null) {
+          passed++;
+          process.stdout.write(`PASS ${s.name}\n`);
+        } else {
+          failed++;
+          process.stdout.write(`FAIL ${s.name}: ${problem}\n`);
+        }
+      } else {
+        for (const l of lines) process.stdout.write(`${JSON.stringify(l)}\n`);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      }
+    }
+  } finally {
+    await stores.close();
+  }
+  if (check) process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+function lint(): number {
+  const config = loadConfig(resolve('manifest.json'));
+  const catalog = loadDialogs({ dialogsDir: resolve('dialogs'), localesDir: resolve('locales'), manifest: config.manifest });
+  process.stdout.write(`ok: manifest.json, ${catalog.dialogs.size} dialogs, locales ${[...catalog.locales.keys()].join(', ')}\n`);
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`handover: ${message}\n`);
+  return 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'simulate':
+        return await simulate(rest);
+      case 'lint':
+        return lint();
+      case 'chat':
+        return await chat(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return cmd === undefined ? 2 : 0;
+      default:
+        return fail(`unknown command "${cmd}"\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (isHandoverError(e)) return fail(`${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`handover: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * A `CustomerDirectory` over a fixed list (the sample's data/customers.json, or a scenario's
+ * customer). A real deployment plugs its CRM in behind the same port.
+ *
+ * @example
+ * const directory = new StaticCustomerDirectory([{ id: 'c-1001', zip: '94107' }]);
+ */
+import type { CustomerProfile } from './conversation.js';
+import type { CustomerDirectory } from './ports/customer-directory.js';
+
+export class StaticCustomerDirectory implements CustomerDirectory {
+  private readonly byId: Map<string, CustomerProfile>;
+  constructor(customers: readonly CustomerProfile[]) {
+    this.byId = new Map(customers.map((c) => [c.id, c]));
+  }
+  async lookup(customerId: string): Promise<CustomerProfile | null> {
+    return this.byId.get(customerId) ?? null;
+  }
+}

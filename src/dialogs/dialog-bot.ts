@@ -1,0 +1,357 @@
+/**
+ * The runtime that turns the designer's files into botbuilder-dialogs: one `ComponentDialog` per
+ * intent, holding a `WaterfallDialog` built from the file's steps and the `TextPrompt`s its slots
+ * and authentication need. Every turn it recognises the intent, routes (new intent, prompt answer,
+ * interruption or fallback) and records what happened in the `TurnObservation` the
+ * HandoffMiddleware reads. It knows no intent by name.
+ *
+ * @example
+ * const bot = new DialogBot({ catalog, manifest, conversationState });
+ * adapter.use(handoffMiddleware);
+ * await adapter.processActivity(activity, (ctx) => bot.run(ctx));
+ */
+import { ActivityTypes, MessageFactory, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogSet,
+  DialogTurnStatus,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogState,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Manifest } from '../config/manifest-schema.js';
+import type { CustomerProfile } from '../core/conversation.js';
+import { Texts } from '../core/texts.js';
+import { extractEntities, type Entities } from '../signals/entities.js';
+import { conversationView, observe, type TurnObservation } from '../bridge/turn-observation.js';
+import type { DialogCatalog } from './load-dialogs.js';
+import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
+import { IntentRecognizer, type Recognition } from './intent-recognizer.js';
+
+export interface DialogBotOptions {
+  readonly catalog: DialogCatalog;
+  readonly manifest: Manifest;
+  readonly conversationState: ConversationState;
+}
+
+/** Conversation-scoped bookkeeping of the router (beside botbuilder's dialog stack). */
+interface RouterState {
+  expecting: EntityKind | 'auth' | null;
+  activeIntent: string | null;
+  fallbacks: number;
+}
+
+const AUTH_GAVE_UP = Symbol('handover.authGaveUp');
+
+/** What a message offers for an entity kind (a ZIP answer may be the whole text). */
+function entityValue(kind: EntityKind, text: string, entities: Entities): unknown {
+  switch (kind) {
+    case 'text': {
+      const t = text.trim();
+      return t.length > 0 ? t.slice(0, 500) : undefined;
+    }
+    default:
+      return entities[kind];
+  }
+}
+
+export class DialogBot {
+  private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly routerState: StatePropertyAccessor<RouterState>;
+  private readonly recognizers = new Map<string, IntentRecognizer>();
+  private readonly faqRecognizers = new Map<string, IntentRecognizer>();
+  readonly texts: Texts;
+
+  constructor(private readonly opts: DialogBotOptions) {
+    const { catalog, manifest, conversationState } = opts;
+    this.texts = new Texts(catalog.locales, manifest.defaultLocale);
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.routerState = conversationState.createProperty<RouterState>('router');
+    this.dialogs = new DialogSet(this.dialogState);
+    for (const spec of catalog.dialogs.values()) this.dialogs.add(this.buildDialog(spec));
+    for (const locale of manifest.locales) {
+      const examples: Record<string, string[]> = {};
+      for (const d of catalog.dialogs.values()) {
+        const ex = d.examples[locale];
+        if (ex !== undefined) examples[d.intent] = ex;
+      }
+      if (Object.keys(examples).length >= 2) this.recognizers.set(locale, IntentRecognizer.train(examples, locale));
+    }
+  }
+
+  /** Recognise with the locale's recogniser (the default locale's when it has no examples). */
+  recognize(text: string, locale: string): Recognition {
+    const r = this.recognizers.get(locale) ?? this.recognizers.get(this.opts.manifest.defaultLocale);
+    return r === undefined ? { intent: null, confidence: 0, ranking: [], coverage: 0 } : r.recognize(text);
+  }
+
+  /** The bot's turn logic: pass it to the adapter after `adapter.use(handoffMiddleware)`. */
+  async run(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    const view = conversationView(context);
+    const locale = view?.locale ?? context.activity.locale ?? this.opts.manifest.defaultLocale;
+    const text = (context.activity.text ?? '').slice(0, 10_000);
+    const obs = observe(context);
+    const state = await this.routerState.get(context, { expecting: null, activeIntent: null, fallbacks: 0 });
+    const rec = this.recognize(text, locale);
+    const spec = rec.intent === null ? undefined : this.opts.catalog.dialogs.get(rec.intent);
+    obs?.recognized({ intent: rec.intent, confidence: rec.confidence, queue: spec?.queue ?? null, flags: spec?.flags ?? [] });
+
+    const dc = await this.dialogs.createContext(context);
+    const entities = extractEntities(text);
+    const nlu = this.opts.manifest.nlu;
+    if (dc.activeDialog !== undefined && state.activeIntent !== null) {
+      const expecting = state.expecting;
+      const satisfies = expecting !== null && expecting !== 'auth' && entityValue(expecting, text, entities) !== undefined;
+      const interrupts =
+        !satisfies && rec.intent !== null && rec.intent !== state.activeIntent && rec.confidence >= nlu.interruptAbove && spec !== undefined;
+      if (interrupts && spec !== undefined) {
+        await dc.cancelAllDialogs();
+        await this.begin(dc, spec, state, obs, entities, text);
+      } else {
+        obs?.promptAnswered();
+        const active = this.opts.catalog.dialogs.get(state.activeIntent);
+        if (active !== undefined) obs?.setTopic(active.intent, active.queue);
+        const r = await dc.continueDialog();
+        if (r.status === DialogTurnStatus.complete || r.status === DialogTurnStatus.empty) {
+          const failed = (r.result as { authFailed?: boolean } | undefined)?.authFailed === true;
+          if (failed) {
+            state.activeIntent = null;
+            state.expecting = null;
+          } else this.finish(state, obs, state.activeIntent);
+        }
+      }
+    } else if (spec === undefined || rec.confidence < nlu.fallbackBelow) {
+      const variant = state.fallbacks;
+      state.fallbacks += 1;
+      obs?.fallback();
+      await context.sendActivity(this.tagged(this.texts.render(locale, 'fallback', {}, variant), 'fallback'));
+    } else {
+      await this.begin(dc, spec, state, obs, entities, text);
+    }
+    await this.routerState.set(context, state);
+    await this.opts.conversationState.saveChanges(context);
+  }
+
+  private async begin(
+    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    spec: DialogSpec,
+    state: RouterState,
+    obs: TurnObservation | undefined,
+    entities: Entities,
+    text: string,
+  ): Promise<void> {
+    state.activeIntent = spec.intent;
+    state.expecting = null;
+    obs?.setTopic(spec.intent, spec.queue);
+    if (spec.flags.includes('customer_request')) obs?.requestHandoff();
+    const r = await dc.beginDialog(spec.intent, { entities, text });
+    if (r.status === DialogTurnStatus.complete) this.finish(state, obs, spec.intent);
+  }
+
+  private finish(state: RouterState, obs: TurnObservation | undefined, intent: string | null): void {
+    obs?.progress(`resolved ${intent ?? 'the request'}`);
+    state.activeIntent = null;
+    state.expecting = null;
+  }
+
+  /** Outgoing messages carry what they are, so the middleware can drop a re-prompt on a handoff. */
+  private tagged(text: string, kind: 'answer' | 'prompt' | 'retry' | 'fallback' | 'info', choices?: string[]) {
+    const a = choices === undefined || choices.length === 0 ? MessageFactory.text(text) : MessageFactory.suggestedActions(choices, text);
+    a.channelData = { handover: { kind } };
+    return a;
+  }
+
+  private locale(ctx: TurnContext): string {
+    return conversationView(ctx)?.locale ?? ctx.activity.locale ?? this.opts.manifest.defaultLocale;
+  }
+
+  private vars(ctx: TurnContext, values: Record<string, unknown>): Record<string, unknown> {
+    const view = conversationView(ctx);
+    const customer: CustomerProfile | null = view?.customer ?? null;
+    const first = customer?.name?.split(/\s+/)[0];
+    return {
+      ...view?.collected,
+      ...values,
+      'customer.name': first ?? '',
+      'customer.comma_name': first === undefined ? '' : `, ${first}`,
+    };
+  }
+
+  private buildDialog(spec: DialogSpec): ComponentDialog {
+    const component = new IntentComponent(spec.intent);
+    const waterfall: ((step: WaterfallStepContext) => Promise<import('botbuilder-dialogs').DialogTurnResult>)[] = [];
+    spec.steps.forEach((step, i) => waterfall.push(...this.buildStep(spec, step, i, component)));
+    if (waterfall.length === 0) waterfall.push(async (step) => step.endDialog());
+    component.addDialog(new WaterfallDialog(`${spec.intent}:flow`, waterfall));
+    component.setInitial(`${spec.intent}:flow`);
+    return component;
+  }
+
+  private buildStep(
+    spec: DialogSpec,
+    step: Step,
+    index: number,
+    component: ComponentDialog,
+  ): ((s: WaterfallStepContext) => Promise<import('botbuilder-dialogs').DialogTurnResult>)[] {
+    const values = (s: WaterfallStepContext) => s.values as Record<string, unknown>;
+    const slotsOf = (s: WaterfallStepContext) => ((s.options as { slots?: Record<string, unknown> } | undefined)?.slots ?? {}) as Record<string, unknown>;
+    const initial = (s: WaterfallStepContext) => (s.options as { entities?: Entities; text?: string } | undefined) ?? {};
+    if ('slot' in step) {
+      const promptId = `${spec.intent}:slot:${step.slot}:${index}`;
+      component.addDialog(
+        new TextPrompt(promptId, async (pc: PromptValidatorContext<string>) => {
+          const ctx = pc.context;
+          const obs = observe(ctx);
+          const text = pc.recognized.value ?? '';
+          const value = entityValue(step.entity, text, extractEntities(text));
+          if (value !== undefined) {
+            obs?.entityFilled(step.slot, value);
+            return true;
+          }
+          if (step.critical) obs?.entityMissing(step.slot);
+          return false;
+        }),
+      );
+      return [
+        async (s) => {
+          const view = conversationView(s.context);
+          const fromMessage = step.entity === 'text' ? undefined : entityValue(step.entity, initial(s).text ?? '', initial(s).entities ?? {});
+          const known = fromMessage ?? view?.collected[step.slot];
+          const obs = observe(s.context);
+          if (known !== undefined) {
+            values(s)[step.slot] = known;
+            if (fromMessage !== undefined) obs?.entityFilled(step.slot, known);
+            return s.next(known);
+          }
+          if (step.critical) obs?.entityRequested(step.slot);
+          await this.setExpecting(s.context, step.entity);
+          const locale = this.locale(s.context);
+          return s.prompt(promptId, {
+            prompt: this.tagged(this.texts.render(locale, step.prompt, this.vars(s.context, values(s))), 'prompt'),
+            retryPrompt: this.tagged(this.texts.render(locale, step.retry, this.vars(s.context, values(s))), 'retry'),
+          });
+        },
+        async (s) => {
+          const raw = s.result as unknown;
+          const value = typeof raw === 'string' ? entityValue(step.entity, raw, extractEntities(raw)) : raw;
+          values(s)[step.slot] = value;
+          slotsOf(s)[step.slot] = value;
+          await this.setExpecting(s.context, null);
+          return s.next();
+        },
+      ];
+    }
+    if ('authenticate' in step) {
+      const promptId = `${spec.intent}:auth:${index}`;
+      const max = this.opts.manifest.policy.authFailed.attempts;
+      component.addDialog(
+        new TextPrompt(promptId, async (pc: PromptValidatorContext<string>) => {
+          const ctx = pc.context;
+          const obs = observe(ctx);
+          const expected = conversationView(ctx)?.customer?.zip;
+          const text = (pc.recognized.value ?? '').trim();
+          const given = extractEntities(text).zip ?? text;
+          if (expected !== undefined && given === expected) {
+            obs?.authenticated();
+            return true;
+          }
+          obs?.authFailed();
+          if (pc.attemptCount >= max) {
+            ctx.turnState.set(AUTH_GAVE_UP, true);
+            return true;
+          }
+          return false;
+        }),
+      );
+      return [
+        async (s) => {
+          if (conversationView(s.context)?.authenticated === true) return s.next();
+          await this.setExpecting(s.context, 'auth');
+          observe(s.context)?.steps.push('asked for the account ZIP code (authentication)');
+          const locale = this.locale(s.context);
+          return s.prompt(promptId, {
+            prompt: this.tagged(this.texts.render(locale, 'auth.ask_zip'), 'prompt'),
+            retryPrompt: this.tagged(this.texts.render(locale, 'auth.retry_zip'), 'retry'),
+          });
+        },
+        async (s) => {
+          await this.setExpecting(s.context, null);
+          if (s.context.turnState.get(AUTH_GAVE_UP) === true) {
+            await s.context.sendActivity(this.tagged(this.texts.render(this.locale(s.context), 'auth.failed'), 'info'));
+            return s.endDialog({ authFailed: true });
+          }
+          return s.next();
+        },
+      ];
+    }
+    if ('lookup' in step) {
+      return [
+        async (s) => {
+          const number = values(s).order_number;
+          const orders = conversationView(s.context)?.customer?.orders ?? [];
+          const order = orders.find((o) => o.number.toUpperCase() === String(number ?? '').toUpperCase());
+          if (order === undefined) {
+            await s.context.sendActivity(this.tagged(this.texts.render(this.locale(s.context), step.notFound, this.vars(s.context, values(s))), 'answer'));
+            return s.endDialog();
+          }
+          values(s)['order.status'] = order.status ?? 'being processed';
+          values(s)['order.total'] = order.total;
+          return s.next();
+        },
+      ];
+    }
+    if ('say' in step) {
+      return [
+        async (s) => {
+          const locale = this.locale(s.context);
+          const choices = step.choices?.map((k) => this.texts.render(locale, k));
+          await s.context.sendActivity(this.tagged(this.texts.render(locale, step.say, this.vars(s.context, values(s))), 'answer', choices));
+          return s.next();
+        },
+      ];
+    }
+    // faq
+    return [
+      async (s) => {
+        const locale = this.locale(s.context);
+        const r = this.faqRecognizer(spec, step, locale)?.recognize(initial(s).text ?? '');
+        const hit = r !== undefined && r.intent !== null && r.confidence >= 0.3 ? step.faq.find((f) => f.id === r.intent) : undefined;
+        await s.context.sendActivity(this.tagged(this.texts.render(locale, hit?.answer ?? step.otherwise, this.vars(s.context, values(s))), 'answer'));
+        observe(s.context)?.progress(`answered ${spec.intent}${hit === undefined ? '' : ` (${hit.id})`}`);
+        return s.next();
+      },
+    ];
+  }
+
+  private faqRecognizer(spec: DialogSpec, step: Extract<Step, { faq: unknown }>, locale: string): IntentRecognizer | undefined {
+    const key = `${spec.intent}:${locale}`;
+    let r = this.faqRecognizers.get(key);
+    if (r === undefined) {
+      const examples: Record<string, string[]> = {};
+      for (const f of step.faq) {
+        const ex = f.examples[locale as keyof typeof f.examples] ?? f.examples[this.opts.manifest.defaultLocale];
+        if (ex !== undefined) examples[f.id] = ex;
+      }
+      if (Object.keys(examples).length < 2) return undefined;
+      r = IntentRecognizer.train(examples, locale);
+      this.faqRecognizers.set(key, r);
+    }
+    return r;
+  }
+
+  private async setExpecting(ctx: TurnContext, kind: RouterState['expecting']): Promise<void> {
+    const state = await this.routerState.get(ctx, { expecting: null, activeIntent: null, fallbacks: 0 });
+    state.expecting = kind;
+  }
+}
+
+/** A ComponentDialog whose initial dialog can be set (botbuilder keeps `initialDialogId` protected). */
+class IntentComponent extends ComponentDialog {
+  setInitial(id: string): void {
+    this.initialDialogId = id;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The format of a dialog file in `dialogs/` (written by bot designers, no TypeScript) and of a
+ * locale file in `locales/`. See dialogs/README.md for the designer's guide.
+ */
+import { z } from 'zod';
+
+export const ENTITY_KINDS = ['order_number', 'email', 'zip', 'amount', 'quantity', 'text'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** Flags tell the policy what recognising this intent means. */
+export const INTENT_FLAGS = ['customer_request', 'sensitive_topic', 'revenue_risk', 'high_value', 'purchase'] as const;
+
+const textKey = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'a locale key such as "order_status.ask_order_number"');
+const examples = z.record(z.enum(['en', 'pt-BR', 'es']), z.array(z.string().min(1)).min(1));
+
+export const StepSchema = z.union([
+  z
+    .object({
+      slot: z.string().regex(/^[a-z][a-z0-9_]*$/),
+      entity: z.enum(ENTITY_KINDS),
+      /** A critical entity: still missing after one request hands the customer off. */
+      critical: z.boolean().default(false),
+      prompt: textKey,
+      retry: textKey,
+    })
+    .strict(),
+  z.object({ authenticate: z.literal(true) }).strict(),
+  z.object({ lookup: z.literal('order'), notFound: textKey }).strict(),
+  z.object({ say: textKey, choices: z.array(textKey).optional() }).strict(),
+  z
+    .object({
+      faq: z.array(z.object({ id: z.string(), examples, answer: textKey }).strict()).min(1),
+      otherwise: textKey,
+    })
+    .strict(),
+]);
+export type Step = z.infer<typeof StepSchema>;
+
+export const DialogSpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    intent: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
+    description: z.string().optional(),
+    /** Where a handoff from inside this dialog goes. */
+    queue: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    flags: z.array(z.enum(INTENT_FLAGS)).default([]),
+    examples,
+    steps: z.array(StepSchema).default([]),
+  })
+  .strict();
+export type DialogSpec = z.infer<typeof DialogSpecSchema>;
+
+/** A locale file: flat keys to a text or to variants (used in turn, e.g. successive fallbacks). */
+export const LocaleSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]));
+export type LocaleTexts = z.infer<typeof LocaleSchema>;

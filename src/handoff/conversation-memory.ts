@@ -1,0 +1,59 @@
+/**
+ * The middleware's per-conversation memory, kept in the `DocumentStore` so any process can serve
+ * the next turn: signal history, collected data, authentication, where the chat lives.
+ */
+import type { TurnSignals } from '../core/conversation.js';
+import type { DocumentStore } from '../core/ports/document-store.js';
+import type { ConversationId, HandoffId } from '../core/ids.js';
+
+export interface ConversationMemory {
+  readonly v: 1;
+  startedAt: number;
+  lastProgressAt: number;
+  /** Customer turns so far (whole conversation). */
+  turn: number;
+  /** Signal history since the conversation began or last came back from an agent (bounded). */
+  history: TurnSignals[];
+  collected: Record<string, unknown>;
+  authenticated: boolean;
+  authFailures: number;
+  entityRequests: Record<string, number>;
+  steps: string[];
+  sentiment: { turn: number; score: number }[];
+  locale: string;
+  channel: string;
+  route: string;
+  customerId: string;
+  /** botbuilder ConversationReference (JSON) used to reach the customer proactively. */
+  reference: Record<string, unknown>;
+  /** The last handoff whose outcome (resolve / return) this memory has absorbed. */
+  settledHandoff: HandoffId | null;
+}
+
+export const HISTORY_LIMIT = 50;
+
+export function memoryKey(id: ConversationId): string {
+  return `memory:${id}`;
+}
+
+export function newMemory(init: Pick<ConversationMemory, 'startedAt' | 'locale' | 'channel' | 'route' | 'customerId' | 'reference'>): ConversationMemory {
+  return {
+    v: 1,
+    lastProgressAt: init.startedAt,
+    turn: 0,
+    history: [],
+    collected: {},
+    authenticated: false,
+    authFailures: 0,
+    entityRequests: {},
+    steps: [],
+    sentiment: [],
+    settledHandoff: null,
+    ...init,
+  };
+}
+
+/** Read a conversation's memory with its eTag. */
+export async function readMemory(docs: DocumentStore, id: ConversationId) {
+  return docs.read<ConversationMemory>(memoryKey(id));
+}

@@ -1,0 +1,252 @@
+/**
+ * The handoff lifecycle over the store ports: request, accept (atomic claim), agent messages,
+ * transfer (the 2nd without resolution goes to the senior queue), resolve, return to the bot, and
+ * the SLA watch. Every transition is a compare-and-set; a lost race is reported as a clear error
+ * (`HANDOVER_ERR_ALREADY_TAKEN` for a claim), never as a silent double owner.
+ *
+ * @example
+ * const service = new HandoffService({ manifest, stores, clock, texts });
+ * await service.accept(conversationId, agentId('ana'), 'Ana');
+ * await service.sendAgentMessage(conversationId, agentId('ana'), 'Hi, I can help with that.');
+ */
+import { randomUUID } from 'node:crypto';
+import type { Manifest } from '../config/manifest-schema.js';
+import type { Clock } from '../core/clock.js';
+import type { HandoffPacket } from '../core/conversation.js';
+import { HandoverError } from '../core/errors.js';
+import { handoffId, queueId, type AgentId, type ConversationId, type QueueId } from '../core/ids.js';
+import { transition, type HandoffCommand, type HandoffState } from '../core/handoff-state.js';
+import type { Stores } from '../core/ports/stores.js';
+import type { QueueEntry } from '../core/ports/handoff-store.js';
+import type { Texts } from '../core/texts.js';
+import { priorityOf } from '../policy/evaluate.js';
+import { readMemory } from './conversation-memory.js';
+
+export interface HandoffServiceOptions {
+  readonly manifest: Manifest;
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly texts: Texts;
+  readonly newId?: () => string;
+}
+
+export interface RequestInput {
+  readonly conversationId: ConversationId;
+  readonly reason: HandoffPacket['reason'];
+  readonly queue: string;
+  readonly priority: number;
+  readonly route: string;
+  /** Builds the briefing once the handoff id, queue and deadline are known. */
+  readonly packet: (h: { queue: QueueId; priority: number; slaDeadline: number; requestedAt: number }) => HandoffPacket;
+}
+
+export class HandoffService {
+  private readonly newId: () => string;
+  constructor(private readonly opts: HandoffServiceOptions) {
+    this.newId = opts.newId ?? randomUUID;
+  }
+
+  private slaMs(queue: string): number {
+    const q = this.opts.manifest.queues[queue];
+    if (q === undefined) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}" (manifest.json queues)`);
+    return q.slaSeconds * 1000;
+  }
+
+  /** Apply a command with compare-and-set, retrying on a version race only when `retry` allows. */
+  private async apply(id: ConversationId, make: (s: HandoffState) => HandoffCommand, onConflict: 'retry' | 'fail'): Promise<{ before: HandoffState; after: HandoffState }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.opts.stores.handoffs.get(id);
+      const r = transition(before, make(before), this.opts.clock.now());
+      if (!r.ok) {
+        if (r.code === 'NOT_ASSIGNED_TO_AGENT') throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', r.message);
+        if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
+        throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
+      }
+      const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
+      if (c.ok) return { before, after: c.state };
+      if (onConflict === 'fail') {
+        throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} was taken by ${c.current.agentId ?? 'another agent'}`);
+      }
+    }
+    throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
+  }
+
+  /** Queue a conversation for a human and store its briefing. */
+  async request(input: RequestInput): Promise<{ state: HandoffState; packet: HandoffPacket }> {
+    const id = handoffId(this.newId());
+    const slaMs = this.slaMs(input.queue);
+    const { after } = await this.apply(
+      input.conversationId,
+      () => ({ type: 'request', handoffId: id, queue: queueId(input.queue), priority: input.priority, reason: input.reason, slaMs, channel: input.route }),
+      'fail',
+    );
+    const packet = input.packet({
+      queue: after.queue ?? queueId(input.queue),
+      priority: after.priority,
+      slaDeadline: after.slaDeadline ?? 0,
+      requestedAt: after.requestedAt ?? this.opts.clock.now(),
+    });
+    await this.opts.stores.packets.put(id, packet);
+    await this.opts.stores.events.publish({
+      type: 'handoff.requested',
+      conversationId: input.conversationId,
+      at: this.opts.clock.now(),
+      handoffId: id,
+      queue: after.queue ?? queueId(input.queue),
+      priority: after.priority,
+      reason: input.reason,
+      slaDeadline: after.slaDeadline ?? 0,
+    });
+    return { state: after, packet };
+  }
+
+  /** Expected wait in a queue: (position / staffed agents) × average handling time. */
+  async expectedWaitMs(queue: string): Promise<number> {
+    const q = this.opts.manifest.queues[queue];
+    if (q === undefined) return 0;
+    const waiting = await this.opts.stores.handoffs.queueLength(queueId(queue));
+    const agents = Math.max(1, q.agents);
+    return Math.ceil(waiting / agents) * q.avgHandleSeconds * 1000;
+  }
+
+  async listQueue(queue: string, limit?: number): Promise<QueueEntry[]> {
+    if (this.opts.manifest.queues[queue] === undefined) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+    return this.opts.stores.handoffs.listQueue(queueId(queue), limit);
+  }
+
+  async state(id: ConversationId): Promise<HandoffState> {
+    return this.opts.stores.handoffs.get(id);
+  }
+
+  async packet(id: ConversationId): Promise<HandoffPacket | undefined> {
+    const s = await this.opts.stores.handoffs.get(id);
+    return s.handoffId === null ? undefined : this.opts.stores.packets.get(s.handoffId);
+  }
+
+  /** An agent takes a queued conversation; exactly one of several concurrent claims wins. */
+  async accept(id: ConversationId, agent: AgentId, agentName: string = agent): Promise<{ state: HandoffState; packet: HandoffPacket | undefined }> {
+    const before = await this.opts.stores.handoffs.get(id);
+    if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
+    if (before.status === 'assigned') throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} is already taken by ${before.agentId}`);
+    const r = transition(before, { type: 'assign', agentId: agent }, this.opts.clock.now());
+    if (!r.ok) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
+    const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
+    if (!c.ok) throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} was already taken by ${c.current.agentId ?? 'another agent'}`);
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.accepted', agentId: agent, agentName } });
+    await this.tellCustomer(c.state, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
+    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: c.state.handoffId!, agentId: agent });
+    return { state: c.state, packet: c.state.handoffId === null ? undefined : await this.opts.stores.packets.get(c.state.handoffId) };
+  }
+
+  /** A live message from the agent to the customer, through the customer's own channel. */
+  async sendAgentMessage(id: ConversationId, agent: AgentId, text: string, agentName: string = agent): Promise<void> {
+    const s = await this.opts.stores.handoffs.get(id);
+    if (s.status !== 'assigned') throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `conversation ${id} is ${s.status}, not with an agent`);
+    if (s.agentId !== agent) throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'agent', type: 'message', text, meta: { agentId: agent, agentName } });
+    await this.opts.stores.relay.send(s.channel ?? 'default', { conversationId: id, kind: 'agent_message', text, agentId: agent, agentName, at, id: this.newId() });
+    await this.opts.stores.events.publish({ type: 'agent.message', conversationId: id, at, agentId: agent, text });
+  }
+
+  /** Move a conversation to another queue; the 2nd transfer without resolution goes to `senior`. */
+  async transfer(id: ConversationId, toQueue: string, opts: { agentId?: AgentId; note?: string } = {}): Promise<HandoffState> {
+    const t = this.opts.manifest.policy.transfers;
+    const slaMs = this.slaMs(toQueue);
+    const seniorSlaMs = this.slaMs(t.seniorQueue);
+    const { before, after } = await this.apply(
+      id,
+      (s) => {
+        if (opts.agentId !== undefined && s.status === 'assigned' && s.agentId !== opts.agentId) {
+          throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
+        }
+        return { type: 'transfer', queue: queueId(toQueue), slaMs, seniorQueue: queueId(t.seniorQueue), seniorSlaMs, maxTransfers: t.maxBeforeSenior };
+      },
+      'retry',
+    );
+    const at = this.opts.clock.now();
+    const toSenior = after.reason === 'repeated_transfer' && before.reason !== 'repeated_transfer';
+    const finalPriority = toSenior ? Math.max(after.priority, priorityOf(this.opts.manifest.policy, 'repeated_transfer')) : after.priority;
+    let state = after;
+    if (finalPriority !== after.priority) {
+      const c = await this.opts.stores.handoffs.commit(id, after.version, { ...after, priority: finalPriority });
+      if (c.ok) state = c.state;
+    }
+    await this.opts.stores.transcripts.append(id, {
+      at,
+      from: 'system',
+      type: 'event',
+      meta: { name: 'handoff.transferred', from: before.queue, to: state.queue, note: opts.note ?? null, reason: state.reason },
+    });
+    await this.opts.stores.events.publish({
+      type: 'handoff.transferred',
+      conversationId: id,
+      at,
+      handoffId: state.handoffId!,
+      from: before.queue ?? queueId(''),
+      to: state.queue ?? queueId(toQueue),
+      reason: state.reason ?? 'customer_request',
+      ...(opts.note === undefined ? {} : { note: opts.note }),
+    });
+    return state;
+  }
+
+  /** The agent solved it; the bot owns the chat again for whatever comes next. */
+  async resolve(id: ConversationId, agent: AgentId, agentName: string = agent): Promise<HandoffState> {
+    const { after } = await this.apply(id, () => ({ type: 'resolve', agentId: agent }), 'retry');
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.resolved', agentId: agent } });
+    await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
+    await this.opts.stores.events.publish({ type: 'handoff.resolved', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    return after;
+  }
+
+  /** Back to the bot, with what the agent settled kept so the bot does not ask again. */
+  async returnToBot(id: ConversationId, agent: AgentId, settled: { collected?: Record<string, unknown>; note?: string } = {}): Promise<HandoffState> {
+    const digest = { agentId: agent, collected: settled.collected ?? {}, ...(settled.note === undefined ? {} : { note: settled.note }) };
+    const { after } = await this.apply(id, () => ({ type: 'return', digest }), 'retry');
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.returned', agentId: agent, collected: digest.collected } });
+    await this.tellCustomer(after, id, 'handoff.returned', {}, 'handoff_status', { state: 'returned' });
+    await this.opts.stores.events.publish({ type: 'handoff.returned', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    return after;
+  }
+
+  /**
+   * SLA watch: every queued handoff past its deadline gets its priority raised once per SLA period.
+   * Safe with many processes: the compare-and-set lets exactly one escalate each breach.
+   */
+  async escalateDue(limit = 100): Promise<number> {
+    const now = this.opts.clock.now();
+    const due = await this.opts.stores.handoffs.dueDeadlines(now, limit);
+    let escalated = 0;
+    for (const id of due) {
+      const s = await this.opts.stores.handoffs.get(id);
+      if (s.status !== 'queued' || s.slaDeadline === null || s.slaDeadline > now || s.queue === null) continue;
+      const r = transition(s, { type: 'escalate', priorityBoost: this.opts.manifest.policy.sla.escalationPriorityBoost, slaMs: this.slaMs(s.queue) }, now);
+      if (!r.ok) continue;
+      const c = await this.opts.stores.handoffs.commit(id, s.version, r.state);
+      if (!c.ok) continue; // another process escalated it first
+      escalated++;
+      await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
+    }
+    return escalated;
+  }
+
+  private async tellCustomer(
+    s: HandoffState,
+    id: ConversationId,
+    key: string,
+    vars: Record<string, unknown>,
+    kind: 'system_message' | 'handoff_status',
+    meta: Record<string, unknown>,
+  ): Promise<void> {
+    const memory = await readMemory(this.opts.stores.documents, id);
+    const locale = memory?.value.locale ?? this.opts.manifest.defaultLocale;
+    const text = this.opts.texts.render(locale, key, vars);
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'message', text });
+    await this.opts.stores.relay.send(s.channel ?? 'default', { conversationId: id, kind, text, at, id: this.newId(), meta });
+  }
+}
