@@ -295,7 +295,10 @@ export class WhatsAppWebAdapter extends BotAdapter {
     // so a hung send cannot hold this forever) before deciding that a human typed it.
     const under = this.sending.get(chatId);
     if (under !== undefined && under.size > 0) {
-      await Promise.race([Promise.allSettled([...under]), this.sleep(10_000)]);
+      // A real timer on purpose: it is a safety cap, not pacing, so tests' injected sleep never sees it.
+      const cap = new AbortController();
+      await Promise.race([Promise.allSettled([...under]), realSleep(10_000, cap.signal)]);
+      cap.abort();
     }
     if (this.ownSent.has(m.id._serialized)) return;
     const at = m.timestamp > 0 ? m.timestamp * 1000 : this.clock.now();
