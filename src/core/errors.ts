@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   HANDOVER_ERR_CONFIG_INVALID: 'manifest.json or the environment is invalid',
   HANDOVER_ERR_DIALOGS_INVALID: 'a dialog file or locale file is invalid',
   HANDOVER_ERR_STORE_UNAVAILABLE: 'the store did not answer',
+  HANDOVER_ERR_STORE_DATA_INVALID: 'the store holds data this version cannot read (corrupt, or foreign keys under the prefix)',
   HANDOVER_ERR_STATE_CONFLICT: 'the conversation changed under this operation (compare-and-set lost)',
   HANDOVER_ERR_NOT_IN_STATE: 'the handoff is not in a state that allows this operation',
   HANDOVER_ERR_ALREADY_TAKEN: 'another agent already took this conversation',
@@ -22,6 +23,7 @@ export const ERROR_CODES = {
   HANDOVER_ERR_UNAUTHORIZED: 'a client sent no token or a token this server did not issue',
   HANDOVER_ERR_FORBIDDEN: 'the token is valid but not for this conversation, or it expired',
   HANDOVER_ERR_NOT_SUPPORTED: 'the channel does not support this operation',
+  HANDOVER_ERR_NOT_FOUND: 'no such endpoint',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

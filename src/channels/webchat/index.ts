@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import type { ActivityLog } from '../../core/ports/activity-log.js';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import { MemoryActivityLog } from '../../store/memory/memory-activity-log.js';
+import { WebChatAdapter, type BotLogic } from './webchat-adapter.js';
+import { ConversationTokens } from './conversation-tokens.js';
+import { createDirectLineHandler } from './direct-line-handler.js';
+import { createWidgetSocketHandler } from './widget-socket-handler.js';
+import { buildWidgetBundle, type WidgetBundle } from './widget-bundle.js';
+import { demoPage } from './demo-page.js';
+import { sendError } from './http-utils.js';
+import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
+
+/** Options of {@link createWebChatChannel}; only `logic` is required. */
+export interface WebChatChannelOptions {
+  /** The bot: called for every customer activity, inside the adapter's middleware. */
+  readonly logic: BotLogic;
+  /** Conversation history; default in memory. A Redis implementation plugs in here. */
+  readonly activityLog?: ActivityLog;
+  readonly clock?: Clock;
+  readonly log?: WebChatLogger;
+  /** HMAC secret for conversation tokens (≥ 16 bytes). Same value on every node; default random per process. */
+  readonly tokenSecret?: string;
+  readonly tokenTtlMs?: number;
+  readonly botId?: string;
+  readonly botName?: string;
+  /** CORS / WebSocket origins for embedding pages; default '*'. */
+  readonly allowedOrigins?: readonly string[] | '*';
+  /** Request body limit of the Direct Line endpoints (413 above it); default 256 KiB. */
+  readonly maxBodyBytes?: number;
+  /** Public origin for Direct Line `streamUrl`s behind a proxy, e.g. `https://chat.example.com`. */
+  readonly publicBaseUrl?: string;
+  /** Serve the demo page at `/` (default true). */
+  readonly demoPage?: boolean;
+  /** Prebuilt widget bundle (when esbuild is not installed at runtime). */
+  readonly widgetBundlePath?: string;
+  readonly heartbeatMs?: number;
+  /** Outgoing activities never sent to the browser; default: `handoff.initiate` events. */
+  readonly isPrivate?: (activity: Partial<Activity>) => boolean;
+}
+
+/** The composed channel: mount `handleRequest` and `handleUpgrade` on one node:http server. */
+export interface WebChatChannel {
+  /** Add middleware here (`adapter.use(handoff)`); send proactive agent messages with `adapter.continueConversation`. */
+  readonly adapter: WebChatAdapter;
+  /** Handles `/v3/directline/**`, `/webchat/widget.js` and the demo page `/`; resolves false for other paths. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Handles `/webchat/ws` and Direct Line stream upgrades; returns false for other paths. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Builds the widget now (optional: it is built on first request otherwise). */
+  warmUp(): Promise<void>;
+  /** Closes sockets and waits for running turns. */
+  close(): Promise<void>;
+}
+
+/**
+ * Web chat for browser customers: our widget (WebSocket) and a Direct Line 3.0 subset for
+ * Microsoft Web Chat, both feeding one botbuilder {@link WebChatAdapter}.
+ *
+ * @example
+ * const webchat = createWebChatChannel({ logic: (ctx) => bot.run(ctx), tokenSecret: process.env.WEBCHAT_SECRET });
+ * webchat.adapter.use(handoffMiddleware);
+ * const server = http.createServer(async (req, res) => {
+ *   if (await webchat.handleRequest(req, res)) return;
+ *   res.writeHead(404).end();
+ * });
+ * server.on('upgrade', (req, socket, head) => { if (!webchat.handleUpgrade(req, socket, head)) socket.destroy(); });
+ * server.listen(3978);
+ */
+export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChannel {
+  const log = opts.log ?? consoleWebChatLogger;
+  const clock = opts.clock ?? systemClock;
+  const adapter = new WebChatAdapter({
+    activityLog: opts.activityLog ?? new MemoryActivityLog(),
+    logic: opts.logic,
+    clock,
+    log,
+    ...(opts.botId === undefined ? {} : { botId: opts.botId }),
+    ...(opts.botName === undefined ? {} : { botName: opts.botName }),
+    ...(opts.isPrivate === undefined ? {} : { isPrivate: opts.isPrivate }),
+  });
+  const tokens = new ConversationTokens({
+    clock,
+    ...(opts.tokenSecret === undefined ? {} : { secret: opts.tokenSecret }),
+    ...(opts.tokenTtlMs === undefined ? {} : { ttlMs: opts.tokenTtlMs }),
+  });
+  const shared = {
+    adapter,
+    tokens,
+    log,
+    ...(opts.allowedOrigins === undefined ? {} : { allowedOrigins: opts.allowedOrigins }),
+    ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
+  };
+  const directLine = createDirectLineHandler({
+    ...shared,
+    ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),
+    ...(opts.publicBaseUrl === undefined ? {} : { publicBaseUrl: opts.publicBaseUrl }),
+  });
+  const widgetSocket = createWidgetSocketHandler(shared);
+  let bundle: Promise<WidgetBundle> | undefined;
+  const getBundle = (): Promise<WidgetBundle> => {
+    if (bundle === undefined) {
+      const building = buildWidgetBundle(opts.widgetBundlePath === undefined ? {} : { prebuiltPath: opts.widgetBundlePath });
+      bundle = building;
+      // A failed build is retried on the next request instead of being cached forever.
+      building.catch(() => {
+        if (bundle === building) bundle = undefined;
+      });
+    }
+    return bundle;
+  };
+  const serveDemo = opts.demoPage ?? true;
+
+  return {
+    adapter,
+    async handleRequest(req, res) {
+      if (await directLine.handleRequest(req, res)) return true;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const isGet = req.method === 'GET' || req.method === 'HEAD';
+      if (url.pathname === '/webchat/widget.js' && isGet) {
+        try {
+          const { code, etag } = await getBundle();
+          const headers = {
+            'Content-Type': 'application/javascript; charset=utf-8',
+            'Cache-Control': 'no-cache',
+            ETag: etag,
+            'Access-Control-Allow-Origin': '*',
+            'X-Content-Type-Options': 'nosniff',
+          };
+          if (req.headers['if-none-match'] === etag) res.writeHead(304, headers).end();
+          else res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : code);
+        } catch (e) {
+          log.error('widget bundle failed', { error: e instanceof Error ? e.message : String(e) });
+          sendError(res, e);
+        }
+        return true;
+      }
+      if (serveDemo && isGet && (url.pathname === '/' || url.pathname === '/index.html')) {
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-cache',
+          'X-Content-Type-Options': 'nosniff',
+          // Inline styles: the demo's own <style> and the widget's shadow-root stylesheet.
+          'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+        });
+        res.end(req.method === 'HEAD' ? undefined : demoPage(url.searchParams.get('locale')));
+        return true;
+      }
+      return false;
+    },
+    handleUpgrade(req, socket, head) {
+      return widgetSocket.handleUpgrade(req, socket, head) || directLine.handleUpgrade(req, socket, head);
+    },
+    async warmUp() {
+      await getBundle();
+    },
+    async close() {
+      await Promise.all([directLine.close(), widgetSocket.close()]);
+      await adapter.drain();
+    },
+  };
+}
+
+export { WebChatAdapter, type BotLogic, type StreamBatch, type CustomerActivity } from './webchat-adapter.js';
+export { ConversationTokens } from './conversation-tokens.js';
+export type { WebChatLogger } from './webchat-logger.js';
+export type { WidgetClientMessage, WidgetServerMessage } from './widget-protocol.js';

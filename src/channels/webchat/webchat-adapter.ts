@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import type { ActivityLog, ChannelActivity } from '../../core/ports/activity-log.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { HandoverError } from '../../core/errors.js';
+import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
+
+/** What a connected client receives: Direct Line's `{activities, watermark}` shape. */
+export interface StreamBatch {
+  readonly activities: readonly ChannelActivity[];
+  /** Absent for ephemeral activities (typing) that are not part of the history. */
+  readonly watermark?: string;
+}
+
+/** Bot logic for one turn, as botbuilder's `ActivityHandler.run` or any `(context) => …`. */
+export type BotLogic = (context: TurnContext) => Promise<void>;
+
+/** What a customer may post; the adapter fills in ids, addresses and timestamps itself. */
+export interface CustomerActivity {
+  readonly type: 'message' | 'typing' | 'event';
+  readonly text?: string;
+  readonly name?: string;
+  readonly value?: unknown;
+  readonly locale?: string;
+  readonly userName?: string;
+  readonly channelData?: Record<string, unknown>;
+}
+
+/** Options of {@link WebChatAdapter}. */
+export interface WebChatAdapterOptions {
+  readonly activityLog: ActivityLog;
+  /** The bot; runs inside the middleware pipeline for every customer activity. */
+  readonly logic: BotLogic;
+  readonly clock?: Clock;
+  readonly log?: WebChatLogger;
+  readonly botId?: string;
+  readonly botName?: string;
+  /** `channelId` on every activity (both front doors share one channel). */
+  readonly channelId?: string;
+  readonly serviceUrl?: string;
+  /** Run a `conversationUpdate` (membersAdded) turn when a conversation starts, like Direct Line. */
+  readonly conversationUpdateOnStart?: boolean;
+  /**
+   * Outgoing activities that must never reach the customer's browser. Default: `handoff.initiate`
+   * events, whose attachment is the agent's briefing (transcript, sentiment, policy trace).
+   */
+  readonly isPrivate?: (activity: Partial<Activity>) => boolean;
+  /** Injected so tests of `delay` activities do not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultIsPrivate = (a: Partial<Activity>): boolean => a.type === ActivityTypes.Event && a.name === 'handoff.initiate';
+
+/**
+ * botbuilder adapter for browser customers (our widget and Direct Line clients). It does not
+ * know about HTTP or sockets: front doors call `startConversation`/`receive` and subscribe to
+ * conversations; the adapter runs turns, keeps the history in an {@link ActivityLog} and pushes
+ * every outgoing activity to subscribers. Proactive sends (agent messages) go through
+ * `continueConversation` and reach connected clients the same way.
+ *
+ * Turns of one conversation run one after the other (bot state would race otherwise); a
+ * customer's own activity is logged and echoed before the turn starts.
+ *
+ * @example
+ * const adapter = new WebChatAdapter({ activityLog: new MemoryActivityLog(), logic: (ctx) => bot.run(ctx) });
+ * adapter.use(handoffMiddleware);
+ * const { conversationId } = await adapter.startConversation({ userId: 'u-1' });
+ * const stop = await adapter.openStream(conversationId, '0', (batch) => socket.send(JSON.stringify(batch)));
+ * await adapter.receive(conversationId, 'u-1', { type: 'message', text: 'hi' });
+ */
+export class WebChatAdapter extends BotAdapter {
+  readonly activityLog: ActivityLog;
+  readonly channelId: string;
+  private readonly logic: BotLogic;
+  private readonly clock: Clock;
+  private readonly log: WebChatLogger;
+  private readonly bot: { id: string; name: string; role: string };
+  private readonly serviceUrl: string;
+  private readonly conversationUpdateOnStart: boolean;
+  private readonly isPrivate: (activity: Partial<Activity>) => boolean;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly listeners = new Map<string, Set<(batch: StreamBatch) => void>>();
+  /** Tail of each conversation's turn chain (serialises turns per conversation). */
+  private readonly turnChains = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(opts: WebChatAdapterOptions) {
+    super();
+    this.activityLog = opts.activityLog;
+    this.logic = opts.logic;
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? consoleWebChatLogger;
+    this.bot = { id: opts.botId ?? 'bot', name: opts.botName ?? 'Bot', role: 'bot' };
+    this.channelId = opts.channelId ?? 'webchat';
+    this.serviceUrl = opts.serviceUrl ?? 'urn:handover:webchat';
+    this.conversationUpdateOnStart = opts.conversationUpdateOnStart ?? true;
+    this.isPrivate = opts.isPrivate ?? defaultIsPrivate;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Creates a conversation (new id) and, by default, runs a `conversationUpdate` turn in the background. */
+  async startConversation(user: { userId: string; userName?: string; locale?: string }): Promise<{ conversationId: string }> {
+    const conversationId = `wc_${randomBytes(12).toString('hex')}`;
+    await this.activityLog.create(conversationId);
+    if (this.conversationUpdateOnStart) {
+      const update: Partial<Activity> = {
+        ...this.incomingBase(conversationId, user.userId, user.userName),
+        type: ActivityTypes.ConversationUpdate,
+        membersAdded: [{ id: user.userId, name: user.userName ?? '' }, { id: this.bot.id, name: this.bot.name }],
+        ...(user.locale === undefined ? {} : { locale: user.locale }),
+      };
+      this.enqueueTurn(conversationId, update);
+    }
+    return { conversationId };
+  }
+
+  /**
+   * Accepts a customer activity: logs it and echoes it to every client of the conversation
+   * (Direct Line clients need the echo to mark a message as sent; `channelData.clientActivityID`
+   * is kept), then queues the bot turn. Resolves once the activity is recorded, not after the turn.
+   */
+  async receive(conversationId: string, userId: string, input: CustomerActivity): Promise<{ id: string; watermark?: string }> {
+    if (!(await this.activityLog.exists(conversationId))) {
+      throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `No web chat conversation "${conversationId}"`);
+    }
+    const channelData = { ...(input.channelData ?? {}) };
+    // Only the server may say who is an agent: the widget trusts channelData.handover.
+    delete channelData['handover'];
+    const activity: ChannelActivity = {
+      ...this.incomingBase(conversationId, userId, input.userName),
+      id: newActivityId(),
+      type: input.type,
+      ...(input.text === undefined ? {} : { text: input.text }),
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.value === undefined ? {} : { value: input.value }),
+      ...(input.locale === undefined ? {} : { locale: input.locale }),
+      channelData,
+    };
+    let watermark: string | undefined;
+    // Typing is ephemeral: the bot (and the handoff middleware) see it, the history does not.
+    if (input.type !== 'typing') {
+      watermark = await this.activityLog.append(conversationId, activity);
+      this.publish(conversationId, { activities: [activity], watermark });
+    }
+    this.enqueueTurn(conversationId, activity as Partial<Activity>);
+    return watermark === undefined ? { id: activity.id } : { id: activity.id, watermark };
+  }
+
+  /** Runs `logic` for an activity through the middleware pipeline (the botbuilder entry point). */
+  async processActivity(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    for (const a of activities) {
+      if (a.type === 'delay') {
+        // Same as CloudAdapter: `value` is milliseconds.
+        await this.sleep(typeof a.value === 'number' ? a.value : 1000);
+        responses.push({ id: '' });
+        continue;
+      }
+      if (a.type === ActivityTypes.Trace || a.type === ActivityTypes.InvokeResponse) {
+        responses.push({ id: '' });
+        continue;
+      }
+      const conversationId = a.conversation?.id ?? context.activity.conversation?.id;
+      if (conversationId === undefined) {
+        throw new HandoverError('HANDOVER_ERR_CHANNEL', 'Outgoing web chat activity has no conversation id');
+      }
+      const full = this.outgoing(a, conversationId);
+      responses.push({ id: full.id });
+      if (this.isPrivate(a)) continue;
+      if (a.type === ActivityTypes.Typing) {
+        this.publish(conversationId, { activities: [full] });
+        continue;
+      }
+      const watermark = await this.activityLog.append(conversationId, full);
+      this.publish(conversationId, { activities: [full], watermark });
+    }
+    return responses;
+  }
+
+  override async updateActivity(): Promise<void> {
+    throw new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', 'The web chat channel cannot update a sent activity; send a new one');
+  }
+
+  override async deleteActivity(): Promise<void> {
+    throw new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', 'The web chat channel cannot delete a sent activity');
+  }
+
+  /**
+   * Proactive turn (agent messages, notices): activities sent in `logic` reach the connected
+   * clients and the history like any reply.
+   */
+  override async continueConversation(reference: Partial<ConversationReference>, logic: BotLogic): Promise<void> {
+    const activity = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: 'continueConversation' },
+      reference,
+      true,
+    );
+    await this.processActivity(activity, logic);
+  }
+
+  /** Live activities of a conversation; returns the unsubscribe function. */
+  subscribe(conversationId: string, listener: (batch: StreamBatch) => void): () => void {
+    let set = this.listeners.get(conversationId);
+    if (set === undefined) this.listeners.set(conversationId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(conversationId) === set) this.listeners.delete(conversationId);
+    };
+  }
+
+  /**
+   * History after `watermark`, then live activities, without gaps or duplicates (the
+   * subscription starts before the history is read; live batches already covered are dropped).
+   */
+  async openStream(conversationId: string, watermark: string | undefined, send: (batch: StreamBatch) => void): Promise<() => void> {
+    let last = -1;
+    const pending: StreamBatch[] = [];
+    const deliver = (batch: StreamBatch): void => {
+      if (batch.watermark !== undefined) {
+        const w = Number(batch.watermark);
+        if (w <= last) return;
+        last = w;
+      }
+      send(batch);
+    };
+    const unsubscribe = this.subscribe(conversationId, (batch) => (last < 0 ? pending.push(batch) : deliver(batch)));
+    try {
+      const page = await this.activityLog.since(conversationId, watermark);
+      last = Number(page.watermark);
+      send({ activities: page.activities, watermark: page.watermark });
+      for (const batch of pending.splice(0)) deliver(batch);
+    } catch (e) {
+      unsubscribe();
+      throw e;
+    }
+    return unsubscribe;
+  }
+
+  /** Waits for queued and running turns (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Number of live subscribers of a conversation (tests, metrics). */
+  subscriberCount(conversationId: string): number {
+    return this.listeners.get(conversationId)?.size ?? 0;
+  }
+
+  private publish(conversationId: string, batch: StreamBatch): void {
+    for (const listener of this.listeners.get(conversationId) ?? []) {
+      try {
+        listener(batch);
+      } catch (e) {
+        // One broken socket must not stop delivery to the others.
+        this.log.warn('web chat listener failed', { conversationId, error: String(e) });
+      }
+    }
+  }
+
+  private enqueueTurn(conversationId: string, activity: Partial<Activity>): void {
+    const previous = this.turnChains.get(conversationId) ?? Promise.resolve();
+    const turn = previous.then(() => this.processActivity(activity, this.logic)).catch((e: unknown) => {
+      this.log.error('web chat turn failed', { conversationId, type: activity.type, error: e instanceof Error ? e.message : String(e) });
+    });
+    this.turnChains.set(conversationId, turn);
+    this.inFlight.add(turn);
+    void turn.finally(() => {
+      this.inFlight.delete(turn);
+      if (this.turnChains.get(conversationId) === turn) this.turnChains.delete(conversationId);
+    });
+  }
+
+  private incomingBase(conversationId: string, userId: string, userName: string | undefined): Omit<ChannelActivity, 'id' | 'type'> {
+    return {
+      channelId: this.channelId,
+      serviceUrl: this.serviceUrl,
+      timestamp: new Date(this.clock.now()).toISOString(),
+      conversation: { id: conversationId },
+      from: { id: userId, role: 'user', ...(userName === undefined ? {} : { name: userName }) },
+      recipient: { ...this.bot },
+    };
+  }
+
+  private outgoing(a: Partial<Activity>, conversationId: string): ChannelActivity {
+    const handover = (a.channelData as { handover?: { role?: unknown; agentName?: unknown } } | undefined)?.handover;
+    const from = { ...this.bot, ...(a.from ?? {}) };
+    // botbuilder rewrites `from` to the bot on every send; the agent's name travels in channelData.
+    if (handover?.role === 'agent' && typeof handover.agentName === 'string') from.name = handover.agentName;
+    // JSON round-trip: the history and the wire get plain data (Dates become ISO strings).
+    const plain = JSON.parse(
+      JSON.stringify({
+        ...a,
+        id: a.id ?? newActivityId(),
+        timestamp: a.timestamp ?? new Date(this.clock.now()),
+        channelId: this.channelId,
+        serviceUrl: this.serviceUrl,
+        conversation: { ...(a.conversation ?? {}), id: conversationId },
+        from,
+      }),
+    ) as ChannelActivity;
+    return plain;
+  }
+}
+
+function newActivityId(): string {
+  return `a_${randomBytes(9).toString('base64url')}`;
+}

@@ -1,0 +1,312 @@
+import type { WireActivity } from './widget-connection.js';
+import { format, type WidgetStrings } from './widget-strings.js';
+import { widgetStyles } from './widget-styles.js';
+
+/** Callbacks from the view to the widget controller. */
+export interface ChatViewEvents {
+  onOpen(): void;
+  onSend(text: string, value?: unknown): void;
+  onTyping(): void;
+}
+
+interface HandoverData {
+  role?: unknown;
+  agentName?: unknown;
+  joined?: unknown;
+  left?: unknown;
+}
+
+const chatIcon =
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+const sendIcon = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M2 21l21-9L2 3v7l15 2-15 2z"/></svg>';
+
+/**
+ * The widget's DOM: launcher, panel, message log (an ARIA live region), typing line, quick
+ * replies and the input. Every text from the conversation is set with `textContent`, never
+ * parsed as HTML (the only markup here is our own static icons).
+ *
+ * @example
+ * const view = new ChatView(document.body, strings, { onOpen, onSend, onTyping });
+ * view.render([{ id: 'a1', type: 'message', text: 'Hi', from: { role: 'bot' } }]);
+ */
+export class ChatView {
+  readonly host: HTMLElement;
+  private readonly launcher: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly log: HTMLElement;
+  private readonly typing: HTMLElement;
+  private readonly suggestions: HTMLElement;
+  private readonly input: HTMLInputElement;
+  private readonly rendered = new Map<string, HTMLElement>();
+  private readonly pending = new Map<string, HTMLElement>();
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private agentName: string | undefined;
+  private connection: 'connecting' | 'online' | 'reconnecting' = 'connecting';
+
+  constructor(parent: HTMLElement, private readonly t: WidgetStrings, private readonly events: ChatViewEvents) {
+    this.host = document.createElement('div');
+    this.host.className = 'handover-webchat';
+    const root = this.host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = widgetStyles;
+
+    this.launcher = el('button', 'hov-launcher');
+    this.launcher.type = 'button';
+    this.launcher.innerHTML = chatIcon; // static markup, no user data
+    this.launcher.setAttribute('aria-label', t.launcherOpen);
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.setAttribute('aria-controls', 'hov-panel');
+
+    this.panel = el('section', 'hov-panel');
+    this.panel.id = 'hov-panel';
+    this.panel.hidden = true;
+    this.panel.setAttribute('role', 'dialog');
+    this.panel.setAttribute('aria-labelledby', 'hov-title');
+
+    const header = el('div', 'hov-header');
+    const headerText = el('div', 'hov-header-text');
+    const title = el('h2', 'hov-title');
+    title.id = 'hov-title';
+    title.textContent = t.title;
+    this.status = el('div', 'hov-status');
+    this.status.setAttribute('role', 'status');
+    headerText.append(title, this.status);
+    const close = el('button', 'hov-close');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', t.close);
+    header.append(headerText, close);
+
+    this.log = el('div', 'hov-log');
+    this.log.setAttribute('role', 'log');
+    this.log.setAttribute('aria-live', 'polite');
+    this.log.setAttribute('aria-relevant', 'additions');
+    this.log.setAttribute('aria-label', t.messageList);
+    this.log.tabIndex = 0;
+
+    this.typing = el('div', 'hov-typing');
+    this.typing.setAttribute('aria-live', 'polite');
+
+    this.suggestions = el('div', 'hov-suggestions');
+    this.suggestions.setAttribute('role', 'group');
+    this.suggestions.setAttribute('aria-label', t.quickReplies);
+
+    const form = el('form', 'hov-form');
+    const label = el('label', 'hov-sr-only');
+    label.htmlFor = 'hov-input';
+    label.textContent = t.inputLabel;
+    this.input = el('input', 'hov-input');
+    this.input.id = 'hov-input';
+    this.input.type = 'text';
+    this.input.autocomplete = 'off';
+    this.input.maxLength = 2000;
+    this.input.placeholder = t.inputPlaceholder;
+    const send = el('button', 'hov-send');
+    send.type = 'submit';
+    send.innerHTML = sendIcon; // static markup, no user data
+    send.setAttribute('aria-label', t.send);
+    form.append(label, this.input, send);
+
+    this.panel.append(header, this.log, this.typing, this.suggestions, form);
+    root.append(style, this.panel, this.launcher);
+    parent.append(this.host);
+
+    this.launcher.addEventListener('click', () => (this.panel.hidden ? this.open() : this.close()));
+    close.addEventListener('click', () => this.close());
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.close();
+      }
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const text = this.input.value.trim();
+      if (text === '') return;
+      this.input.value = '';
+      this.events.onSend(text);
+    });
+    this.input.addEventListener('input', () => this.events.onTyping());
+    this.renderStatus();
+  }
+
+  isOpen(): boolean {
+    return !this.panel.hidden;
+  }
+
+  open(): void {
+    this.panel.hidden = false;
+    this.launcher.setAttribute('aria-expanded', 'true');
+    this.launcher.setAttribute('aria-label', this.t.launcherClose);
+    this.events.onOpen();
+    this.input.focus();
+    this.scrollToEnd();
+  }
+
+  /** Closes the panel and gives focus back to the launcher (keyboard users keep their place). */
+  close(): void {
+    this.panel.hidden = true;
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.setAttribute('aria-label', this.t.launcherOpen);
+    this.launcher.focus();
+  }
+
+  setConnection(status: 'connecting' | 'online' | 'reconnecting'): void {
+    this.connection = status;
+    this.renderStatus();
+  }
+
+  /** Shows a message the customer just sent, before the server's echo confirms it. */
+  addPending(clientActivityId: string, text: string): void {
+    const item = this.messageElement('user', this.t.you, text);
+    item.classList.add('hov-pending');
+    item.setAttribute('aria-busy', 'true');
+    this.pending.set(clientActivityId, item);
+    this.log.append(item);
+    this.clearSuggestions();
+    this.scrollToEnd();
+  }
+
+  /** Clears everything (a new conversation replaced the stored one). */
+  reset(): void {
+    this.log.replaceChildren();
+    this.rendered.clear();
+    this.pending.clear();
+    this.clearSuggestions();
+    this.agentName = undefined;
+    this.renderStatus();
+  }
+
+  render(activities: readonly WireActivity[]): void {
+    let lastVisible: WireActivity | undefined;
+    for (const a of activities) {
+      if (a.type === 'typing') {
+        if (a.from?.role !== 'user') this.showTyping(a);
+        continue;
+      }
+      if (a.id !== undefined && this.rendered.has(a.id)) continue;
+      // Only the server speaks for agents; never trust handover data on a customer's own activity.
+      const handover = a.from?.role === 'user' ? undefined : handoverOf(a);
+      const name = agentNameOf(a, handover);
+      if (handover?.joined === true || handover?.joined === 'true') {
+        this.agentName = name ?? this.t.agentBadge;
+        this.notice(a, format(this.t.agentJoined, { name: this.agentName }));
+        this.renderStatus();
+      } else if (handover?.left === true || handover?.left === 'true') {
+        this.notice(a, format(this.t.agentLeft, { name: name ?? this.agentName ?? this.t.agentBadge }));
+        this.agentName = undefined;
+        this.renderStatus();
+      }
+      if (a.type !== 'message' || (typeof a.text !== 'string' && a.suggestedActions === undefined)) continue;
+      lastVisible = a;
+      this.hideTyping();
+      const fromUser = a.from?.role === 'user';
+      const clientId = a.channelData?.['clientActivityID'];
+      const pendingItem = fromUser && typeof clientId === 'string' ? this.pending.get(clientId) : undefined;
+      if (pendingItem !== undefined && typeof clientId === 'string') {
+        // The echo confirms our own message: keep the bubble, mark it sent.
+        this.pending.delete(clientId);
+        pendingItem.classList.remove('hov-pending');
+        pendingItem.removeAttribute('aria-busy');
+        if (a.id !== undefined) this.rendered.set(a.id, pendingItem);
+        continue;
+      }
+      if (typeof a.text !== 'string' || a.text === '') continue;
+      const isAgent = !fromUser && handover?.role === 'agent';
+      const kind = fromUser ? 'user' : isAgent ? 'agent' : 'bot';
+      const sender = fromUser ? this.t.you : isAgent ? `${name ?? this.t.agentBadge} · ${this.t.agentBadge}` : a.from?.name || this.t.botName;
+      const item = this.messageElement(kind, sender, a.text);
+      if (a.id !== undefined) this.rendered.set(a.id, item);
+      this.log.append(item);
+    }
+    if (lastVisible !== undefined) this.renderSuggestions(lastVisible);
+    this.scrollToEnd();
+  }
+
+  private messageElement(kind: 'user' | 'bot' | 'agent', sender: string, text: string): HTMLElement {
+    const item = el('div', `hov-msg hov-from-${kind}`);
+    const who = el('div', 'hov-sender');
+    who.textContent = sender;
+    const bubble = el('div', 'hov-bubble');
+    bubble.textContent = text;
+    item.append(who, bubble);
+    return item;
+  }
+
+  private notice(a: WireActivity, text: string): void {
+    const n = el('div', 'hov-notice');
+    n.textContent = text;
+    if (a.id !== undefined) this.rendered.set(a.id, n);
+    this.log.append(n);
+  }
+
+  private renderSuggestions(a: WireActivity): void {
+    this.clearSuggestions();
+    if (a.from?.role === 'user') return;
+    for (const action of a.suggestedActions?.actions ?? []) {
+      if (action.type !== undefined && !['imBack', 'postBack', 'messageBack'].includes(action.type)) continue;
+      const title = action.title ?? (typeof action.value === 'string' ? action.value : undefined);
+      if (title === undefined || title === '') continue;
+      const b = el('button', 'hov-suggestion');
+      b.type = 'button';
+      b.textContent = title;
+      b.addEventListener('click', () => {
+        const text = action.type === 'messageBack' ? action.displayText ?? action.text ?? title : typeof action.value === 'string' ? action.value : title;
+        this.events.onSend(text, action.type === 'imBack' ? undefined : action.value);
+        this.input.focus();
+      });
+      this.suggestions.append(b);
+    }
+  }
+
+  private clearSuggestions(): void {
+    this.suggestions.replaceChildren();
+  }
+
+  private showTyping(a: WireActivity): void {
+    const handover = handoverOf(a);
+    const name = handover?.role === 'agent' ? agentNameOf(a, handover) ?? this.t.agentBadge : a.from?.name || this.t.botName;
+    this.typing.textContent = format(this.t.typing, { name });
+    if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
+    // Typing activities have no "stopped" counterpart: hide after a few quiet seconds.
+    this.typingTimer = setTimeout(() => this.hideTyping(), 5000);
+  }
+
+  private hideTyping(): void {
+    this.typing.textContent = '';
+  }
+
+  private renderStatus(): void {
+    if (this.connection !== 'online') {
+      this.status.textContent = this.connection === 'connecting' ? this.t.connecting : this.t.reconnecting;
+      this.status.classList.remove('hov-agent-status');
+    } else if (this.agentName !== undefined) {
+      this.status.textContent = format(this.t.talkingTo, { name: this.agentName });
+      this.status.classList.add('hov-agent-status');
+    } else {
+      this.status.textContent = this.t.online;
+      this.status.classList.remove('hov-agent-status');
+    }
+  }
+
+  private scrollToEnd(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  return e;
+}
+
+function handoverOf(a: WireActivity): HandoverData | undefined {
+  const h = a.channelData?.['handover'];
+  return typeof h === 'object' && h !== null ? (h as HandoverData) : undefined;
+}
+
+function agentNameOf(a: WireActivity, h: HandoverData | undefined): string | undefined {
+  if (typeof h?.agentName === 'string' && h.agentName !== '') return h.agentName;
+  return a.from?.name !== undefined && a.from.name !== '' ? a.from.name : undefined;
+}

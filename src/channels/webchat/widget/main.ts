@@ -1,0 +1,79 @@
+import { ChatView } from './chat-view.js';
+import { WidgetConnection } from './widget-connection.js';
+import { stringsFor } from './widget-strings.js';
+
+/**
+ * Widget entry point (bundled to `/webchat/widget.js`). Configured by its script tag:
+ * `data-locale` (en, pt-BR, es; default: the browser's language), `data-server` (default: the
+ * script's origin), `data-persist` (`session` default, or `local` to survive closing the tab),
+ * `data-open` (`true` to open on load). Exposes `window.HandoverWebChat` with `open`, `close`
+ * and `reconnect` (drops the socket; used by tests to simulate a network failure).
+ *
+ * @example
+ * <script src="https://chat.example.com/webchat/widget.js" data-locale="pt-BR"></script>
+ */
+export function startWidget(script: HTMLScriptElement | null): void {
+  const data = script?.dataset ?? {};
+  const scriptOrigin = script?.src ? new URL(script.src, location.href).origin : location.origin;
+  const server = data['server'] ?? scriptOrigin;
+  const wsUrl = `${server.replace(/^http/, 'ws').replace(/\/$/, '')}/webchat/ws`;
+  const { locale, strings } = stringsFor(data['locale'] ?? navigator.language);
+  const storage = safeStorage(data['persist'] === 'local' ? 'localStorage' : 'sessionStorage');
+  const openKey = 'handover.webchat.open';
+
+  let connection: WidgetConnection;
+  let typingSentAt = 0;
+  let counter = 0;
+  const view = new ChatView(document.body, strings, {
+    onOpen: () => {
+      storage?.setItem(openKey, '1');
+      // Conversations start when the customer opens the chat, not on every page view.
+      connection.connect();
+    },
+    onSend: (text, value) => {
+      const clientActivityId = `c_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+      view.addPending(clientActivityId, text);
+      connection.sendText(text, clientActivityId, value);
+    },
+    onTyping: () => {
+      // At most one typing signal every 3 s; the agent's console needs no more.
+      const now = Date.now();
+      if (now - typingSentAt > 3000) {
+        typingSentAt = now;
+        connection.sendTyping();
+      }
+    },
+  });
+  view.host.lang = locale;
+  const close = view.close.bind(view);
+  view.close = () => {
+    storage?.removeItem(openKey);
+    close();
+  };
+  connection = new WidgetConnection(wsUrl, storage, locale, {
+    onStatus: (s) => view.setConnection(s),
+    onActivities: (activities) => view.render(activities),
+    onReset: () => view.reset(),
+  });
+  if (connection.hasStoredSession()) connection.connect();
+  if (data['open'] === 'true' || storage?.getItem(openKey) === '1') view.open();
+
+  (window as unknown as { HandoverWebChat: unknown }).HandoverWebChat = {
+    open: () => view.open(),
+    close: () => view.close(),
+    reconnect: () => connection.dropForTest(),
+  };
+}
+
+function safeStorage(kind: 'localStorage' | 'sessionStorage'): Storage | undefined {
+  try {
+    return window[kind];
+  } catch {
+    // Blocked storage (sandboxed iframe, privacy settings): the chat works without persistence.
+    return undefined;
+  }
+}
+
+const current = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => startWidget(current));
+else startWidget(current);

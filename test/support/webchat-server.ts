@@ -1,0 +1,57 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createWebChatChannel, type WebChatChannel, type WebChatChannelOptions } from '../../src/channels/webchat/index.js';
+import { WebChatEchoBot } from './webchat-echo-bot.js';
+
+/** A running test server: the channel on node:http, bound to 127.0.0.1 on a free port. */
+export interface TestWebChatServer {
+  readonly channel: WebChatChannel;
+  readonly bot: WebChatEchoBot;
+  readonly baseUrl: string;
+  readonly wsBase: string;
+  close(): Promise<void>;
+}
+
+const quietLog = { info: () => {}, warn: () => {}, error: (m: string, meta?: unknown) => console.error(m, meta) };
+
+/**
+ * Starts the web chat channel with {@link WebChatEchoBot} the way the app mounts it.
+ *
+ * @example
+ * const srv = await startWebChatServer(); … await srv.close();
+ */
+export async function startWebChatServer(overrides: Partial<WebChatChannelOptions> = {}): Promise<TestWebChatServer> {
+  const bot = new WebChatEchoBot();
+  const channel = createWebChatChannel({ logic: (ctx) => bot.onTurn(ctx), log: quietLog, tokenSecret: 'test-secret-0123456789', ...overrides });
+  const server = http.createServer((req, res) => {
+    channel
+      .handleRequest(req, res)
+      .then((handled) => {
+        if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"HANDOVER_ERR_NOT_FOUND"}}');
+      })
+      .catch(() => res.writeHead(500).end());
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!channel.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  const port = Number(process.env['PORT'] ?? 0);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    channel,
+    bot,
+    baseUrl: `http://127.0.0.1:${actual}`,
+    wsBase: `ws://127.0.0.1:${actual}`,
+    async close() {
+      await channel.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// `npx tsx test/support/webchat-server.ts` runs the demo by hand (PORT=3978 by default).
+if (require.main === module) {
+  process.env['PORT'] ??= '3978';
+  void startWebChatServer().then((s) => console.log(`web chat demo on ${s.baseUrl}/`));
+}
