@@ -125,7 +125,7 @@ export class HandoffMiddleware implements Middleware {
       await this.say(context, id, this.opts.texts.render(localeOf(activity, this.opts.manifest), 'handoff.store_trouble'));
       return;
     }
-    this.absorbOutcome(memory, state, now);
+    const resumedFromAgent = this.absorbOutcome(memory, state, now);
     const customer = await this.opts.directory.lookup(activity.from?.id ?? '').catch((e: unknown) => {
       this.report(e, 'customer directory');
       return null;
@@ -140,6 +140,7 @@ export class HandoffMiddleware implements Middleware {
       customer,
       collected: { ...memory.collected },
       authenticated: memory.authenticated,
+      resumedFromAgent,
     };
     const obs = new TurnObservation();
     context.turnState.set(VIEW_KEY, view);
@@ -229,14 +230,15 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /** Fold a finished handoff into memory once: keep what the agent settled, start a fresh history. */
-  private absorbOutcome(memory: ConversationMemory, state: HandoffState, now: number): void {
-    if ((state.status !== 'resolved' && state.status !== 'returned') || state.handoffId === null) return;
-    if (memory.settledHandoff === state.handoffId) return;
+  private absorbOutcome(memory: ConversationMemory, state: HandoffState, now: number): boolean {
+    if ((state.status !== 'resolved' && state.status !== 'returned') || state.handoffId === null) return false;
+    if (memory.settledHandoff === state.handoffId) return false;
     memory.settledHandoff = state.handoffId;
     memory.history = [];
     memory.entityRequests = {};
     memory.lastProgressAt = now;
     if (state.status === 'returned' && state.returnDigest !== null) Object.assign(memory.collected, state.returnDigest.collected);
+    return true;
   }
 
   private measure(memory: ConversationMemory, obs: TurnObservation, customer: CustomerProfile | null, text: string, now: number): TurnSignals {

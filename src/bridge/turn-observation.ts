@@ -97,6 +97,8 @@ export interface ConversationView {
   /** Entities and slots collected so far (by the bot, or settled by an agent before a return). */
   readonly collected: Readonly<Record<string, unknown>>;
   readonly authenticated: boolean;
+  /** First bot turn after an agent resolved or returned the chat: start fresh, keep `collected`. */
+  readonly resumedFromAgent: boolean;
 }
 
 /** The observation of the current turn, or undefined when no HandoffMiddleware runs. */

@@ -101,6 +101,13 @@ export class DialogBot {
     obs?.recognized({ intent: rec.intent, confidence: rec.confidence, queue: spec?.queue ?? null, flags: spec?.flags ?? [] });
 
     const dc = await this.dialogs.createContext(context);
+    if (view?.resumedFromAgent === true) {
+      // whatever the bot was asking before the handoff is settled or moot now
+      await dc.cancelAllDialogs();
+      state.activeIntent = null;
+      state.expecting = null;
+      state.fallbacks = 0;
+    }
     const entities = extractEntities(text);
     const nlu = this.opts.manifest.nlu;
     if (dc.activeDialog !== undefined && state.activeIntent !== null) {

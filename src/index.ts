@@ -1,0 +1,38 @@
+/**
+ * handover — the public API.
+ *
+ * Common: `createHandover` (wires the middleware, the dialog bot and the handoff service),
+ * `HandoffMiddleware`, `observe` / `conversationView` (for your own bot), `loadConfig`,
+ * `createMemoryStores`. Advanced: the ports, the pure policy and signals, the state machine.
+ *
+ * @example
+ * import { createHandover, createMemoryStores, loadConfig, StaticCustomerDirectory } from 'handover';
+ * const { manifest } = loadConfig('manifest.json');
+ * const handover = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory([]) });
+ * adapter.use(handover.middleware);
+ */
+export { createHandover, type Handover, type HandoverOptions } from './app.js';
+export { HandoffMiddleware, conversationKeyOf, PROACTIVE_KEY, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
+export { observe, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
+export { attachAgentDelivery } from './bridge/agent-delivery.js';
+export { DocumentStorage } from './bridge/document-storage.js';
+export { HandoffService } from './handoff/handoff-service.js';
+export { loadConfig, parseManifest, type Config } from './config/load-config.js';
+export { ManifestSchema, type Manifest, type Policy } from './config/manifest-schema.js';
+export { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
+export { DialogBot } from './dialogs/dialog-bot.js';
+export { IntentRecognizer, type Recognition } from './dialogs/intent-recognizer.js';
+export { createMemoryStores } from './store/memory/index.js';
+export { SimAdapter } from './channels/sim/sim-adapter.js';
+export { evaluate, estimateCost, type Decision, type CostEstimate } from './policy/evaluate.js';
+export { SentimentScorer } from './signals/sentiment.js';
+export { extractEntities } from './signals/entities.js';
+export { valueAtRisk } from './signals/value.js';
+export { StaticCustomerDirectory } from './core/static-customer-directory.js';
+export { systemClock, ManualClock, type Clock } from './core/clock.js';
+export { HandoverError, isHandoverError, ERROR_CODES, type ErrorCode } from './core/errors.js';
+export { transition, initialState, isWithHuman, type HandoffState, type HandoffStatus, type HandoffCommand } from './core/handoff-state.js';
+export * from './core/ids.js';
+export type * from './core/conversation.js';
+export type * from './core/events.js';
+export type * from './core/ports/index.js';
