@@ -1,0 +1,86 @@
+/**
+ * The Redis store: every port on one Redis, so many processes share queues, state, transcripts,
+ * events and cross-process delivery.
+ *
+ * @example
+ * const stores = await createRedisStores({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', onError: log.error });
+ * // ...
+ * await stores.close();
+ */
+import type { Stores } from '../../core/ports/stores.js';
+import { RedisKeys, DEFAULT_PREFIX } from './keys.js';
+import { connectRedis, closeConnection, type RedisClient } from './redis-connection.js';
+import { RedisHandoffStore } from './redis-handoff-store.js';
+import { RedisTranscriptStore } from './redis-transcript-store.js';
+import { RedisDocumentStore } from './redis-document-store.js';
+import { RedisPacketStore } from './redis-packet-store.js';
+import { RedisEventBus } from './redis-event-bus.js';
+import { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
+
+export interface RedisStoresOptions {
+  /** e.g. `redis://127.0.0.1:6379` or `rediss://user:pass@host:6380/0`. */
+  readonly url: string;
+  /** Namespace of every key and channel. Default `handover`; tests use a unique one each. */
+  readonly prefix?: string;
+  /** Connection errors after start-up, failed subscribers, failed relay deliveries. Default: ignore. */
+  readonly onError?: (e: unknown) => void;
+  /** Failed connection attempts at start before giving up with HANDOVER_ERR_STORE_UNAVAILABLE. Default 3. */
+  readonly startAttempts?: number;
+  readonly relay?: RedisRelayOptions;
+}
+
+/** `Stores` on Redis, plus the client for callers that need it (health checks, tests). */
+export interface RedisStores extends Stores {
+  readonly client: RedisClient;
+  readonly keys: RedisKeys;
+}
+
+/**
+ * Connects (main connection + event subscriber) and returns every port. Throws
+ * HANDOVER_ERR_STORE_UNAVAILABLE, saying how to start Redis, when it does not answer at start;
+ * after that, connections reconnect with capped backoff and errors go to `onError`.
+ * `close()` stops relay listeners and closes every connection; calling it twice is harmless.
+ *
+ * @example
+ * const stores = await createRedisStores({ url: 'redis://127.0.0.1:6379', prefix: 'handover' });
+ * const state = await stores.handoffs.get(conversationId('c-1'));
+ */
+export async function createRedisStores(opts: RedisStoresOptions): Promise<RedisStores> {
+  const onError = opts.onError ?? (() => {});
+  const keys = new RedisKeys(opts.prefix ?? DEFAULT_PREFIX);
+  const client = await connectRedis({ url: opts.url, onError, ...(opts.startAttempts === undefined ? {} : { startAttempts: opts.startAttempts }) });
+  let events: RedisEventBus;
+  try {
+    events = await RedisEventBus.start(client, keys, onError);
+  } catch (e) {
+    await closeConnection(client);
+    throw e;
+  }
+  const relay = new RedisMessageRelay(client, keys, onError, opts.relay);
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await relay.close();
+    await events.close();
+    await closeConnection(client);
+  };
+  return {
+    client,
+    keys,
+    handoffs: new RedisHandoffStore(client, keys),
+    transcripts: new RedisTranscriptStore(client, keys),
+    documents: new RedisDocumentStore(client, keys),
+    packets: new RedisPacketStore(client, keys),
+    events,
+    relay,
+    close: () => (closing ??= close()),
+  };
+}
+
+export { RedisKeys, DEFAULT_PREFIX } from './keys.js';
+export { RedisHandoffStore } from './redis-handoff-store.js';
+export { RedisTranscriptStore } from './redis-transcript-store.js';
+export { RedisDocumentStore } from './redis-document-store.js';
+export { RedisPacketStore } from './redis-packet-store.js';
+export { RedisEventBus } from './redis-event-bus.js';
+export { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
+export type { RedisClient } from './redis-connection.js';

@@ -1,0 +1,88 @@
+import { HandoverError } from '../../core/errors.js';
+
+/** The prefix every key and channel starts with unless `createRedisStores({ prefix })` says otherwise. */
+export const DEFAULT_PREFIX = 'handover';
+
+/**
+ * The only place Redis key names are built (BullMQ's key builder is the model): every store asks
+ * this object, so a prefix change, a test's private namespace or a future Cluster layout is one edit.
+ *
+ * Layout (`p` = prefix):
+ * - `p:handoff:{<conversationId>}`        hash: `v` version, `s` state JSON, `qk` queue key it sits in
+ * - `p:transcript:{<conversationId>}`     list of TranscriptEntry JSON
+ * - `p:queue:<queueId>`                   sorted set of conversation ids, score = queueScore()
+ * - `p:deadlines`                         sorted set of conversation ids, score = SLA deadline (ms)
+ * - `p:doc:<key>`                         hash: `v` value JSON, `e` eTag
+ * - `p:packet:<handoffId>`                string: HandoffPacket JSON
+ * - `p:events`                            pub/sub channel of DomainEvents
+ * - `p:relay:{<route>}`                   stream of RelayMessages, one consumer group
+ * - `p:relay:{<route>}:done:<messageId>`  dedupe marker (expires)
+ * - `p:relay:{<route>}:alive:<consumer>`  listener heartbeat (expires)
+ *
+ * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
+ * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
+ * them; see `commitHandoff-3.lua`.
+ *
+ * @example
+ * const keys = new RedisKeys('handover-test:1a2b');
+ * keys.handoff(conversationId('c-1')); // "handover-test:1a2b:handoff:{c-1}"
+ */
+export class RedisKeys {
+  readonly prefix: string;
+
+  constructor(prefix: string = DEFAULT_PREFIX) {
+    // A brace in the prefix would become the hash tag of every key and defeat the per-conversation tags.
+    if (prefix.length === 0 || /[{}\s]/.test(prefix)) {
+      throw new HandoverError(
+        'HANDOVER_ERR_CONFIG_INVALID',
+        `Redis key prefix "${prefix}" is invalid: use a non-empty prefix without spaces or braces, e.g. "handover"`,
+      );
+    }
+    this.prefix = prefix;
+  }
+
+  handoff(conversationId: string): string {
+    return `${this.prefix}:handoff:{${conversationId}}`;
+  }
+
+  transcript(conversationId: string): string {
+    return `${this.prefix}:transcript:{${conversationId}}`;
+  }
+
+  queue(queueId: string): string {
+    return `${this.prefix}:queue:${queueId}`;
+  }
+
+  deadlines(): string {
+    return `${this.prefix}:deadlines`;
+  }
+
+  document(key: string): string {
+    return `${this.prefix}:doc:${key}`;
+  }
+
+  packet(handoffId: string): string {
+    return `${this.prefix}:packet:${handoffId}`;
+  }
+
+  eventsChannel(): string {
+    return `${this.prefix}:events`;
+  }
+
+  relayStream(route: string): string {
+    return `${this.prefix}:relay:{${route}}`;
+  }
+
+  relayDone(route: string, messageId: string): string {
+    return `${this.prefix}:relay:{${route}}:done:${messageId}`;
+  }
+
+  relayAlive(route: string, consumer: string): string {
+    return `${this.prefix}:relay:{${route}}:alive:${consumer}`;
+  }
+
+  /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */
+  pattern(): string {
+    return `${this.prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`;
+  }
+}

@@ -1,0 +1,98 @@
+import type { ConversationId, QueueId } from '../../core/ids.js';
+import { conversationId as toConversationId } from '../../core/ids.js';
+import { initialState, queueScore, type HandoffState } from '../../core/handoff-state.js';
+import type { CommitResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
+import { HandoverError } from '../../core/errors.js';
+import type { RedisKeys } from './keys.js';
+import type { RedisClient } from './redis-connection.js';
+import { LuaScript } from './lua-script.js';
+
+const commitScript = LuaScript.load('commitHandoff-3.lua');
+
+/**
+ * `HandoffStore` on Redis. Each conversation is a hash (`v` version, `s` state JSON); queues and SLA
+ * deadlines are sorted sets derived from the committed state by the same Lua script that does the
+ * compare-and-set, so membership can never disagree with the state, whichever process commits.
+ * The queue score is computed here with `queueScore` (one definition, shared with the memory store)
+ * and passed to the script, so Lua never re-implements domain rules.
+ *
+ * @example
+ * const store = new RedisHandoffStore(client, new RedisKeys('handover'));
+ * const cur = await store.get(id);
+ * const r = await store.commit(id, cur.version, next); // ok:false => another process won
+ */
+export class RedisHandoffStore implements HandoffStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async get(id: ConversationId): Promise<HandoffState> {
+    const json = await this.client.hGet(this.keys.handoff(id), 's');
+    return json === null || json === undefined ? initialState() : parseState(json, id);
+  }
+
+  async commit(id: ConversationId, expectedVersion: number, next: HandoffState): Promise<CommitResult> {
+    const stored: HandoffState = { ...next, version: expectedVersion + 1 };
+    const queued = stored.status === 'queued' && stored.queue !== null && stored.enqueuedAt !== null;
+    // KEYS[3] must be a key even when unused; the conversation's own key is a harmless placeholder.
+    const queueKey = queued && stored.queue !== null ? this.keys.queue(stored.queue) : this.keys.handoff(id);
+    const reply = await commitScript.run(
+      this.client,
+      [this.keys.handoff(id), this.keys.deadlines(), queueKey],
+      [
+        String(expectedVersion),
+        JSON.stringify(stored),
+        id,
+        queued ? String(queueScore(stored.priority, stored.enqueuedAt ?? 0)) : '',
+        stored.slaDeadline === null ? '' : String(stored.slaDeadline),
+      ],
+    );
+    if (!Array.isArray(reply)) throw invalid(`commitHandoff replied ${JSON.stringify(reply)}`);
+    if (reply[0] === 1) return { ok: true, state: stored };
+    const current = typeof reply[1] === 'string' && reply[1] !== '' ? parseState(reply[1], id) : initialState();
+    return { ok: false, current };
+  }
+
+  async listQueue(queue: QueueId, limit = 100): Promise<QueueEntry[]> {
+    if (limit <= 0) return [];
+    // Lowest score first = highest priority, then oldest; equal scores tie-break by member, like the memory store.
+    const ids = await this.client.zRange(this.keys.queue(queue), 0, limit - 1);
+    // Issued in one tick, so node-redis pipelines the reads into one round trip.
+    const states = await Promise.all(ids.map((id) => this.client.hGet(this.keys.handoff(id), 's')));
+    const entries: QueueEntry[] = [];
+    ids.forEach((id, i) => {
+      const json = states[i];
+      if (json === null || json === undefined) return;
+      const s = parseState(json, id);
+      // A commit may land between ZRANGE and HGET; show only what is still waiting in this queue.
+      if (s.status !== 'queued' || s.queue !== queue) return;
+      entries.push({ conversationId: toConversationId(id), priority: s.priority, enqueuedAt: s.enqueuedAt ?? 0, slaDeadline: s.slaDeadline });
+    });
+    return entries;
+  }
+
+  async queueLength(queue: QueueId): Promise<number> {
+    return await this.client.zCard(this.keys.queue(queue));
+  }
+
+  async dueDeadlines(now: number, limit: number): Promise<ConversationId[]> {
+    if (limit <= 0) return [];
+    const ids = await this.client.zRange(this.keys.deadlines(), '-inf', now, { BY: 'SCORE', LIMIT: { offset: 0, count: limit } });
+    return ids.map((id) => toConversationId(id));
+  }
+}
+
+function parseState(json: string, id: string): HandoffState {
+  try {
+    const s = JSON.parse(json) as HandoffState;
+    if (typeof s === 'object' && s !== null && typeof s.version === 'number' && typeof s.status === 'string') return s;
+  } catch {
+    // fall through to the error below, which names the key
+  }
+  throw invalid(`the handoff state of conversation "${id}" is not valid JSON state`);
+}
+
+function invalid(message: string): HandoverError {
+  return new HandoverError('HANDOVER_ERR_STORE_DATA_INVALID', `${message}: check that nothing else writes under this key prefix`);
+}

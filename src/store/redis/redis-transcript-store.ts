@@ -1,0 +1,41 @@
+import type { ConversationId } from '../../core/ids.js';
+import type { TranscriptEntry } from '../../core/conversation.js';
+import type { TranscriptStore } from '../../core/ports/transcript-store.js';
+import { HandoverError } from '../../core/errors.js';
+import type { RedisKeys } from './keys.js';
+import type { RedisClient } from './redis-connection.js';
+
+/**
+ * `TranscriptStore` on Redis: one list per conversation (RPUSH / LRANGE). A list rather than a
+ * stream because the port only appends and reads everything; stream ids as watermarks belong to the
+ * web chat `ActivityLog`, not here. The key shares the conversation's hash tag with its state.
+ *
+ * @example
+ * const transcripts = new RedisTranscriptStore(client, new RedisKeys('handover'));
+ * await transcripts.append(id, { at: Date.now(), from: 'customer', type: 'message', text: 'hi' });
+ */
+export class RedisTranscriptStore implements TranscriptStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async append(id: ConversationId, entry: TranscriptEntry): Promise<void> {
+    await this.client.rPush(this.keys.transcript(id), JSON.stringify(entry));
+  }
+
+  async read(id: ConversationId): Promise<TranscriptEntry[]> {
+    const lines = await this.client.lRange(this.keys.transcript(id), 0, -1);
+    return lines.map((line, i) => {
+      try {
+        return JSON.parse(line) as TranscriptEntry;
+      } catch (e) {
+        throw new HandoverError(
+          'HANDOVER_ERR_STORE_DATA_INVALID',
+          `transcript entry ${i} of conversation "${id}" is not JSON: check that nothing else writes under this key prefix`,
+          { cause: e },
+        );
+      }
+    });
+  }
+}
