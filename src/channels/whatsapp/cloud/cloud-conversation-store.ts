@@ -1,0 +1,133 @@
+import type { DocumentStore } from '../../../core/ports/document-store.js';
+import { HandoverError } from '../../../core/errors.js';
+import type { NumberedOption } from '../shared/numbered-options.js';
+
+/** What the Cloud channel remembers per customer (one document per phone number id + wa_id). */
+export interface CloudConversationDoc {
+  /** Epoch ms of the customer's last message: opens the 24-hour window. */
+  readonly lastInboundAt?: number;
+  /** Recent inbound wamids, newest last (bounded): Meta re-delivers webhooks. */
+  readonly recentIds: readonly string[];
+  /** Numbered options offered last (one-shot). */
+  readonly offered?: readonly NumberedOption[];
+  /** Texts written while the window was closed; delivered when the customer writes again. */
+  readonly held?: readonly string[];
+}
+
+/** A message that could not be delivered yet (Graph unavailable); retried by `flushOutbox()`. */
+export interface OutboxItem {
+  readonly id: string;
+  readonly to: string;
+  readonly text: string;
+  readonly enqueuedAt: number;
+  readonly attempts: number;
+  readonly lastError: string;
+}
+
+const RECENT_IDS = 200;
+const MAX_HELD = 20;
+
+/**
+ * The Cloud channel's state, kept in the shared `DocumentStore` (memory or Redis) so that any process
+ * can take any webhook: de-duplication of wamids, `lastInboundAt` for the 24-hour window, the numbered
+ * options offered, texts held for a closed window, and the outbox of undelivered messages.
+ * Every change is a read / compare-and-set write loop on the document's eTag.
+ *
+ * Keys: `whatsapp-cloud:<phoneNumberId>:conv:<waId>` and `whatsapp-cloud:<phoneNumberId>:outbox`.
+ *
+ * @example
+ * const state = new CloudConversationStore(stores.documents, '1234567890');
+ * const r = await state.claimInbound('5511987654321', 'wamid.X', Date.now()); // { fresh: true, … }
+ */
+export class CloudConversationStore {
+  constructor(
+    private readonly docs: DocumentStore,
+    private readonly phoneNumberId: string,
+  ) {}
+
+  /**
+   * Records an inbound message: false `fresh` when its wamid was already seen (a re-delivery). Also moves
+   * `lastInboundAt` forward, and takes (clears) the offered options and the held texts, in one write.
+   *
+   * Known limit: the port has no "create if absent", so two processes taking the very first message of a
+   * brand-new customer at the same instant could both create the document. Redelivered webhooks come
+   * seconds apart, so in practice dedupe holds; a create-only write in the port would close the gap.
+   */
+  async claimInbound(waId: string, wamid: string, at: number): Promise<{ fresh: boolean; offered: readonly NumberedOption[] | undefined; held: readonly string[] }> {
+    let result = { fresh: false, offered: undefined as readonly NumberedOption[] | undefined, held: [] as readonly string[] };
+    await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
+      const doc = cur ?? { recentIds: [] };
+      if (doc.recentIds.includes(wamid)) {
+        result = { fresh: false, offered: undefined, held: [] };
+        return undefined; // no write
+      }
+      result = { fresh: true, offered: doc.offered, held: doc.held ?? [] };
+      return {
+        lastInboundAt: Math.max(doc.lastInboundAt ?? 0, at),
+        recentIds: [...doc.recentIds, wamid].slice(-RECENT_IDS),
+      };
+    });
+    return result;
+  }
+
+  /** The customer's last inbound message time (epoch ms), if any. @example await state.lastInboundAt('5511…') */
+  async lastInboundAt(waId: string): Promise<number | undefined> {
+    return (await this.docs.read<CloudConversationDoc>(this.convKey(waId)))?.value.lastInboundAt;
+  }
+
+  /** Remembers the numbered options just offered. @example await state.setOffered('5511…', options) */
+  async setOffered(waId: string, offered: readonly NumberedOption[]): Promise<void> {
+    await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => ({ ...(cur ?? { recentIds: [] }), offered }));
+  }
+
+  /** Holds a text until the customer reopens the window. @example await state.hold('5511…', 'Agent: hi') */
+  async hold(waId: string, text: string): Promise<void> {
+    await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
+      const doc = cur ?? { recentIds: [] };
+      return { ...doc, held: [...(doc.held ?? []), text].slice(-MAX_HELD) };
+    });
+  }
+
+  /** Undelivered messages, oldest first. @example (await state.outbox()).length */
+  async outbox(): Promise<readonly OutboxItem[]> {
+    return (await this.docs.read<{ items: OutboxItem[] }>(this.outboxKey()))?.value.items ?? [];
+  }
+
+  /** Appends to the outbox. @example await state.addToOutbox([{ id, to, text, enqueuedAt, attempts: 1, lastError }]) */
+  async addToOutbox(items: readonly OutboxItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.update<{ items: OutboxItem[] }>(this.outboxKey(), (cur) => ({ items: [...(cur?.items ?? []), ...items] }));
+  }
+
+  /** Removes delivered items and records another failed attempt on the others. @example await state.settleOutbox(['a'], new Map()) */
+  async settleOutbox(delivered: readonly string[], failed: ReadonlyMap<string, string>): Promise<void> {
+    await this.update<{ items: OutboxItem[] }>(this.outboxKey(), (cur) => ({
+      items: (cur?.items ?? [])
+        .filter((i) => !delivered.includes(i.id))
+        .map((i) => {
+          const err = failed.get(i.id);
+          return err === undefined ? i : { ...i, attempts: i.attempts + 1, lastError: err };
+        }),
+    }));
+  }
+
+  private convKey(waId: string): string {
+    return `whatsapp-cloud:${this.phoneNumberId}:conv:${waId}`;
+  }
+
+  private outboxKey(): string {
+    return `whatsapp-cloud:${this.phoneNumberId}:outbox`;
+  }
+
+  /** Read, change, compare-and-set; retried when another process wrote in between. `undefined` = no write. */
+  private async update<T>(key: string, change: (cur: T | undefined) => T | undefined): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const cur = await this.docs.read<T>(key);
+      const next = change(cur?.value);
+      if (next === undefined) return;
+      const w = await this.docs.write(key, next, cur?.eTag);
+      if (w.ok) return;
+    }
+    throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `whatsapp-cloud: ${key} kept changing under 20 writes; giving up this update`);
+  }
+}
