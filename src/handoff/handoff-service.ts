@@ -71,31 +71,35 @@ export class HandoffService {
     throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
   }
 
-  /** Queue a conversation for a human and store its briefing. */
+  /**
+   * Queue a conversation for a human and store its briefing. The briefing is stored first: a
+   * conversation is never queued without one (a failure leaves at worst an unused packet).
+   */
   async request(input: RequestInput): Promise<{ state: HandoffState; packet: HandoffPacket }> {
     const id = handoffId(this.newId());
     const slaMs = this.slaMs(input.queue);
-    const { after } = await this.apply(
-      input.conversationId,
-      () => ({ type: 'request', handoffId: id, queue: queueId(input.queue), priority: input.priority, reason: input.reason, slaMs, channel: input.route }),
-      'fail',
-    );
-    const packet = input.packet({
-      queue: after.queue ?? queueId(input.queue),
-      priority: after.priority,
-      slaDeadline: after.slaDeadline ?? 0,
-      requestedAt: after.requestedAt ?? this.opts.clock.now(),
-    });
+    const now = this.opts.clock.now();
+    const packet = input.packet({ queue: queueId(input.queue), priority: input.priority, slaDeadline: now + slaMs, requestedAt: now });
     await this.opts.stores.packets.put(id, packet);
+    const before = await this.opts.stores.handoffs.get(input.conversationId);
+    const r = transition(
+      before,
+      { type: 'request', handoffId: id, queue: queueId(input.queue), priority: input.priority, reason: input.reason, slaMs, channel: input.route },
+      now,
+    );
+    if (!r.ok) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
+    const c = await this.opts.stores.handoffs.commit(input.conversationId, before.version, r.state);
+    if (!c.ok) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${input.conversationId} changed while handing off`);
+    const after = c.state;
     await this.opts.stores.events.publish({
       type: 'handoff.requested',
       conversationId: input.conversationId,
-      at: this.opts.clock.now(),
+      at: now,
       handoffId: id,
       queue: after.queue ?? queueId(input.queue),
       priority: after.priority,
       reason: input.reason,
-      slaDeadline: after.slaDeadline ?? 0,
+      slaDeadline: after.slaDeadline ?? now + slaMs,
     });
     return { state: after, packet };
   }
