@@ -20,10 +20,15 @@ const quietLog = { info: () => {}, warn: () => {}, error: (m: string, meta?: unk
  * @example
  * const srv = await startWebChatServer(); … await srv.close();
  */
-export async function startWebChatServer(overrides: Partial<WebChatChannelOptions> = {}): Promise<TestWebChatServer> {
+export async function startWebChatServer(
+  overrides: Partial<WebChatChannelOptions> = {},
+  /** Extra test-only routes (a test page, a client library): return true when handled. */
+  extraRoute?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+): Promise<TestWebChatServer> {
   const bot = new WebChatEchoBot();
   const channel = createWebChatChannel({ logic: (ctx) => bot.onTurn(ctx), log: quietLog, tokenSecret: 'test-secret-0123456789', ...overrides });
   const server = http.createServer((req, res) => {
+    if (extraRoute?.(req, res) === true) return;
     channel
       .handleRequest(req, res)
       .then((handled) => {
