@@ -48,7 +48,13 @@ export interface RedisStores extends Stores {
 export async function createRedisStores(opts: RedisStoresOptions): Promise<RedisStores> {
   const onError = opts.onError ?? (() => {});
   const keys = new RedisKeys(opts.prefix ?? DEFAULT_PREFIX);
-  const client = await connectRedis({ url: opts.url, onError, ...(opts.startAttempts === undefined ? {} : { startAttempts: opts.startAttempts }) });
+  const client = await connectRedis({
+    url: opts.url,
+    onError,
+    // Named after the prefix so an operator (or a test) can tell this deployment's connections apart.
+    name: keys.prefix,
+    ...(opts.startAttempts === undefined ? {} : { startAttempts: opts.startAttempts }),
+  });
   let events: RedisEventBus;
   try {
     events = await RedisEventBus.start(client, keys, onError);

@@ -21,6 +21,8 @@ export interface RedisConnectionOptions {
   readonly maxReconnectDelayMs?: number;
   /** How many failed attempts at start-up before giving up. Default 3. */
   readonly startAttempts?: number;
+  /** CLIENT SETNAME of this connection and its duplicates, so `CLIENT LIST` shows whose they are. */
+  readonly name?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
   let lastStartError: unknown;
   const client = createClient({
     url: opts.url,
+    ...(opts.name === undefined ? {} : { name: opts.name }),
     socket: {
       connectTimeout: opts.connectTimeoutMs ?? 2000,
       reconnectStrategy: (retries: number, cause: Error) => {

@@ -1,0 +1,132 @@
+/**
+ * Start-up, shutdown, key layout, script loading and surviving dropped connections: the parts of
+ * the Redis store that the store contract does not exercise.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createRedisStores, RedisKeys, type RedisStores } from '../../../../src/store/redis/index.js';
+import type { RedisClient } from '../../../../src/store/redis/redis-connection.js';
+import { LuaScript } from '../../../../src/store/redis/lua-script.js';
+import { conversationId, handoffId } from '../../../../src/core/ids.js';
+import { isHandoverError } from '../../../../src/core/errors.js';
+import type { DomainEvent } from '../../../../src/core/events.js';
+import { waitFor } from '../../../contract/store-contract.js';
+import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../../../support/redis.js';
+
+describe('Redis stores: start, keys, scripts, reconnects', function () {
+  let admin: RedisClient;
+  let prefix: string;
+  const opened: RedisStores[] = [];
+
+  before(async () => {
+    admin = await connectTestRedis();
+  });
+  after(async () => {
+    await admin.close();
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    await deleteByPrefix(admin, prefix);
+  });
+
+  async function open(onError?: (e: unknown) => void): Promise<RedisStores> {
+    const s = await createRedisStores({ url: REDIS_URL, prefix, relay: { retryMinMs: 20, retryMaxMs: 200 }, ...(onError ? { onError } : {}) });
+    opened.push(s);
+    return s;
+  }
+
+  it('fails at start with HANDOVER_ERR_STORE_UNAVAILABLE, how to start Redis, and no password', async () => {
+    await assert.rejects(
+      createRedisStores({ url: 'redis://user:s3cret@127.0.0.1:1', prefix, startAttempts: 1 }),
+      (e: unknown) => {
+        assert.ok(isHandoverError(e, 'HANDOVER_ERR_STORE_UNAVAILABLE'));
+        assert.match(e.message, /redis-server --daemonize yes/);
+        assert.match(e.message, /REDIS_URL/);
+        assert.doesNotMatch(e.message, /s3cret/);
+        return true;
+      },
+    );
+  });
+
+  it('closes every connection, and a second close() is harmless', async () => {
+    const s = await open();
+    const stop = await s.relay.listen('r', async () => {});
+    // Main connection, event subscriber, relay listener: all named after the prefix.
+    assert.equal((await admin.clientList()).filter((c) => c.name === prefix).length, 3);
+    await s.close();
+    await s.close();
+    await stop(); // stopping a listener after close is harmless too
+    assert.equal(s.client.isOpen, false);
+    const names = (await admin.clientList()).filter((c) => c.name === prefix);
+    assert.equal(names.length, 0);
+  });
+
+  it('keeps one conversation\'s keys in one hash slot and escapes the cleanup pattern', () => {
+    const keys = new RedisKeys('handover');
+    const id = conversationId('webchat:c-1|x');
+    const tag = (k: string): string | undefined => /\{([^}]*)\}/.exec(k)?.[1];
+    assert.equal(tag(keys.handoff(id)), 'webchat:c-1|x');
+    assert.equal(tag(keys.transcript(id)), tag(keys.handoff(id)));
+    assert.equal(tag(keys.relayDone('r1', 'm')), tag(keys.relayStream('r1')));
+    assert.equal(new RedisKeys('a*b').pattern(), 'a\\*b:*');
+    for (const bad of ['', 'with space', 'x{y}']) {
+      assert.throws(() => new RedisKeys(bad), (e: unknown) => isHandoverError(e, 'HANDOVER_ERR_CONFIG_INVALID'));
+    }
+  });
+
+  it('runs a script Redis has never seen (NOSCRIPT falls back to EVAL)', async () => {
+    const script = new LuaScript('echoArg', `-- ${randomUUID()}\nreturn ARGV[1]`, 0);
+    assert.equal(await script.run(admin, [], ['hello']), 'hello');
+    assert.equal(await script.run(admin, [], ['again']), 'again'); // now cached: EVALSHA path
+    await assert.rejects(script.run(admin, ['k'], []), /takes 0 keys/);
+  });
+
+  it('reports foreign data under the prefix with HANDOVER_ERR_STORE_DATA_INVALID', async () => {
+    const s = await open();
+    const keys = new RedisKeys(prefix);
+    await admin.hSet(keys.handoff('c-bad'), 's', 'not json');
+    await admin.set(keys.packet('h-bad'), '{');
+    await assert.rejects(s.handoffs.get(conversationId('c-bad')), (e: unknown) => isHandoverError(e, 'HANDOVER_ERR_STORE_DATA_INVALID'));
+    await assert.rejects(s.packets.get(handoffId('h-bad')), (e: unknown) => isHandoverError(e, 'HANDOVER_ERR_STORE_DATA_INVALID'));
+  });
+
+  it('survives its connections being dropped: commands, events and relay carry on', async () => {
+    const errors: unknown[] = [];
+    const s = await open((e) => errors.push(e));
+    const other = await open();
+    const got: string[] = [];
+    const stop = await s.relay.listen('r', async (m) => {
+      got.push(m.text ?? '');
+    });
+    const seen: string[] = [];
+    s.events.subscribe((e) => {
+      if (e.type === 'customer.message') seen.push(e.text);
+    });
+
+    // Kill every connection of `s` (main, subscriber, relay listener): what a Redis restart does to a client.
+    const mine = (await admin.clientList()).filter((c) => c.name === prefix);
+    assert.equal(mine.length, 5); // s: main, subscriber, listener; other: main, subscriber (its subscriber may go too)
+    const otherIds = new Set([String(await other.client.clientId())]);
+    for (const c of mine) if (!otherIds.has(String(c.id))) await admin.clientKill({ filter: 'ID', id: Number(c.id) });
+    await waitFor(() => errors.length > 0, 5000);
+
+    await s.documents.write('d', { ok: true }); // queued until reconnected, then runs
+    assert.deepEqual((await s.documents.read('d'))?.value, { ok: true });
+
+    await other.relay.send('r', { conversationId: conversationId('c-1'), kind: 'system_message', text: 'after', at: 1, id: 'm-after' });
+    await waitFor(() => got.includes('after'), 5000);
+
+    // The subscriber re-subscribes on its own; publish until it is back (pub/sub drops what it missed).
+    let n = 0;
+    while (seen.length === 0 && n < 100) {
+      const e: DomainEvent = { type: 'customer.message', conversationId: conversationId('c-1'), at: n, text: `e${n++}`, activityType: 'message' };
+      await other.events.publish(e);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(seen.length > 0, 'events flow again after the reconnect');
+    await stop();
+  });
+});
