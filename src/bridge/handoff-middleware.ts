@@ -35,6 +35,7 @@ import type { Texts } from '../core/texts.js';
 import { evaluate, type Decision } from '../policy/evaluate.js';
 import { SentimentScorer } from '../signals/sentiment.js';
 import { extractEntities } from '../signals/entities.js';
+import { asksForPerson } from '../signals/explicit-request.js';
 import { valueAtRisk } from '../signals/value.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
@@ -280,7 +281,7 @@ export class HandoffMiddleware implements Middleware {
       progress,
       secondsSinceProgress,
       value: valueAtRisk(customer, memory.collected, entities.amount ?? 0),
-      explicitRequest: obs.handoffRequested,
+      explicitRequest: obs.handoffRequested || asksForPerson(text, memory.locale),
     };
   }
 

@@ -28,7 +28,7 @@ Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
 async function simulate(args: string[]): Promise<number> {
   const files: string[] = [];
   let check = false;
-  let store = process.env.REDIS_URL ?? 'memory';
+  let store = process.env.REDIS_URL?.trim() || 'memory';
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--check') check = true;

@@ -54,7 +54,7 @@ export function loadConfig(manifestPath = 'manifest.json', env: NodeJS.ProcessEn
   const problems: string[] = [];
   const port = env.PORT === undefined ? 3978 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: "${env.PORT}" is not a TCP port`);
-  const store = env.REDIS_URL ?? 'memory';
+  const store = env.REDIS_URL !== undefined && env.REDIS_URL.trim() !== '' ? env.REDIS_URL.trim() : 'memory';
   if (store !== 'memory' && !/^rediss?:\/\//.test(store)) problems.push(`REDIS_URL: "${store}" is not a redis:// URL`);
   if (problems.length > 0) {
     throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `environment is invalid:\n  ${problems.join('\n  ')}`, { details: problems });

@@ -101,7 +101,7 @@ export const ManifestSchema = z
     nlu: z
       .object({
         /** Below this confidence the bot says it did not understand. */
-        fallbackBelow: probability.default(0.45),
+        fallbackBelow: probability.default(0.6),
         /** While a prompt waits for an answer, a different intent above this confidence interrupts it. */
         interruptAbove: probability.default(0.7),
       })

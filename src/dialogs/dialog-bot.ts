@@ -25,6 +25,7 @@ import type { Manifest } from '../config/manifest-schema.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { Texts } from '../core/texts.js';
 import { extractEntities, type Entities } from '../signals/entities.js';
+import { affectWords } from '../signals/sentiment.js';
 import { conversationView, observe, type TurnObservation } from '../bridge/turn-observation.js';
 import type { DialogCatalog } from './load-dialogs.js';
 import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
@@ -78,7 +79,7 @@ export class DialogBot {
         const ex = d.examples[locale];
         if (ex !== undefined) examples[d.intent] = ex;
       }
-      if (Object.keys(examples).length >= 2) this.recognizers.set(locale, IntentRecognizer.train(examples, locale));
+      if (Object.keys(examples).length >= 2) this.recognizers.set(locale, IntentRecognizer.train(examples, locale, { affectWords: affectWords(locale) }));
     }
   }
 

@@ -4,7 +4,8 @@
  *
  * natural's scores are not probabilities, so the confidence is derived:
  *   posterior  = top class likelihood / sum of all class likelihoods   (the true NB posterior)
- *   coverage   = share of the message's content words the training vocabulary knows
+ *   coverage   = share of the message's content words the training vocabulary knows (words of
+ *                emotion only, like "ridiculous", are left out: sentiment measures them)
  *   confidence = posterior × coverage
  * A message made of words no dialog uses ("what is the capital of Mongolia") gets a confidence
  * near 0 however the likelihoods fall; a message in the vocabulary but split between intents gets
@@ -52,10 +53,20 @@ export class IntentRecognizer {
     private readonly vocabulary: ReadonlySet<string>,
     private readonly stemmer: Stemmer,
     readonly intents: readonly string[],
+    private readonly affect: ReadonlySet<string>,
   ) {}
 
   /** Train from `{ intent: [examples…] }`. Throws when fewer than two intents have examples. */
-  static train(examples: Readonly<Record<string, readonly string[]>>, locale: string, smoothing = SMOOTHING): IntentRecognizer {
+  /**
+   * @param affectWords words that carry emotion, not topic ("ridiculous", "furious"): when the
+   *   vocabulary does not know them they do not lower coverage — sentiment measures them instead.
+   */
+  static train(
+    examples: Readonly<Record<string, readonly string[]>>,
+    locale: string,
+    opts: { smoothing?: number; affectWords?: Iterable<string> } = {},
+  ): IntentRecognizer {
+    const smoothing = opts.smoothing ?? SMOOTHING;
     const stemmer = stemmerFor(locale);
     // natural's default add-one smoothing over a small vocabulary makes a word seen only in one
     // intent barely more likely there than anywhere else; a small pseudo-count keeps evidence sharp.
@@ -73,12 +84,14 @@ export class IntentRecognizer {
     }
     if (intents.length < 2) throw new Error(`need examples for at least two intents (locale ${locale})`);
     classifier.train();
-    return new IntentRecognizer(classifier, vocabulary, stemmer, intents);
+    const affect = new Set<string>();
+    for (const w of opts.affectWords ?? []) for (const t of stemmer.tokenizeAndStem(w)) if (!vocabulary.has(t)) affect.add(t);
+    return new IntentRecognizer(classifier, vocabulary, stemmer, intents, affect);
   }
 
   recognize(text: string): Recognition {
     // entity values (order numbers, money, ZIPs, e-mails) say nothing about the intent
-    const tokens = tokens2(this.stemmer, stripEntities(text.slice(0, MAX_TEXT)));
+    const tokens = tokens2(this.stemmer, stripEntities(text.slice(0, MAX_TEXT))).filter((t) => !this.affect.has(t));
     if (tokens.length === 0) return { intent: null, confidence: 0, ranking: [], coverage: 0 };
     const known = tokens.filter((t) => this.vocabulary.has(t));
     const coverage = known.length / tokens.length;
@@ -98,7 +111,7 @@ export class IntentRecognizer {
  * whole meaning of short messages ("where is my order" would be just "order"): those are
  * kept from the raw tokens.
  */
-const KEEP = new Set(['no', 'yes', 'not', 'person', 'human', 'agent', 'bye', 'where', 'when', 'how', 'open', 'close']);
+const KEEP = new Set(['no', 'yes', 'not', 'person', 'human', 'agent', 'bye', 'where', 'when', 'why', 'how', 'open', 'close']);
 function tokens2(stemmer: Stemmer, text: string): string[] {
   const content = stemmer.tokenizeAndStem(text);
   const all = stemmer.tokenizeAndStem(text, true);

@@ -92,6 +92,13 @@ function registerLanguages(engine: Sentiment): void {
 
 const SHOUT_WORD = /\b[A-Z]{3,}\b/g;
 
+/** Words that carry emotion in a locale (lexicon and frustration phrases), for the recogniser. */
+export function affectWords(locale: string): string[] {
+  const lang: Lang = locale === 'pt-BR' || locale === 'es' ? locale : 'en';
+  new SentimentScorer(); // registers pt-BR / es lexicons on first use
+  return [...Object.keys(LABELS[lang]), ...Object.keys(FRUSTRATION[lang]).flatMap((p) => p.split(' '))];
+}
+
 export class SentimentScorer {
   private readonly engine = new Sentiment();
   constructor() {
@@ -120,8 +127,9 @@ export class SentimentScorer {
     }
     const tokens = Math.max(1, r.tokens.length);
     const comparative = score / tokens;
-    // a negated positive ("not great") is mild: only words that are strongly negative by themselves count
-    const strongWord = hits.some((h) => (FRUSTRATION[lang][h] ?? 0) <= -2 || (LABELS[lang][h] ?? 0) <= -3);
+    // a negated positive ("not great") or a sad fact ("I lost the receipt", AFINN -3) is not anger:
+    // only our frustration phrases and AFINN's -4/-5 words count as strong by themselves
+    const strongWord = hits.some((h) => (FRUSTRATION[lang][h] ?? 0) <= -2 || (LABELS[lang][h] ?? 0) <= -4);
     const strongNegative =
       score <= thresholds.scoreAtOrBelow || (comparative <= thresholds.comparativeAtOrBelow && strongWord && score < 0);
     return { score: round2(score), comparative: round2(comparative), strongNegative, hits };

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/handover.cjs', ...args], { encoding: 'utf8', env: { ...process.env, REDIS_URL: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const tmp = mkdtempSync(join(tmpdir(), 'handover-sim-'));
+const file = (name: string, content: string) => {
+  const p = join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+};
+const good = { name: 'hello', locale: 'en', channel: 'webchat', customer: { id: 'c-1' }, turns: [{ at: 0, text: 'hi' }], expect: { handoff: null } };
+
+describe('handover simulate (the command)', function () {
+  this.timeout(60_000);
+
+  it('passes every public scenario and every scenario of ours with --check', () => {
+    const r = run('simulate', '../shared/scenarios/acme-en.json', 'test/scenarios/acme-more-en.json', '--check');
+    assert.equal(r.code, 0, r.out + r.err);
+    const last = r.out.trim().split('\n').at(-1);
+    assert.match(last ?? '', /^\d+ passed, 0 failed$/);
+    assert.ok(Number(last?.split(' ')[0]) >= 60);
+  });
+
+  it('prints one JSON line per turn and a result line with the packet', () => {
+    const r = run('simulate', file('one.json', JSON.stringify({ ...good, turns: [{ at: 0, text: 'hi' }, { at: 4, text: 'I want to talk to a real person' }] })));
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 3);
+    assert.deepEqual(Object.keys(lines[0]!), ['scenario', 'turn', 'at', 'text', 'bot', 'signals', 'handoff']);
+    const result = lines[2] as { result: { handoff: { turn: number; reason: string; packet: Record<string, unknown> } } };
+    assert.equal(result.result.handoff.turn, 2);
+    assert.equal(result.result.handoff.reason, 'customer_request');
+    for (const k of ['reason', 'trace', 'intent', 'sentiment', 'collected', 'customer', 'authenticated', 'steps', 'transcript', 'summary', 'queue', 'priority', 'slaDeadline']) {
+      assert.ok(k in result.result.handoff.packet, `packet.${k}`);
+    }
+  });
+
+  it('exits 1 and says what differed when a scenario fails', () => {
+    const r = run('simulate', file('fail.json', JSON.stringify({ ...good, expect: { handoff: { turn: 1, reason: 'cost', queue: 'support' } } })), '--check');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /FAIL hello: expected handoff on turn 1 \(cost, support\), got no handoff/);
+    assert.match(r.out, /0 passed, 1 failed/);
+  });
+
+  it('exits 2 with the file and the field for bad input', () => {
+    const cases: [string, RegExp][] = [
+      [file('bad.json', '{ nope'), /bad\.json: invalid JSON/],
+      [file('locale.json', JSON.stringify({ ...good, locale: 'fr' })), /locale\.json: locale: unknown locale/],
+      [file('order.json', JSON.stringify({ ...good, turns: [{ at: 10, text: 'a' }, { at: 5, text: 'b' }] })), /order\.json: turns\.1\.at: turns out of order/],
+      [join(tmp, 'missing.json'), /missing\.json: cannot read/],
+    ];
+    for (const [path, re] of cases) {
+      const r = run('simulate', path, '--check');
+      assert.equal(r.code, 2, path);
+      assert.match(r.err, re);
+    }
+    assert.equal(run('simulate').code, 2);
+    assert.equal(run('simulate', '--bogus', 'x.json').code, 2);
+    assert.equal(run('nonsense').code, 2);
+  });
+});
