@@ -49,6 +49,8 @@ export const widgetStyles = `
 @media (max-width: 480px) {
   .hov-panel { right: 0; bottom: 0; left: 0; top: 0; width: 100%; height: 100%; border-radius: 0; }
   .hov-launcher { right: 14px; bottom: 14px; }
+  /* The full-screen panel has its own close button; the launcher would cover the send button. */
+  .hov-panel:not([hidden]) ~ .hov-launcher { display: none; }
 }
 @media (prefers-reduced-motion: no-preference) { .hov-panel { transition: opacity .15s; } }
 `;
