@@ -1,0 +1,22 @@
+/**
+ * The WhatsApp channels: whatsapp-web.js (a linked device on the business phone) and the official
+ * Cloud API. Importing this module never loads whatsapp-web.js or puppeteer; only
+ * `createWwebjsClient()` does, when called.
+ *
+ * @example
+ * import { WhatsAppWebAdapter, WhatsAppWebSupervisor, createWwebjsClient } from './channels/whatsapp/index.js';
+ */
+export { WhatsAppWebAdapter, WHATSAPP_WEB_CHANNEL_ID } from './web/whatsapp-web-adapter.js';
+export type { WhatsAppWebAdapterOptions, BusinessPhoneMessage } from './web/whatsapp-web-adapter.js';
+export { WhatsAppWebSupervisor } from './web/whatsapp-web-supervisor.js';
+export type { WhatsAppWebSupervisorOptions, WhatsAppWebConnectionState } from './web/whatsapp-web-supervisor.js';
+export type { WhatsAppWebClient, WhatsAppWebMessage } from './web/whatsapp-web-client.js';
+export type { ConnectionGate } from './web/connection-gate.js';
+export { createWwebjsClient } from './web/create-wwebjs-client.js';
+export { whatsappWebConfigSchema, type WhatsAppWebConfig } from './web/web-config.js';
+export { WhatsAppCloudAdapter, WHATSAPP_CLOUD_CHANNEL_ID } from './cloud/whatsapp-cloud-adapter.js';
+export type { WhatsAppCloudAdapterOptions, CloudMessageStatus } from './cloud/whatsapp-cloud-adapter.js';
+export { GraphApiClient } from './cloud/graph-api-client.js';
+export { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/cloud-webhook-handler.js';
+export { parseWhatsAppCloudConfig, whatsappCloudSettingsSchema, cloudSecretsSchema, type WhatsAppCloudConfig } from './cloud/cloud-config.js';
+export type { ChannelLogger } from './shared/channel-logger.js';
