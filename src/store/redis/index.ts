@@ -17,6 +17,12 @@ import { RedisPacketStore } from './redis-packet-store.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
 
+/**
+ * Options of `createRedisStores`.
+ *
+ * @example
+ * const opts: RedisStoresOptions = { url: 'redis://127.0.0.1:6379', prefix: 'handover', onError: log.error };
+ */
 export interface RedisStoresOptions {
   /** e.g. `redis://127.0.0.1:6379` or `rediss://user:pass@host:6380/0`. */
   readonly url: string;
@@ -29,7 +35,13 @@ export interface RedisStoresOptions {
   readonly relay?: RedisRelayOptions;
 }
 
-/** `Stores` on Redis, plus the client for callers that need it (health checks, tests). */
+/**
+ * `Stores` on Redis, plus the client and key builder for callers that need them (health checks, tests).
+ *
+ * @example
+ * const stores = await createRedisStores({ url });
+ * await stores.client.ping();
+ */
 export interface RedisStores extends Stores {
   readonly client: RedisClient;
   readonly keys: RedisKeys;

@@ -1,6 +1,11 @@
 import { HandoverError } from '../../core/errors.js';
 
-/** The prefix every key and channel starts with unless `createRedisStores({ prefix })` says otherwise. */
+/**
+ * The prefix every key and channel starts with unless `createRedisStores({ prefix })` says otherwise.
+ *
+ * @example
+ * new RedisKeys(DEFAULT_PREFIX).deadlines(); // "handover:deadlines"
+ */
 export const DEFAULT_PREFIX = 'handover';
 
 /**

@@ -11,6 +11,12 @@ import { HandoverError } from '../../core/errors.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- node-redis spells "no modules" as {}
 export type RedisClient = RedisClientType<{}, {}, {}, 3, {}>;
 
+/**
+ * How `connectRedis` connects.
+ *
+ * @example
+ * const opts: RedisConnectionOptions = { url: 'redis://127.0.0.1:6379', onError: console.error, startAttempts: 1 };
+ */
 export interface RedisConnectionOptions {
   readonly url: string;
   /** Every connection error after start-up lands here; never an unhandled 'error' event. */

@@ -5,7 +5,12 @@ import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import { closeConnection, duplicateConnection, type RedisClient } from './redis-connection.js';
 
-/** Tuning of `RedisMessageRelay`; the defaults suit a chat service. */
+/**
+ * Tuning of `RedisMessageRelay`; the defaults suit a chat service.
+ *
+ * @example
+ * await createRedisStores({ url, relay: { maxLen: 50_000, blockMs: 500 } });
+ */
 export interface RedisRelayOptions {
   /** Approximate cap of each route's stream (XADD MAXLEN ~). Default 10 000. */
   readonly maxLen?: number;
@@ -40,7 +45,12 @@ const DEFAULTS: Settings = {
   retryMaxMs: 2_000,
 };
 
-/** One consumer group per route stream; its name is fixed because a route has one logical reader. */
+/**
+ * One consumer group per route stream; its name is fixed because a route has one logical reader.
+ *
+ * @example
+ * await client.xPending(keys.relayStream('webchat'), RELAY_GROUP); // what is still undelivered
+ */
 export const RELAY_GROUP = 'relay';
 
 /**

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createRedisStores, RedisKeys, type RedisStores } from '../../../../src/store/redis/index.js';
 import type { RedisClient } from '../../../../src/store/redis/redis-connection.js';
 import { LuaScript } from '../../../../src/store/redis/lua-script.js';
-import { conversationId, handoffId } from '../../../../src/core/ids.js';
+import { conversationId, handoffId, queueId } from '../../../../src/core/ids.js';
+import { initialState, transition, type HandoffCommand } from '../../../../src/core/handoff-state.js';
 import { isHandoverError } from '../../../../src/core/errors.js';
 import type { DomainEvent } from '../../../../src/core/events.js';
 import { waitFor } from '../../../contract/store-contract.js';
@@ -82,6 +83,25 @@ describe('Redis stores: start, keys, scripts, reconnects', function () {
     assert.equal(await script.run(admin, [], ['hello']), 'hello');
     assert.equal(await script.run(admin, [], ['again']), 'again'); // now cached: EVALSHA path
     await assert.rejects(script.run(admin, ['k'], []), /takes 0 keys/);
+  });
+
+  it('re-scores a conversation escalated inside its queue (same queue key, new priority)', async () => {
+    const s = await open();
+    const q = queueId('support');
+    const [x, y] = [conversationId('c-x'), conversationId('c-y')];
+    const req = (id: string): HandoffCommand => ({ type: 'request', handoffId: handoffId(id), queue: q, priority: 1, reason: 'customer_request', slaMs: 1000, channel: 't' });
+    const first = transition(initialState(), req('h-x'), 10);
+    const second = transition(initialState(), req('h-y'), 20);
+    assert.ok(first.ok && second.ok);
+    await s.handoffs.commit(x, 0, first.state);
+    await s.handoffs.commit(y, 0, second.state);
+    const cur = await s.handoffs.get(y);
+    const up = transition(cur, { type: 'escalate', priorityBoost: 2, slaMs: 500 }, 1020);
+    assert.ok(up.ok);
+    assert.equal((await s.handoffs.commit(y, cur.version, up.state)).ok, true);
+    assert.deepEqual((await s.handoffs.listQueue(q)).map((e) => [e.conversationId, e.priority]), [[y, 3], [x, 1]]);
+    assert.equal(await s.handoffs.queueLength(q), 2);
+    assert.deepEqual(await s.handoffs.dueDeadlines(1_010, 10), [x]); // y's deadline moved to 1520
   });
 
   it('reports foreign data under the prefix with HANDOVER_ERR_STORE_DATA_INVALID', async () => {
