@@ -40,7 +40,12 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
 }
 
-/** Writes a JSON response unless the socket is already gone. */
+/**
+ * Writes a JSON response unless the socket is already gone.
+ *
+ * @example
+ * sendJson(res, 200, { id }, corsHeaders(req, '*'));
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const payload = JSON.stringify(body);
@@ -58,7 +63,12 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   HANDOVER_ERR_NOT_SUPPORTED: 405,
 };
 
-/** HTTP status for an error: known HandoverError codes map to 4xx, everything else is a 500. */
+/**
+ * HTTP status for an error: known HandoverError codes map to 4xx, everything else is a 500.
+ *
+ * @example
+ * statusForError(new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'x')); // 401
+ */
 export function statusForError(e: unknown): number {
   return isHandoverError(e) ? STATUS_BY_CODE[e.code] ?? 500 : 500;
 }
@@ -66,6 +76,9 @@ export function statusForError(e: unknown): number {
 /**
  * Direct Line-shaped error body `{ error: { code, message } }`. Internal errors never leak
  * their message to the client.
+ *
+ * @example
+ * try { … } catch (e) { sendError(res, e, cors); }
  */
 export function sendError(res: ServerResponse, e: unknown, headers: Record<string, string> = {}): void {
   const status = statusForError(e);
@@ -78,7 +91,12 @@ export function sendError(res: ServerResponse, e: unknown, headers: Record<strin
   sendJson(res, status, body, headers);
 }
 
-/** CORS headers for a request: the origin echoes back when allowed (bearer tokens, no cookies). */
+/**
+ * CORS headers for a request: the origin echoes back when allowed (bearer tokens, no cookies).
+ *
+ * @example
+ * res.writeHead(204, corsHeaders(req, ['https://shop.example'])).end();
+ */
 export function corsHeaders(req: IncomingMessage, allowedOrigins: readonly string[] | '*'): Record<string, string> {
   const origin = req.headers.origin;
   const base = {
@@ -93,7 +111,12 @@ export function corsHeaders(req: IncomingMessage, allowedOrigins: readonly strin
   return { Vary: 'Origin' };
 }
 
-/** The token in `Authorization: Bearer <token>`, or undefined. */
+/**
+ * The token in `Authorization: Bearer <token>`, or undefined.
+ *
+ * @example
+ * tokens.verify(bearerToken(req));
+ */
 export function bearerToken(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   if (h === undefined) return undefined;

@@ -11,7 +11,12 @@ export interface WebChatLogger {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
-/** Default: quiet on info, warnings and errors to stderr. */
+/**
+ * Default: quiet on info, warnings and errors to stderr.
+ *
+ * @example
+ * createWebChatChannel({ logic, log: consoleWebChatLogger });
+ */
 export const consoleWebChatLogger: WebChatLogger = {
   info: () => {},
   warn: (m, meta) => console.warn(`[webchat] ${m}`, meta ?? ''),

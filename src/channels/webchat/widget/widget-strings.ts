@@ -25,7 +25,12 @@ export function stringsFor(locale: string | undefined): { locale: string; string
   return { locale: 'en', strings: en };
 }
 
-/** Fills `{name}`-style placeholders. */
+/**
+ * Fills `{name}`-style placeholders.
+ *
+ * @example
+ * format('{name} joined the chat', { name: 'Ana' }); // 'Ana joined the chat'
+ */
 export function format(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, k: string) => values[k] ?? whole);
 }
