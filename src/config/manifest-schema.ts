@@ -89,6 +89,35 @@ export const PolicySchema = z
   })
   .strict();
 
+/** An agent of the console. Passwords are never stored: `passwordHash` is `scrypt$<salt hex>$<key hex>`. */
+export const AgentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case id'),
+    name: z.string().min(1),
+    passwordHash: z.string().regex(/^scrypt\$[0-9a-f]{16,}\$[0-9a-f]{64,}$/, 'scrypt$<salt hex>$<key hex> (make one with `npx handover hash-password`)'),
+    role: z.enum(['agent', 'supervisor']).default('agent'),
+    queues: z.array(queueName).default([]),
+  })
+  .strict();
+
+export const ConsoleSchema = z
+  .object({
+    sessionTtlMinutes: z.number().int().positive().default(480),
+    agents: z.array(AgentSchema).default([]),
+    /** Response macros; `{placeholders}` are filled from the conversation's collected data and profile. */
+    macros: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), text: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
+export const WebhookSchema = z
+  .object({
+    url: z.string().url(),
+    events: z.array(z.enum(['handoff.requested', 'handoff.accepted', 'handoff.resolved', 'handoff.returned', 'handoff.transferred', 'handoff.escalated'])).min(1),
+    /** Name of the environment variable holding the HMAC secret (secrets never live in the manifest). */
+    secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).default('HANDOVER_WEBHOOK_SECRET'),
+  })
+  .strict();
+
 export const ManifestSchema = z
   .object({
     $schema: z.string().optional(),
@@ -109,6 +138,13 @@ export const ManifestSchema = z
       .default({}),
     queues: z.record(queueName, QueueSchema).refine((q) => Object.keys(q).length > 0, 'declare at least one queue'),
     policy: PolicySchema.default({}),
+    console: ConsoleSchema.default({}),
+    webhooks: z.array(WebhookSchema).default([]),
+    /**
+     * Channel settings, validated by each channel's own schema when that channel starts
+     * (src/channels/whatsapp: whatsappWebConfigSchema, whatsappCloudSettingsSchema).
+     */
+    whatsapp: z.object({ web: z.record(z.unknown()).optional(), cloud: z.record(z.unknown()).optional() }).strict().default({}),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -125,6 +161,11 @@ export const ManifestSchema = z
     for (const [path, q] of refs) {
       if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `unknown queue "${q}"` });
     }
+    m.console.agents.forEach((a, i) =>
+      a.queues.forEach((q, j) => {
+        if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['console', 'agents', i, 'queues', j], message: `unknown queue "${q}"` });
+      }),
+    );
   });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -145,4 +186,5 @@ export const DEFAULT_PRIORITIES: Readonly<Record<string, number>> = {
   stalled: 1,
   cost: 2,
   repeated_transfer: 3,
+  agent_takeover: 0,
 };

@@ -98,7 +98,7 @@ export const HANDOFF_REASONS = [
 ] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 /** Reasons that only exist on the agent side. */
-export type AgentSideReason = 'repeated_transfer';
+export type AgentSideReason = 'repeated_transfer' | 'agent_takeover';
 
 /** The briefing an agent receives; also attached to botbuilder's `handoff.initiate`. */
 export interface HandoffPacket {

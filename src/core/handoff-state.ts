@@ -79,6 +79,8 @@ export type HandoffCommand =
       readonly channel: string;
     }
   | { readonly type: 'assign'; readonly agentId: AgentId }
+  /** An agent starts talking on their own (e.g. typing on the business phone): the bot yields at once. */
+  | { readonly type: 'takeover'; readonly handoffId: HandoffId; readonly agentId: AgentId; readonly queue: QueueId; readonly channel: string }
   | {
       readonly type: 'transfer';
       readonly queue: QueueId;
@@ -123,6 +125,24 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
     case 'assign':
       if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot accept a conversation that is ${s.status}`);
       return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };
+    case 'takeover':
+      if (s.status === 'assigned') return refuse('NOT_IN_STATE', `conversation is already with ${s.agentId}`);
+      if (s.status === 'queued') return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };
+      return {
+        ok: true,
+        state: {
+          ...initialState(),
+          version: s.version,
+          status: 'assigned',
+          handoffId: c.handoffId,
+          queue: c.queue,
+          reason: 'agent_takeover',
+          requestedAt: now,
+          agentId: c.agentId,
+          assignedAt: now,
+          channel: c.channel,
+        },
+      };
     case 'transfer': {
       if (!isWithHuman(s)) return refuse('NOT_IN_STATE', `cannot transfer a conversation that is ${s.status}`);
       const transfers = s.transfers + 1;

@@ -143,6 +143,45 @@ export class HandoffService {
     return { state: c.state, packet: c.state.handoffId === null ? undefined : await this.opts.stores.packets.get(c.state.handoffId) };
   }
 
+  /**
+   * An agent takes the conversation without a request (typing on the business's WhatsApp phone, or
+   * picking a customer from a list): from then on the bot is silent. A queued conversation is
+   * simply assigned; one already with another agent is refused.
+   */
+  async takeover(id: ConversationId, agent: AgentId, opts: { route: string; queue?: string; note?: string }): Promise<HandoffState> {
+    const queue = queueId(opts.queue ?? this.opts.manifest.policy.defaultQueue);
+    const hid = handoffId(this.newId());
+    const { before, after } = await this.apply(id, () => ({ type: 'takeover', handoffId: hid, agentId: agent, queue, channel: opts.route }), 'retry');
+    const at = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.takeover', agentId: agent, note: opts.note ?? null } });
+    if (before.status !== 'queued' && after.handoffId !== null) {
+      const transcript = await this.opts.stores.transcripts.read(id);
+      const memory = await readMemory(this.opts.stores.documents, id);
+      await this.opts.stores.packets.put(after.handoffId, {
+        conversationId: id,
+        reason: 'agent_takeover',
+        trace: [`agent_takeover: ${agent} started talking to the customer${opts.note === undefined ? '' : ` (${opts.note})`}`],
+        intent: memory?.value.history.at(-1)?.topic ?? null,
+        sentiment: memory?.value.sentiment ?? [],
+        collected: memory?.value.collected ?? {},
+        customer: null,
+        authenticated: memory?.value.authenticated ?? false,
+        steps: memory?.value.steps ?? [],
+        transcript,
+        summary: `${agent} took over the conversation from the bot.`,
+        queue,
+        priority: 0,
+        slaDeadline: at,
+        requestedAt: at,
+        channel: memory?.value.channel ?? opts.route,
+        locale: memory?.value.locale ?? this.opts.manifest.defaultLocale,
+        turn: memory?.value.turn ?? 0,
+      });
+    }
+    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    return after;
+  }
+
   /** A live message from the agent to the customer, through the customer's own channel. */
   async sendAgentMessage(id: ConversationId, agent: AgentId, text: string, agentName: string = agent): Promise<void> {
     const s = await this.opts.stores.handoffs.get(id);
