@@ -32,7 +32,7 @@ import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import type { CustomerDirectory } from '../core/ports/customer-directory.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { Texts } from '../core/texts.js';
-import { evaluate, type Decision } from '../policy/evaluate.js';
+import { evaluate, historyToKeep, type Decision } from '../policy/evaluate.js';
 import { SentimentScorer } from '../signals/sentiment.js';
 import { extractEntities } from '../signals/entities.js';
 import { asksForPerson } from '../signals/explicit-request.js';
@@ -132,7 +132,8 @@ export class HandoffMiddleware implements Middleware {
       return null;
     });
     memory.turn += 1;
-    memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+    // the reference reaches the customer proactively; refresh it only when the channel moved it
+    if (memory.reference.serviceUrl !== activity.serviceUrl) memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
     const view: ConversationView = {
       conversationId: id,
       locale: memory.locale,
@@ -167,8 +168,8 @@ export class HandoffMiddleware implements Middleware {
     const text = activity.text ?? '';
     const signals = this.measure(memory, obs, customer, text, now);
     memory.history.push(signals);
-    if (memory.history.length > HISTORY_LIMIT) memory.history.splice(0, memory.history.length - HISTORY_LIMIT);
     const decision = evaluate(this.opts.manifest.policy, memory.history);
+    memory.history = historyToKeep(this.opts.manifest.policy, memory.history).slice(-HISTORY_LIMIT);
 
     let packet: HandoffPacket | null = null;
     let notice: string | null = null;
@@ -236,6 +237,7 @@ export class HandoffMiddleware implements Middleware {
     if (memory.settledHandoff === state.handoffId) return false;
     memory.settledHandoff = state.handoffId;
     memory.history = [];
+    memory.fallbacks = 0;
     memory.entityRequests = {};
     memory.lastProgressAt = now;
     if (state.status === 'returned' && state.returnDigest !== null) Object.assign(memory.collected, state.returnDigest.collected);
@@ -252,6 +254,7 @@ export class HandoffMiddleware implements Middleware {
     for (const name of Object.keys(obs.filled)) delete memory.entityRequests[name];
     const missing = obs.missing.map((name) => ({ name, requests: memory.entityRequests[name] ?? 1 }));
     memory.authFailures += obs.authFailures;
+    memory.fallbacks = (memory.fallbacks ?? 0) + (obs.isFallback ? 1 : 0);
     if (obs.authSucceeded) memory.authenticated = true;
     const secondsSinceProgress = Math.max(0, (now - memory.lastProgressAt) / 1000);
     const progress = obs.madeProgress;
@@ -272,6 +275,7 @@ export class HandoffMiddleware implements Middleware {
       flags: obs.answeredPrompt ? [] : [...(rec !== null && obs.topic?.intent === rec.intent ? (rec.flags ?? []) : [])],
       answeredPrompt: obs.answeredPrompt,
       fallback: obs.isFallback,
+      fallbacks: memory.fallbacks,
       entitiesRequested: [...obs.requested],
       entitiesMissing: missing,
       authFailed: obs.authFailures > 0,

@@ -54,8 +54,9 @@ export interface TurnSignals {
   readonly flags: readonly string[];
   /** The turn answered a prompt of the bot, so intent confidence does not apply. */
   readonly answeredPrompt: boolean;
-  /** The bot said "I didn't understand" on this turn. */
+  /** The bot said "I didn't understand" on this turn, and how many times in the conversation so far. */
   readonly fallback: boolean;
+  readonly fallbacks: number;
   /** Critical entities the bot asked for on this turn. */
   readonly entitiesRequested: readonly string[];
   /** Critical entities still missing after they were requested (counting this turn's reply). */

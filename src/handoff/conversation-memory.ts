@@ -12,11 +12,12 @@ export interface ConversationMemory {
   lastProgressAt: number;
   /** Customer turns so far (whole conversation). */
   turn: number;
-  /** Signal history since the conversation began or last came back from an agent (bounded). */
+  /** Signal history the policy still needs (see historyToKeep), since the conversation began or came back from an agent. */
   history: TurnSignals[];
   collected: Record<string, unknown>;
   authenticated: boolean;
   authFailures: number;
+  fallbacks: number;
   entityRequests: Record<string, number>;
   steps: string[];
   sentiment: { turn: number; score: number }[];
@@ -45,6 +46,7 @@ export function newMemory(init: Pick<ConversationMemory, 'startedAt' | 'locale' 
     collected: {},
     authenticated: false,
     authFailures: 0,
+    fallbacks: 0,
     entityRequests: {},
     steps: [],
     sentiment: [],

@@ -93,15 +93,28 @@ export function estimateCost(policy: Policy, history: readonly TurnSignals[]): C
   };
 }
 
+/**
+ * How much history the policy needs after this turn: the turns since the last progress (cost
+ * rule) and the last `consecutiveTurns` (low-confidence run); counts (fallbacks, failed
+ * authentications) travel on each turn. Keeping only this bounds a conversation's stored state.
+ */
+export function historyToKeep(policy: Policy, history: readonly TurnSignals[]): TurnSignals[] {
+  let start = history.length - 1;
+  while (start > 0 && !history[start]!.progress) start--;
+  start = Math.min(start, history.length - policy.lowConfidence.consecutiveTurns);
+  return history.slice(Math.max(0, start));
+}
+
 export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decision {
   const t = history[history.length - 1];
   if (t === undefined) {
     return { handoff: false, reason: null, queue: null, priority: 0, fired: [], trace: ['no customer turn yet'], cost: NO_DECISION_COST };
   }
   const topicQueue = t.topicQueue ?? policy.defaultQueue;
+  const cost = estimateCost(policy, history);
   const valuable = policy.highValue.tiers.includes(t.value.tier) || t.value.maxOrderTotal > policy.highValue.orderTotalAbove;
   const lowConf = isLowConfidence(t, policy.lowConfidence.below);
-  const checks: Record<HandoffReason, () => { fired: boolean; queue: string; detail: string }> = {
+  const checks: Record<HandoffReason, () => { fired: boolean; queue: string; detail: string | (() => string) }> = {
     customer_request: () => ({
       fired: t.explicitRequest,
       queue: topicQueue,
@@ -116,7 +129,7 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
       return {
         fired,
         queue: policy.authFailed.queue,
-        detail: `${t.authFailures} failed authentication attempt(s), threshold ${policy.authFailed.attempts}`,
+        detail: () => `${t.authFailures} failed authentication attempt(s), threshold ${policy.authFailed.attempts}`,
       };
     },
     revenue_risk: () => {
@@ -146,12 +159,12 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
           detail: `${t.fallback ? 'fallback' : 'low confidence'} for a valuable customer (tier ${t.value.tier}, largest order $${fmt(t.value.maxOrderTotal)})`,
         };
       }
-      return { fired: false, queue, detail: `tier ${t.value.tier}, largest order $${fmt(t.value.maxOrderTotal)}, amount named $${fmt(t.value.amountNamed)}` };
+      return { fired: false, queue, detail: () => `tier ${t.value.tier}, largest order $${fmt(t.value.maxOrderTotal)}, amount named $${fmt(t.value.amountNamed)}` };
     },
     negative_sentiment: () => ({
       fired: t.sentiment.strongNegative,
       queue: topicQueue,
-      detail: `sentiment score ${t.sentiment.score} (comparative ${t.sentiment.comparative})${t.sentiment.strongNegative ? ': strong anger or frustration' : ''}`,
+      detail: () => `sentiment score ${t.sentiment.score} (comparative ${t.sentiment.comparative})${t.sentiment.strongNegative ? ': strong anger or frustration' : ''}`,
     }),
     missing_entity: () => {
       const missing = t.entitiesMissing.filter((e) => e.requests >= policy.missingEntity.afterRequests);
@@ -171,17 +184,17 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
       return {
         fired,
         queue: topicQueue,
-        detail: `confidence ${t.confidence === null ? 'n/a' : fmt(t.confidence)}${t.answeredPrompt ? ' (answer to a prompt)' : ''}; last ${n}: ${window
+        detail: () => `confidence ${t.confidence === null ? 'n/a' : fmt(t.confidence)}${t.answeredPrompt ? ' (answer to a prompt)' : ''}; last ${n}: ${window
           .map((w) => (w.answeredPrompt ? 'prompt' : w.confidence === null ? 'n/a' : fmt(w.confidence)))
           .join(', ')} vs ${fmt(policy.lowConfidence.below)}`,
       };
     },
     fallback_loop: () => {
-      const count = history.filter((h) => h.fallback).length;
+      const count = t.fallbacks;
       return {
         fired: t.fallback && count >= policy.fallbackLoop.fallbacks,
         queue: topicQueue,
-        detail: `${count} fallback(s) in the conversation, threshold ${policy.fallbackLoop.fallbacks}`,
+        detail: () => `${count} fallback(s) in the conversation, threshold ${policy.fallbackLoop.fallbacks}`,
       };
     },
     stalled: () => {
@@ -189,36 +202,40 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
       return {
         fired,
         queue: topicQueue,
-        detail: `${Math.round(t.secondsSinceProgress)} s since the last progress, this turn ${t.progress ? 'made' : 'made no'} progress, limit ${policy.stalled.afterSeconds} s`,
+        detail: () => `${Math.round(t.secondsSinceProgress)} s since the last progress, this turn ${t.progress ? 'made' : 'made no'} progress, limit ${policy.stalled.afterSeconds} s`,
       };
     },
     cost: () => {
-      const c = estimateCost(policy, history);
+      const c = cost;
       return {
         fired: c.expectedBotCostUsd > c.humanCostUsd,
         queue: topicQueue,
-        detail: `expected bot cost $${fmt(c.expectedBotCostUsd)} = P(fail) ${fmt(c.failureProbability)} × value at risk $${fmt(c.valueAtRiskUsd)} + bot $${fmt(c.botCostUsd)} vs human $${fmt(c.humanCostUsd)}`,
+        detail: () => `expected bot cost $${fmt(c.expectedBotCostUsd)} = P(fail) ${fmt(c.failureProbability)} × value at risk $${fmt(c.valueAtRiskUsd)} + bot $${fmt(c.botCostUsd)} vs human $${fmt(c.humanCostUsd)}`,
       };
     },
   };
 
+  // The trace is only read on a handoff, by simulate or by a debugger: its text is built on first
+  // read, so a calm turn allocates no strings (the middleware runs this on every turn).
   const fired: FiredReason[] = [];
-  const trace: string[] = [];
+  const lines: { reason: HandoffReason; fired: boolean; detail: string | (() => string) }[] = [];
   for (const reason of HANDOFF_REASONS) {
     const r = checks[reason]();
-    trace.push(`${reason}: ${r.fired ? 'FIRED' : 'no'} — ${r.detail}`);
-    if (r.fired) fired.push({ reason, queue: r.queue, detail: r.detail });
+    lines.push({ reason, fired: r.fired, detail: r.detail });
+    if (r.fired) fired.push({ reason, queue: r.queue, detail: typeof r.detail === 'string' ? r.detail : r.detail() });
   }
-  const cost = estimateCost(policy, history);
+  let trace: string[] | undefined;
   const first = fired[0];
-  if (first === undefined) return { handoff: false, reason: null, queue: null, priority: 0, fired, trace, cost };
   return {
-    handoff: true,
-    reason: first.reason,
-    queue: first.queue,
-    priority: priorityOf(policy, first.reason),
+    handoff: first !== undefined,
+    reason: first?.reason ?? null,
+    queue: first?.queue ?? null,
+    priority: first === undefined ? 0 : priorityOf(policy, first.reason),
     fired,
-    trace,
+    get trace(): readonly string[] {
+      trace ??= lines.map((l) => `${l.reason}: ${l.fired ? 'FIRED' : 'no'} — ${typeof l.detail === 'string' ? l.detail : l.detail()}`);
+      return trace;
+    },
     cost,
   };
 }

@@ -12,6 +12,7 @@ export function turn(over: Partial<TurnSignals> = {}): TurnSignals {
     flags: [],
     answeredPrompt: false,
     fallback: false,
+    fallbacks: 0,
     entitiesRequested: [],
     entitiesMissing: [],
     authFailed: false,

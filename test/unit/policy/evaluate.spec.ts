@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { evaluate, estimateCost } from '../../../src/policy/evaluate.js';
+import { evaluate, estimateCost, historyToKeep } from '../../../src/policy/evaluate.js';
 import { PolicySchema } from '../../../src/config/manifest-schema.js';
 import { turn } from '../../support/signals.js';
 
@@ -49,10 +49,12 @@ describe('policy evaluate', () => {
   });
 
   it('fires fallback_loop on the 3rd fallback even when they are not consecutive', () => {
-    const fb = turn({ fallback: true, confidence: 0.1, progress: false });
-    const ok = turn();
-    assert.equal(evaluate(policy, [fb, ok, fb]).handoff, false);
-    assert.equal(evaluate(policy, [fb, ok, fb, ok, fb]).reason, 'fallback_loop');
+    const fb = (n: number) => turn({ fallback: true, fallbacks: n, confidence: 0.1, progress: false });
+    const ok = (n: number) => turn({ fallbacks: n });
+    assert.equal(evaluate(policy, [fb(1), ok(1), fb(2)]).handoff, false);
+    assert.equal(evaluate(policy, [fb(1), ok(1), fb(2), ok(2), fb(3)]).reason, 'fallback_loop');
+    // the count travels on the turn: a pruned history still knows it
+    assert.equal(evaluate(policy, [ok(2), fb(3)]).reason, 'fallback_loop');
   });
 
   it('fires stalled only for a turn without progress more than 90 s after the last progress', () => {
@@ -89,9 +91,15 @@ describe('policy evaluate', () => {
     assert.equal(evaluate(policy, cheap).handoff, false);
   });
 
+  it('keeps only the history it still needs: since the last progress, and the low-confidence window', () => {
+    const h = [turn({ turn: 1 }), turn({ turn: 2, progress: false }), turn({ turn: 3 }), turn({ turn: 4, progress: false }), turn({ turn: 5, progress: false })];
+    assert.deepEqual(historyToKeep(policy, h).map((t) => t.turn), [3, 4, 5]);
+    assert.deepEqual(historyToKeep(policy, [turn({ turn: 1 }), turn({ turn: 2 })]).map((t) => t.turn), [1, 2]);
+  });
+
   it('honours changed thresholds from the manifest', () => {
     const strict = PolicySchema.parse({ fallbackLoop: { fallbacks: 1 }, stalled: { afterSeconds: 30 } });
-    assert.equal(evaluate(strict, [turn({ fallback: true, confidence: 0.5, progress: false })]).reason, 'fallback_loop');
+    assert.equal(evaluate(strict, [turn({ fallback: true, fallbacks: 1, confidence: 0.5, progress: false })]).reason, 'fallback_loop');
     assert.equal(evaluate(strict, [turn({ progress: false, secondsSinceProgress: 31 })]).reason, 'stalled');
   });
 });
