@@ -16,7 +16,7 @@ import type { Stores } from './core/ports/stores.js';
 import { Texts } from './core/texts.js';
 import { DocumentStorage } from './bridge/document-storage.js';
 import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
-import { DialogBot } from './dialogs/dialog-bot.js';
+import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import { HandoffService } from './handoff/handoff-service.js';
 
@@ -32,6 +32,8 @@ export interface HandoverOptions {
   readonly onDecision?: HandoffMiddlewareOptions['onDecision'];
   readonly route?: HandoffMiddlewareOptions['route'];
   readonly newId?: () => string;
+  /** Replaces the built-in intent recogniser with any botbuilder-style recogniser. */
+  readonly recognizer?: BotRecognizer;
 }
 
 export interface Handover {
@@ -62,6 +64,6 @@ export function createHandover(opts: HandoverOptions): Handover {
     ...(opts.newId ? { newId: opts.newId } : {}),
   });
   const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
-  const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState });
+  const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
   return { middleware, bot, service, texts, catalog, conversationState };
 }

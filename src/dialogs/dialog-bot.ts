@@ -10,7 +10,7 @@
  * adapter.use(handoffMiddleware);
  * await adapter.processActivity(activity, (ctx) => bot.run(ctx));
  */
-import { ActivityTypes, MessageFactory, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, getTopScoringIntent, type ConversationState, type RecognizerResult, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   DialogSet,
@@ -31,10 +31,21 @@ import type { DialogCatalog } from './load-dialogs.js';
 import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
 import { IntentRecognizer, type Recognition } from './intent-recognizer.js';
 
+/**
+ * Any botbuilder-style recogniser (LuisRecognizer, an Orchestrator or CLU wrapper, your own): it
+ * replaces the built-in one. Its top intent and score become the turn's intent and confidence, so
+ * the policy's 0.60 line means whatever that recogniser's scores mean.
+ */
+export interface BotRecognizer {
+  recognize(context: TurnContext): Promise<RecognizerResult>;
+}
+
 export interface DialogBotOptions {
   readonly catalog: DialogCatalog;
   readonly manifest: Manifest;
   readonly conversationState: ConversationState;
+  /** Replaces the built-in natural-based recogniser. */
+  readonly recognizer?: BotRecognizer;
 }
 
 /** Conversation-scoped bookkeeping of the router (beside botbuilder's dialog stack). */
@@ -89,6 +100,16 @@ export class DialogBot {
     return r === undefined ? { intent: null, confidence: 0, ranking: [], coverage: 0 } : r.recognize(text);
   }
 
+  private async external(recognizer: BotRecognizer, context: TurnContext): Promise<Recognition> {
+    const r = await recognizer.recognize(context);
+    const top = getTopScoringIntent(r);
+    const known = this.opts.catalog.dialogs.has(top.intent);
+    const ranking = Object.entries(r.intents)
+      .map(([intent, v]) => ({ intent, score: v.score ?? 0 }))
+      .sort((a, b) => b.score - a.score);
+    return { intent: known ? top.intent : null, confidence: known ? top.score : 0, ranking, coverage: 1 };
+  }
+
   /** The bot's turn logic: pass it to the adapter after `adapter.use(handoffMiddleware)`. */
   async run(context: TurnContext): Promise<void> {
     if (context.activity.type !== ActivityTypes.Message) return;
@@ -97,7 +118,7 @@ export class DialogBot {
     const text = (context.activity.text ?? '').slice(0, 10_000);
     const obs = observe(context);
     const state = await this.routerState.get(context, { expecting: null, activeIntent: null, fallbacks: 0 });
-    const rec = this.recognize(text, locale);
+    const rec = this.opts.recognizer === undefined ? this.recognize(text, locale) : await this.external(this.opts.recognizer, context);
     const spec = rec.intent === null ? undefined : this.opts.catalog.dialogs.get(rec.intent);
     obs?.recognized({ intent: rec.intent, confidence: rec.confidence, queue: spec?.queue ?? null, flags: spec?.flags ?? [] });
 
