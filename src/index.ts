@@ -13,7 +13,7 @@
  */
 export { createHandover, type Handover, type HandoverOptions } from './app.js';
 export { HandoffMiddleware, conversationKeyOf, PROACTIVE_KEY, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
-export { observe, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
+export { observe, observeRecognizer, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
 export { attachAgentDelivery } from './bridge/agent-delivery.js';
 export { DocumentStorage } from './bridge/document-storage.js';
 export { HandoffService } from './handoff/handoff-service.js';

@@ -153,7 +153,11 @@ export class HandoffMiddleware implements Middleware {
     let releasing = false;
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       // typing, events and the like go straight out; a batch with a message is held whole, in order
-      if (releasing || !activities.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) return nextSend();
+      if (releasing) return nextSend();
+      if (!activities.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) {
+        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
+        return nextSend();
+      }
       held.push(...activities);
       return activities.map((a) => ({ id: (a.id ??= this.newId()) }));
     });
@@ -166,6 +170,9 @@ export class HandoffMiddleware implements Middleware {
     }
 
     const text = activity.text ?? '';
+    // A bot that reports nothing through observe() made progress when it answered with a message
+    // (otherwise every turn after 90 s would look stalled).
+    if (!obs.reportedProgress && held.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) obs.progress('answered');
     const signals = this.measure(memory, obs, customer, text, now);
     memory.history.push(signals);
     const decision = evaluate(this.opts.manifest.policy, memory.history);
@@ -208,7 +215,7 @@ export class HandoffMiddleware implements Middleware {
     // Release what the bot said (minus re-prompts and fallbacks once a person takes over).
     releasing = true;
     const outgoing = packet === null ? held : held.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a)));
-    for (const a of outgoing) if ((a.type ?? ActivityTypes.Message) === ActivityTypes.Message) await this.record(id, botEntry(a, this.clock.now()));
+    for (const a of outgoing) await this.record(id, botEntry(a, this.clock.now()));
     if (notice !== null) {
       const n: Partial<Activity> = { type: ActivityTypes.Message, text: notice, channelData: { handover: { kind: 'handoff' } } };
       outgoing.push(n);
@@ -415,12 +422,13 @@ function inboundDetails(a: Partial<Activity>): Pick<TranscriptEntry, 'text' | 'm
 }
 
 function botEntry(a: Partial<Activity>, at: number): TranscriptEntry {
+  const type = a.type ?? 'message';
   return {
     at,
     from: 'bot',
-    type: a.type ?? 'message',
+    type,
     ...(a.text === undefined ? {} : { text: a.text }),
-    meta: { kind: kindOf(a) },
+    meta: type === ActivityTypes.Message ? { kind: kindOf(a) } : { ...(a.name === undefined ? {} : { name: a.name }) },
   };
 }
 

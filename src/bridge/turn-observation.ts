@@ -11,7 +11,7 @@
  * obs?.recognized({ intent: 'order_status', confidence: 0.91 });
  * obs?.fallback();
  */
-import type { TurnContext } from 'botbuilder';
+import { getTopScoringIntent, type RecognizerResult, type TurnContext } from 'botbuilder';
 import type { CustomerProfile } from '../core/conversation.js';
 
 export const OBSERVATION_KEY = Symbol.for('handover.observation');
@@ -85,6 +85,33 @@ export class TurnObservation {
   requestHandoff(): void {
     this.handoffRequested = true;
   }
+
+  /** True when the bot reported anything about progress this turn (our dialogs always do). */
+  get reportedProgress(): boolean {
+    return this.madeProgress || this.isFallback || this.answeredPrompt || this.requested.length > 0 || this.authFailures > 0 || this.topic !== null;
+  }
+}
+
+/**
+ * Wraps any botbuilder-style recogniser so that every result is reported to the middleware
+ * (top intent and score), with no other change to your bot.
+ *
+ * @example
+ * const recognizer = observeRecognizer(new LuisRecognizer(app));
+ * const result = await recognizer.recognize(context); // also recorded for the handoff policy
+ */
+export function observeRecognizer<R extends { recognize(context: TurnContext): Promise<RecognizerResult> }>(recognizer: R): R {
+  return new Proxy(recognizer, {
+    get(target, prop, receiver) {
+      if (prop !== 'recognize') return Reflect.get(target, prop, receiver) as unknown;
+      return async (context: TurnContext) => {
+        const result = await target.recognize(context);
+        const top = getTopScoringIntent(result);
+        observe(context)?.recognized({ intent: top.intent === '' ? null : top.intent, confidence: top.score });
+        return result;
+      };
+    },
+  });
 }
 
 /** What the middleware knows about the conversation, readable by the bot. */
