@@ -34,9 +34,7 @@ import type { Stores } from '../core/ports/stores.js';
 import type { Texts } from '../core/texts.js';
 import { evaluate, historyToKeep, type Decision } from '../policy/evaluate.js';
 import { SentimentScorer } from '../signals/sentiment.js';
-import { extractEntities } from '../signals/entities.js';
-import { asksForPerson } from '../signals/explicit-request.js';
-import { valueAtRisk } from '../signals/value.js';
+import { measureTurn } from '../signals/turn-signals.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
@@ -252,49 +250,36 @@ export class HandoffMiddleware implements Middleware {
   }
 
   private measure(memory: ConversationMemory, obs: TurnObservation, customer: CustomerProfile | null, text: string, now: number): TurnSignals {
-    const p = this.opts.manifest.policy;
-    const sentiment = this.sentiment.score(text, memory.locale, p.negativeSentiment);
-    const entities = extractEntities(text);
-    Object.assign(memory.collected, obs.filled);
-    if (entities.order_number !== undefined && memory.collected.order_number === undefined) memory.collected.order_number = entities.order_number;
-    for (const name of obs.requested) memory.entityRequests[name] = (memory.entityRequests[name] ?? 0) + 1;
-    for (const name of Object.keys(obs.filled)) delete memory.entityRequests[name];
-    const missing = obs.missing.map((name) => ({ name, requests: memory.entityRequests[name] ?? 1 }));
-    memory.authFailures += obs.authFailures;
-    memory.fallbacks = (memory.fallbacks ?? 0) + (obs.isFallback ? 1 : 0);
-    if (obs.authSucceeded) memory.authenticated = true;
-    const secondsSinceProgress = Math.max(0, (now - memory.lastProgressAt) / 1000);
-    const progress = obs.madeProgress;
-    if (progress) memory.lastProgressAt = now;
+    const sentiment = this.sentiment.score(text, memory.locale, this.opts.manifest.policy.negativeSentiment);
+    const last = memory.history[memory.history.length - 1];
+    const { signals, state } = measureTurn(
+      {
+        turn: memory.turn,
+        locale: memory.locale,
+        lastProgressAt: memory.lastProgressAt,
+        collected: memory.collected,
+        entityRequests: memory.entityRequests,
+        authFailures: memory.authFailures,
+        authenticated: memory.authenticated,
+        fallbacks: memory.fallbacks ?? 0,
+        lastTopic: last === undefined || last.topic === null ? null : { intent: last.topic, queue: last.topicQueue },
+      },
+      obs,
+      { text, now, customer, sentiment },
+    );
+    memory.lastProgressAt = state.lastProgressAt;
+    memory.collected = { ...state.collected };
+    memory.entityRequests = { ...state.entityRequests };
+    memory.authFailures = state.authFailures;
+    memory.authenticated = state.authenticated;
+    memory.fallbacks = state.fallbacks;
     memory.steps.push(...obs.steps);
     if (memory.steps.length > HISTORY_LIMIT) memory.steps.splice(0, memory.steps.length - HISTORY_LIMIT);
     memory.sentiment.push({ turn: memory.turn, score: sentiment.score });
     if (memory.sentiment.length > HISTORY_LIMIT) memory.sentiment.splice(0, memory.sentiment.length - HISTORY_LIMIT);
-    const rec = obs.recognition;
-    const topic = obs.topic ?? (memory.history.length > 0 ? topicOf(memory.history[memory.history.length - 1]!) : null);
-    return {
-      turn: memory.turn,
-      at: now,
-      intent: rec?.intent ?? null,
-      confidence: rec === null ? null : rec.confidence,
-      topic: topic?.intent ?? null,
-      topicQueue: topic?.queue ?? null,
-      flags: obs.answeredPrompt ? [] : [...(rec !== null && obs.topic?.intent === rec.intent ? (rec.flags ?? []) : [])],
-      answeredPrompt: obs.answeredPrompt,
-      fallback: obs.isFallback,
-      fallbacks: memory.fallbacks,
-      entitiesRequested: [...obs.requested],
-      entitiesMissing: missing,
-      authFailed: obs.authFailures > 0,
-      authFailures: memory.authFailures,
-      authenticated: memory.authenticated,
-      sentiment: { score: sentiment.score, comparative: sentiment.comparative, strongNegative: sentiment.strongNegative },
-      progress,
-      secondsSinceProgress,
-      value: valueAtRisk(customer, memory.collected, entities.amount ?? 0),
-      explicitRequest: obs.handoffRequested || asksForPerson(text, memory.locale),
-    };
+    return signals;
   }
+
 
   private buildPacket(
     id: ConversationId,
@@ -392,9 +377,6 @@ export class HandoffMiddleware implements Middleware {
 /** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
 const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 
-function topicOf(t: TurnSignals): { intent: string; queue: string | null } | null {
-  return t.topic === null ? null : { intent: t.topic, queue: t.topicQueue };
-}
 
 function kindOf(a: Partial<Activity>): string {
   const cd = a.channelData as { handover?: { kind?: string } } | undefined;
