@@ -4,8 +4,8 @@
  *
  * natural's scores are not probabilities, so the confidence is derived:
  *   posterior  = top class likelihood / sum of all class likelihoods   (the true NB posterior)
- *   coverage   = share of the message's content words the training vocabulary knows (words of
- *                emotion only, like "ridiculous", are left out: sentiment measures them)
+ *   coverage   = share of the message's content words the training vocabulary knows (unknown
+ *                words of emotion, like "ridiculous", count half: sentiment measures them)
  *   confidence = posterior × coverage
  * A message made of words no dialog uses ("what is the capital of Mongolia") gets a confidence
  * near 0 however the likelihoods fall; a message in the vocabulary but split between intents gets
@@ -39,6 +39,8 @@ function stemmerFor(locale: string): Stemmer {
 }
 
 const MAX_TEXT = 1000;
+/** How much an unknown emotion word counts against coverage (an unknown topic word counts 1). */
+const AFFECT_WEIGHT = 0.5;
 /** Pseudo-count per word and intent (see train()). */
 export const SMOOTHING = 0.05;
 
@@ -54,6 +56,7 @@ export class IntentRecognizer {
     private readonly stemmer: Stemmer,
     readonly intents: readonly string[],
     private readonly affect: ReadonlySet<string>,
+    private readonly locale: string,
   ) {}
 
   /** Train from `{ intent: [examples…] }`. Throws when fewer than two intents have examples. */
@@ -77,7 +80,7 @@ export class IntentRecognizer {
       if (list.length === 0) continue;
       intents.push(intent);
       for (const ex of list) {
-        const tokens = tokens2(stemmer, stripEntities(ex));
+        const tokens = tokens2(stemmer, stripEntities(ex), locale);
         for (const tok of tokens) vocabulary.add(tok);
         classifier.addDocument(tokens, intent);
       }
@@ -86,15 +89,18 @@ export class IntentRecognizer {
     classifier.train();
     const affect = new Set<string>();
     for (const w of opts.affectWords ?? []) for (const t of stemmer.tokenizeAndStem(w)) if (!vocabulary.has(t)) affect.add(t);
-    return new IntentRecognizer(classifier, vocabulary, stemmer, intents, affect);
+    return new IntentRecognizer(classifier, vocabulary, stemmer, intents, affect, locale);
   }
 
   recognize(text: string): Recognition {
     // entity values (order numbers, money, ZIPs, e-mails) say nothing about the intent
-    const tokens = tokens2(this.stemmer, stripEntities(text.slice(0, MAX_TEXT))).filter((t) => !this.affect.has(t));
-    if (tokens.length === 0) return { intent: null, confidence: 0, ranking: [], coverage: 0 };
-    const known = tokens.filter((t) => this.vocabulary.has(t));
-    const coverage = known.length / tokens.length;
+    const all = tokens2(this.stemmer, stripEntities(text.slice(0, MAX_TEXT)), this.locale);
+    if (all.length === 0) return { intent: null, confidence: 0, ranking: [], coverage: 0 };
+    const known = all.filter((t) => this.vocabulary.has(t));
+    // emotion words the vocabulary does not know weigh half: "someone used my card, this is
+    // ridiculous!" is still about fraud, but "what a joke, this service is awful" is not about service
+    const affectUnknown = all.filter((t) => !this.vocabulary.has(t) && this.affect.has(t)).length;
+    const coverage = known.length / (all.length - affectUnknown * AFFECT_WEIGHT);
     if (known.length === 0) return { intent: null, confidence: 0, ranking: [], coverage: 0 };
     const raw = this.classifier.getClassifications(known as never) as { label: string; value: number }[];
     const sum = raw.reduce((s, r) => s + r.value, 0);
@@ -112,8 +118,14 @@ export class IntentRecognizer {
  * kept from the raw tokens.
  */
 const KEEP = new Set(['no', 'yes', 'not', 'person', 'human', 'agent', 'bye', 'where', 'when', 'why', 'how', 'open', 'close']);
-function tokens2(stemmer: Stemmer, text: string): string[] {
-  const content = stemmer.tokenizeAndStem(text);
+/** Function words natural's pt/es stop lists miss (mostly accented forms); they carry no intent. */
+const EXTRA_STOPS: Record<string, ReadonlySet<string>> = {
+  'pt-BR': new Set(['é', 'está', 'estão', 'são', 'foi', 'ser', 'ter', 'tem', 'têm', 'isso', 'esse', 'essa', 'este', 'esta', 'aqui', 'aí', 'lá', 'pra', 'pro', 'já', 'só', 'também', 'então', 'né', 'vc', 'você', 'vocês']),
+  es: new Set(['es', 'está', 'están', 'son', 'fue', 'ser', 'esto', 'eso', 'esa', 'ese', 'este', 'esta', 'aquí', 'ahí', 'allí', 'ya', 'sólo', 'solo', 'también', 'pues', 'usted', 'ustedes', 'mí', 'tú', 'él']),
+};
+function tokens2(stemmer: Stemmer, text: string, locale = 'en'): string[] {
+  const stops = EXTRA_STOPS[locale];
+  const content = stemmer.tokenizeAndStem(text).filter((t) => stops === undefined || !stops.has(t));
   const all = stemmer.tokenizeAndStem(text, true);
   const extra = all.filter((t) => KEEP.has(t) && !content.includes(t));
   return [...content, ...extra];
