@@ -19,6 +19,7 @@ import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/hando
 import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import { HandoffService } from './handoff/handoff-service.js';
+import { CallbackService } from './handoff/callback-service.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -40,6 +41,7 @@ export interface Handover {
   readonly middleware: HandoffMiddleware;
   readonly bot: DialogBot;
   readonly service: HandoffService;
+  readonly callbacks: CallbackService;
   readonly texts: Texts;
   readonly catalog: DialogCatalog;
   readonly conversationState: ConversationState;
@@ -51,7 +53,9 @@ export function createHandover(opts: HandoverOptions): Handover {
   const clock = opts.clock ?? systemClock;
   const texts = new Texts(catalog.locales, opts.manifest.defaultLocale);
   const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, ...(opts.newId ? { newId: opts.newId } : {}) });
+  const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service });
   const middleware = new HandoffMiddleware({
+    callbacks,
     manifest: opts.manifest,
     stores: opts.stores,
     directory: opts.directory,
@@ -65,5 +69,5 @@ export function createHandover(opts: HandoverOptions): Handover {
   });
   const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
-  return { middleware, bot, service, texts, catalog, conversationState };
+  return { middleware, bot, service, callbacks, texts, catalog, conversationState };
 }

@@ -36,6 +36,8 @@ import { evaluate, historyToKeep, type Decision } from '../policy/evaluate.js';
 import { SentimentScorer } from '../signals/sentiment.js';
 import { measureTurn } from '../signals/turn-signals.js';
 import { HandoffService } from '../handoff/handoff-service.js';
+import { CallbackService } from '../handoff/callback-service.js';
+import { formatSlot } from '../handoff/callback-slots.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 
@@ -52,8 +54,12 @@ export interface HandoffMiddlewareOptions {
   /** Called after every evaluated customer turn (simulate prints it; metrics count it). */
   readonly onDecision?: (e: { conversationId: ConversationId; signals: TurnSignals; decision: Decision; handoff: HandoffPacket | null }) => void;
   readonly service?: HandoffService;
+  readonly callbacks?: CallbackService;
   readonly newId?: () => string;
 }
+
+/** A customer's yes to a callback offer ("1", "yes", "sim", "sí", …). */
+const ACCEPTS_OFFER = /^\s*(1|yes|yeah|yep|ok|okay|sure|please|book it|sim|pode ser|claro|s[ií]|vale|de acuerdo)\s*[.!]*\s*$/i;
 
 /** Marks proactive turns (agent messages going out) so the gate lets them through. */
 export const PROACTIVE_KEY = Symbol.for('handover.proactive');
@@ -70,6 +76,7 @@ interface PendingEntry {
 
 export class HandoffMiddleware implements Middleware {
   readonly service: HandoffService;
+  readonly callbacks: CallbackService;
   private readonly clock: Clock;
   private readonly sentiment = new SentimentScorer();
   private readonly newId: () => string;
@@ -80,6 +87,7 @@ export class HandoffMiddleware implements Middleware {
     this.clock = opts.clock ?? systemClock;
     this.newId = opts.newId ?? randomUUID;
     this.service = opts.service ?? new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, texts: opts.texts, newId: this.newId });
+    this.callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, service: this.service });
   }
 
   /** Lines kept in memory because the store refused them (0 when all is well). */
@@ -104,6 +112,9 @@ export class HandoffMiddleware implements Middleware {
     }
     if (isWithHuman(state)) {
       // A person owns the chat: the bot stays silent for every activity type.
+      if (activity.type === ActivityTypes.Message && state.status === 'queued' && ACCEPTS_OFFER.test(activity.text ?? '')) {
+        if (await this.takeOffer(context, id, state)) return;
+      }
       if (activity.type === ActivityTypes.Message) {
         await this.opts.stores.events
           .publish({ type: 'customer.message', conversationId: id, at: now, text: activity.text ?? '', activityType: activity.type })
@@ -204,6 +215,15 @@ export class HandoffMiddleware implements Middleware {
           queue: this.opts.texts.render(memory.locale, `queue.${decision.queue}`),
           wait: waitText,
         });
+        memory.callbackOffer = null;
+        if (this.callbacks.worthOffering(wait) && r.state.handoffId !== null) {
+          // a long wait: offer a specific time that the queue's capacity can honour
+          const slot = await this.callbacks.offer(decision.queue, wait);
+          if (slot !== null) {
+            memory.callbackOffer = { handoffId: r.state.handoffId, queue: decision.queue, start: slot.start };
+            notice = `${notice} ${this.opts.texts.render(memory.locale, 'handoff.callback_offer', { time: this.slotText(slot.start, memory.locale) })}`;
+          }
+        }
       } catch (e) {
         this.report(e, 'request handoff');
         notice = this.opts.texts.render(memory.locale, 'handoff.store_trouble');
@@ -234,6 +254,45 @@ export class HandoffMiddleware implements Middleware {
     await this.saveMemory(id, memory, eTag);
     this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: packet });
     if (botError !== undefined) throw botError;
+  }
+
+  private slotText(start: number, locale: string): string {
+    return formatSlot(start, this.clock.now(), locale, this.opts.manifest.callbacks.timezone);
+  }
+
+  /**
+   * The queued customer said yes to the callback offer: book it (capacity-checked) and confirm,
+   * or offer the next free time when the slot filled meanwhile. False when there is no offer.
+   */
+  private async takeOffer(context: TurnContext, id: ConversationId, state: HandoffState): Promise<boolean> {
+    let doc;
+    try {
+      doc = await this.opts.stores.documents.read<ConversationMemory>(memoryKey(id));
+    } catch (e) {
+      this.report(e, 'read conversation memory');
+      return false;
+    }
+    const memory = doc?.value;
+    const offer = memory?.callbackOffer;
+    if (memory === undefined || offer === undefined || offer === null || offer.handoffId !== state.handoffId) return false;
+    try {
+      const r = await this.callbacks.book(id, offer.queue, offer.start);
+      if (r.ok) {
+        memory.callbackOffer = null;
+        await this.say(context, id, this.opts.texts.render(memory.locale, 'handoff.callback_booked', { time: this.slotText(r.at, memory.locale) }));
+      } else if (r.next !== null) {
+        memory.callbackOffer = { ...offer, start: r.next.start };
+        await this.say(context, id, this.opts.texts.render(memory.locale, 'handoff.callback_full', { time: this.slotText(r.next.start, memory.locale) }));
+      } else {
+        memory.callbackOffer = null;
+        return false;
+      }
+      await this.saveMemory(id, memory, doc?.eTag);
+      return true;
+    } catch (e) {
+      this.report(e, 'book callback');
+      return false;
+    }
   }
 
   /** Fold a finished handoff into memory once: keep what the agent settled, start a fresh history. */

@@ -9,10 +9,19 @@ const queueName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'queue ids are lower_sna
 const usd = z.number().nonnegative();
 const probability = z.number().min(0).max(1);
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour clock');
+/** Opening hours per weekday in the callbacks' time zone; a missing day is closed. */
+export const HoursSchema = z
+  .object({ mon: z.tuple([hhmm, hhmm]), tue: z.tuple([hhmm, hhmm]), wed: z.tuple([hhmm, hhmm]), thu: z.tuple([hhmm, hhmm]), fri: z.tuple([hhmm, hhmm]), sat: z.tuple([hhmm, hhmm]), sun: z.tuple([hhmm, hhmm]) })
+  .partial()
+  .strict();
+
 export const QueueSchema = z
   .object({
     label: z.string().min(1),
     slaSeconds: z.number().int().positive(),
+    /** When agents work this queue; without it the queue is staffed around the clock. */
+    hours: HoursSchema.optional(),
     /** Agents who staff this queue at once (used for the expected wait and callback offers). */
     agents: z.number().int().nonnegative().default(1),
     /** Average handling time of one contact, for the expected wait. */
@@ -139,6 +148,20 @@ export const ManifestSchema = z
     queues: z.record(queueName, QueueSchema).refine((q) => Object.keys(q).length > 0, 'declare at least one queue'),
     policy: PolicySchema.default({}),
     console: ConsoleSchema.default({}),
+    /** Offer a callback at a specific time when the expected wait is long (capacity-checked). */
+    callbacks: z
+      .object({
+        enabled: z.boolean().default(true),
+        offerWhenWaitAboveMinutes: z.number().positive().default(15),
+        slotMinutes: z.number().int().min(5).max(240).default(30),
+        horizonHours: z.number().int().min(1).max(24 * 14).default(72),
+        /** IANA time zone of the opening hours and of the times told to customers. */
+        timezone: z.string().default('UTC'),
+        /** Priority a due callback gets when it re-enters its queue. */
+        priority: z.number().int().min(0).max(9).default(8),
+      })
+      .strict()
+      .default({}),
     webhooks: z.array(WebhookSchema).default([]),
     /**
      * Channel settings, validated by each channel's own schema when that channel starts
@@ -160,6 +183,11 @@ export const ManifestSchema = z
     ];
     for (const [path, q] of refs) {
       if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `unknown queue "${q}"` });
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: m.callbacks.timezone });
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['callbacks', 'timezone'], message: `unknown time zone "${m.callbacks.timezone}"` });
     }
     m.console.agents.forEach((a, i) =>
       a.queues.forEach((q, j) => {

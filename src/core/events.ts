@@ -28,6 +28,8 @@ export type DomainEvent =
       readonly note?: string;
     })
   | (Base & { readonly type: 'handoff.escalated'; readonly handoffId: HandoffId; readonly queue: QueueId; readonly priority: number })
+  | (Base & { readonly type: 'handoff.callback_scheduled'; readonly handoffId: HandoffId; readonly queue: QueueId; readonly callbackAt: number })
+  | (Base & { readonly type: 'handoff.callback_due'; readonly handoffId: HandoffId; readonly queue: QueueId; readonly priority: number })
   | (Base & { readonly type: 'handoff.resolved'; readonly handoffId: HandoffId; readonly agentId: AgentId })
   | (Base & { readonly type: 'handoff.returned'; readonly handoffId: HandoffId; readonly agentId: AgentId })
   | (Base & { readonly type: 'customer.message'; readonly text: string; readonly activityType: string })

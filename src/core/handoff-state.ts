@@ -2,6 +2,7 @@
  * The handoff state machine: one owner at a time.
  *
  *   bot -> queued -> assigned -> resolved | returned   (resolved/returned: the bot owns the chat again)
+ *   queued --schedule--> scheduled --callbackDue--> queued (a booked callback: out of the queue until its time)
  *   queued|assigned --transfer--> queued (2nd transfer without resolution goes to `senior`)
  *   queued --escalate--> queued (SLA breached: priority raised)
  *
@@ -15,11 +16,13 @@
 import type { AgentId, HandoffId, QueueId } from './ids.js';
 import type { AgentSideReason, HandoffReason, ReturnDigest } from './conversation.js';
 
-export type HandoffStatus = 'bot' | 'queued' | 'assigned' | 'resolved' | 'returned';
+export type HandoffStatus = 'bot' | 'queued' | 'scheduled' | 'assigned' | 'resolved' | 'returned';
 
 /** The persisted state of a conversation's ownership. */
 export interface HandoffState {
   readonly status: HandoffStatus;
+  /** When a booked callback is due (status `scheduled`); also its `slaDeadline`, so the SLA sweep finds it. */
+  readonly callbackAt?: number | null;
   /** Monotonic, bumped by every committed transition; 0 = never stored. */
   readonly version: number;
   readonly handoffId: HandoffId | null;
@@ -42,9 +45,9 @@ export interface HandoffState {
   readonly channel: string | null;
 }
 
-/** States in which the bot must stay silent. */
+/** States in which the bot must stay silent (a person owns the chat, now or at a booked time). */
 export function isWithHuman(s: Pick<HandoffState, 'status'>): boolean {
-  return s.status === 'queued' || s.status === 'assigned';
+  return s.status === 'queued' || s.status === 'assigned' || s.status === 'scheduled';
 }
 
 export function initialState(): HandoffState {
@@ -91,6 +94,8 @@ export type HandoffCommand =
       readonly maxTransfers: number;
     }
   | { readonly type: 'escalate'; readonly priorityBoost: number; readonly slaMs: number }
+  | { readonly type: 'schedule'; readonly at: number }
+  | { readonly type: 'callbackDue'; readonly priority: number; readonly slaMs: number }
   | { readonly type: 'resolve'; readonly agentId: AgentId }
   | { readonly type: 'return'; readonly digest: ReturnDigest };
 
@@ -123,8 +128,18 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
         },
       };
     case 'assign':
-      if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot accept a conversation that is ${s.status}`);
-      return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };
+      if (s.status !== 'queued' && s.status !== 'scheduled') return refuse('NOT_IN_STATE', `cannot accept a conversation that is ${s.status}`);
+      return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null, callbackAt: null } };
+    case 'schedule':
+      if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot book a callback for a conversation that is ${s.status}`);
+      if (c.at <= now) return refuse('NOT_IN_STATE', 'a callback must be booked in the future');
+      return { ok: true, state: { ...s, status: 'scheduled', callbackAt: c.at, slaDeadline: c.at } };
+    case 'callbackDue':
+      if (s.status !== 'scheduled') return refuse('NOT_IN_STATE', `no callback is booked for a conversation that is ${s.status}`);
+      return {
+        ok: true,
+        state: { ...s, status: 'queued', priority: Math.max(s.priority, c.priority), enqueuedAt: now, slaDeadline: now + c.slaMs, callbackAt: null },
+      };
     case 'takeover':
       if (s.status === 'assigned') return refuse('NOT_IN_STATE', `conversation is already with ${s.agentId}`);
       if (s.status === 'queued') return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };

@@ -27,6 +27,8 @@ export interface ConversationMemory {
   customerId: string;
   /** botbuilder ConversationReference (JSON) used to reach the customer proactively. */
   reference: Record<string, unknown>;
+  /** A callback time offered to the customer for the current handoff, until booked or superseded. */
+  callbackOffer?: { handoffId: string; queue: string; start: number } | null;
   /** The last handoff whose outcome (resolve / return) this memory has absorbed. */
   settledHandoff: HandoffId | null;
 }

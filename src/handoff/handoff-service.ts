@@ -256,9 +256,19 @@ export class HandoffService {
     return after;
   }
 
+  /** Book a callback: the conversation leaves its queue until `at`, then re-enters with priority. */
+  async schedule(id: ConversationId, at: number): Promise<HandoffState> {
+    const { after } = await this.apply(id, () => ({ type: 'schedule', at }), 'retry');
+    const now = this.opts.clock.now();
+    await this.opts.stores.transcripts.append(id, { at: now, from: 'system', type: 'event', meta: { name: 'handoff.callback_scheduled', callbackAt: at } });
+    await this.opts.stores.events.publish({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: after.handoffId!, queue: after.queue ?? queueId(''), callbackAt: at });
+    return after;
+  }
+
   /**
-   * SLA watch: every queued handoff past its deadline gets its priority raised once per SLA period.
-   * Safe with many processes: the compare-and-set lets exactly one escalate each breach.
+   * SLA watch: every queued handoff past its deadline gets its priority raised once per SLA period,
+   * and every booked callback whose time has come re-enters its queue with the callbacks' priority.
+   * Safe with many processes: the compare-and-set lets exactly one act on each.
    */
   async escalateDue(limit = 100): Promise<number> {
     const now = this.opts.clock.now();
@@ -266,6 +276,15 @@ export class HandoffService {
     let escalated = 0;
     for (const id of due) {
       const s = await this.opts.stores.handoffs.get(id);
+      if (s.status === 'scheduled' && s.queue !== null && s.slaDeadline !== null && s.slaDeadline <= now) {
+        const r = transition(s, { type: 'callbackDue', priority: this.opts.manifest.callbacks.priority, slaMs: this.slaMs(s.queue) }, now);
+        if (!r.ok) continue;
+        const c = await this.opts.stores.handoffs.commit(id, s.version, r.state);
+        if (!c.ok) continue;
+        escalated++;
+        await this.opts.stores.events.publish({ type: 'handoff.callback_due', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
+        continue;
+      }
       if (s.status !== 'queued' || s.slaDeadline === null || s.slaDeadline > now || s.queue === null) continue;
       const r = transition(s, { type: 'escalate', priorityBoost: this.opts.manifest.policy.sla.escalationPriorityBoost, slaMs: this.slaMs(s.queue) }, now);
       if (!r.ok) continue;

@@ -190,6 +190,15 @@ export function describeStoreContract(name: string, factory: StoresFactory): voi
         assert.deepEqual((await stores.documents.read(key))?.value, { list: [1] });
       });
 
+      it('creates only when absent: exactly one of concurrent creators wins', async () => {
+        const key = `doc-${randomUUID()}`;
+        const results = await Promise.all([1, 2, 3, 4].map((n) => stores.documents.create(key, { n })));
+        assert.equal(results.filter((r) => r.ok).length, 1);
+        const winner = results.findIndex((r) => r.ok) + 1;
+        assert.deepEqual((await stores.documents.read(key))?.value, { n: winner });
+        assert.equal((await stores.documents.create(key, { n: 9 })).ok, false);
+      });
+
       it('deletes', async () => {
         const key = `doc-${randomUUID()}`;
         await stores.documents.write(key, 1);

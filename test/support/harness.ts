@@ -40,18 +40,21 @@ export async function harness(opts: { customerId?: string; stores?: Stores; conv
   const start = clock.now();
   const stores = opts.stores ?? createMemoryStores();
   const errors: { error: unknown; where: string }[] = [];
+  const channel = opts.channel ?? 'webchat';
+  const conversation = opts.conversation ?? `conv-${Math.random().toString(36).slice(2)}`;
+  // each harness is its own "node": agent messages for its conversation come back on its own route
+  const route = opts.stores === undefined ? channel : `${channel}:${conversation}`;
   const app = createHandover({
+    route: () => route,
     manifest,
     stores,
     clock,
     directory: new StaticCustomerDirectory(customers),
     onError: (error, where) => errors.push({ error, where }),
   });
-  const channel = opts.channel ?? 'webchat';
   const adapter = new SimAdapter(channel);
   adapter.use(app.middleware);
-  const stop = await attachAgentDelivery({ adapter, stores, route: channel });
-  const conversation = opts.conversation ?? `conv-${Math.random().toString(36).slice(2)}`;
+  const stop = await attachAgentDelivery({ adapter, stores, route });
   const id = conversationId(`${channel}:${conversation}`);
   const customerId = opts.customerId ?? 'c-1001';
   const send = async (text: string, atSeconds?: number, extra: { type?: string; locale?: string; name?: string } = {}) => {

@@ -19,5 +19,7 @@ export type WriteResult = { readonly ok: true; readonly eTag: string } | { reado
 export interface DocumentStore {
   read<T = unknown>(key: string): Promise<StoredDocument<T> | undefined>;
   write<T = unknown>(key: string, value: T, eTag?: string): Promise<WriteResult>;
+  /** Write only if the key does not exist yet (exactly one of concurrent creators succeeds). */
+  create<T = unknown>(key: string, value: T): Promise<WriteResult>;
   delete(key: string): Promise<void>;
 }

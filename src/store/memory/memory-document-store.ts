@@ -22,6 +22,11 @@ export class MemoryDocumentStore implements DocumentStore {
     return { ok: true, eTag: next };
   }
 
+  async create<T>(key: string, value: T): Promise<WriteResult> {
+    if (this.docs.has(key)) return { ok: false };
+    return this.write(key, value);
+  }
+
   async delete(key: string): Promise<void> {
     this.docs.delete(key);
   }

@@ -51,6 +51,12 @@ export class RedisDocumentStore implements DocumentStore {
     return reply === 1 ? { ok: true, eTag: next } : { ok: false };
   }
 
+  async create<T = unknown>(key: string, value: T): Promise<WriteResult> {
+    const next = randomUUID();
+    const reply = await writeScript.run(this.client, [this.keys.document(key)], [JSON.stringify(value) ?? 'null', '2', '', next]);
+    return reply === 1 ? { ok: true, eTag: next } : { ok: false };
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.unlink(this.keys.document(key));
   }
