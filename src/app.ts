@@ -20,6 +20,7 @@ import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import { HandoffService } from './handoff/handoff-service.js';
 import { CallbackService } from './handoff/callback-service.js';
+import { MetricsRecorder } from './handoff/metrics.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -42,6 +43,8 @@ export interface Handover {
   readonly bot: DialogBot;
   readonly service: HandoffService;
   readonly callbacks: CallbackService;
+  /** Counts for `readMetrics`; call `metrics.startFlushing(ms)` in a long-running process. */
+  readonly metrics: MetricsRecorder;
   readonly texts: Texts;
   readonly catalog: DialogCatalog;
   readonly conversationState: ConversationState;
@@ -52,10 +55,12 @@ export function createHandover(opts: HandoverOptions): Handover {
   const catalog = opts.catalog ?? loadDialogs({ dialogsDir: join(root, 'dialogs'), localesDir: join(root, 'locales'), manifest: opts.manifest });
   const clock = opts.clock ?? systemClock;
   const texts = new Texts(catalog.locales, opts.manifest.defaultLocale);
-  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, ...(opts.newId ? { newId: opts.newId } : {}) });
+  const metrics = new MetricsRecorder(opts.stores.documents, clock);
+  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, ...(opts.newId ? { newId: opts.newId } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service });
   const middleware = new HandoffMiddleware({
     callbacks,
+    metrics,
     manifest: opts.manifest,
     stores: opts.stores,
     directory: opts.directory,
@@ -69,5 +74,5 @@ export function createHandover(opts: HandoverOptions): Handover {
   });
   const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
-  return { middleware, bot, service, callbacks, texts, catalog, conversationState };
+  return { middleware, bot, service, callbacks, metrics, texts, catalog, conversationState };
 }

@@ -17,6 +17,8 @@ export { observe, observeRecognizer, conversationView, TurnObservation, type Con
 export { attachAgentDelivery } from './bridge/agent-delivery.js';
 export { DocumentStorage } from './bridge/document-storage.js';
 export { HandoffService } from './handoff/handoff-service.js';
+export { CallbackService } from './handoff/callback-service.js';
+export { MetricsRecorder, readMetrics, type MetricsReport, type MetricCounts } from './handoff/metrics.js';
 export { loadConfig, parseManifest, type Config } from './config/load-config.js';
 export { ManifestSchema, type Manifest, type Policy } from './config/manifest-schema.js';
 export { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';

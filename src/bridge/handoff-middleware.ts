@@ -38,6 +38,7 @@ import { measureTurn } from '../signals/turn-signals.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { CallbackService } from '../handoff/callback-service.js';
 import { formatSlot } from '../handoff/callback-slots.js';
+import type { MetricsRecorder } from '../handoff/metrics.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 
@@ -55,8 +56,13 @@ export interface HandoffMiddlewareOptions {
   readonly onDecision?: (e: { conversationId: ConversationId; signals: TurnSignals; decision: Decision; handoff: HandoffPacket | null }) => void;
   readonly service?: HandoffService;
   readonly callbacks?: CallbackService;
+  /** Counts conversations, bot turns, handoffs and satisfaction answers. */
+  readonly metrics?: MetricsRecorder;
   readonly newId?: () => string;
 }
+
+/** A 1–5 answer to the satisfaction question (a digit, optionally with a word or a star). */
+const CSAT_ANSWER = /^\s*([1-5])\s*(\/\s*5|stars?|estrelas?|estrellas?|⭐)?\s*[.!]*\s*$/i;
 
 /** A customer's yes to a callback offer ("1", "yes", "sim", "sí", …). */
 const ACCEPTS_OFFER = /^\s*(1|yes|yeah|yep|ok|okay|sure|please|book it|sim|pode ser|claro|s[ií]|vale|de acuerdo)\s*[.!]*\s*$/i;
@@ -129,6 +135,7 @@ export class HandoffMiddleware implements Middleware {
     try {
       const doc = await this.opts.stores.documents.read<ConversationMemory>(memoryKey(id));
       memory = doc?.value ?? this.freshMemory(activity, now);
+      if (doc === undefined) this.opts.metrics?.count({ conversations: 1 });
       eTag = doc?.eTag;
     } catch (e) {
       this.report(e, 'read conversation memory');
@@ -136,6 +143,18 @@ export class HandoffMiddleware implements Middleware {
       return;
     }
     const resumedFromAgent = this.absorbOutcome(memory, state, now);
+    if (memory.csatPending !== undefined && memory.csatPending !== null) {
+      const answer = CSAT_ANSWER.exec(activity.text ?? '');
+      memory.csatPending = null;
+      if (answer?.[1] !== undefined) {
+        // the customer rates the agent's help: recorded, thanked, and not a turn for the bot
+        this.opts.metrics?.count({ csatResponses: 1, csatTotal: Number(answer[1]) });
+        await this.record(id, { at: now, from: 'system', type: 'event', meta: { name: 'csat.recorded', score: Number(answer[1]) } });
+        await this.say(context, id, this.opts.texts.render(memory.locale, 'handoff.csat_thanks'));
+        await this.saveMemory(id, memory, eTag);
+        return;
+      }
+    }
     const customer = await this.opts.directory.lookup(activity.from?.id ?? '').catch((e: unknown) => {
       this.report(e, 'customer directory');
       return null;
@@ -185,6 +204,7 @@ export class HandoffMiddleware implements Middleware {
     const signals = this.measure(memory, obs, customer, text, now);
     memory.history.push(signals);
     const decision = evaluate(this.opts.manifest.policy, memory.history);
+    this.opts.metrics?.count({ botTurns: 1 });
     memory.history = historyToKeep(this.opts.manifest.policy, memory.history).slice(-HISTORY_LIMIT);
 
     let packet: HandoffPacket | null = null;
@@ -206,6 +226,14 @@ export class HandoffMiddleware implements Middleware {
           packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
         });
         packet = r.packet;
+        const slaMs = (this.opts.manifest.queues[decision.queue]?.slaSeconds ?? Infinity) * 1000;
+        this.opts.metrics?.count({
+          handoffs: 1,
+          byReason: { [decision.reason]: 1 },
+          handoffsOverflowed: wait > slaMs ? 1 : 0,
+          conversationsHandedOff: memory.handedOff === true ? 0 : 1,
+        });
+        memory.handedOff = true;
         const minutes = Math.ceil(wait / 60_000);
         const waitText =
           minutes <= 1
@@ -305,6 +333,7 @@ export class HandoffMiddleware implements Middleware {
     memory.entityRequests = {};
     memory.lastProgressAt = now;
     if (state.status === 'returned' && state.returnDigest !== null) Object.assign(memory.collected, state.returnDigest.collected);
+    memory.csatPending = state.status === 'resolved' ? state.handoffId : null;
     return true;
   }
 
@@ -417,7 +446,7 @@ export class HandoffMiddleware implements Middleware {
 
   private async say(context: TurnContext, id: ConversationId, text: string): Promise<void> {
     try {
-      await context.sendActivity({ type: ActivityTypes.Message, text, channelData: { handover: { kind: 'system' } } });
+      await context.sendActivity({ type: ActivityTypes.Message, text, channelData: { handover: { kind: 'system', role: 'system' } } });
     } catch (e) {
       this.report(e, 'send system message');
     }

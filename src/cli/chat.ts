@@ -16,6 +16,7 @@ import { attachAgentDelivery } from '../bridge/agent-delivery.js';
 import { conversationKeyOf } from '../bridge/handoff-middleware.js';
 import { SimAdapter } from '../channels/sim/sim-adapter.js';
 import { createMemoryStores } from '../store/memory/index.js';
+import { readMetrics } from '../handoff/metrics.js';
 
 export async function chat(args: string[]): Promise<number> {
   let customerId = 'c-1001';
@@ -50,7 +51,7 @@ export async function chat(args: string[]): Promise<number> {
     if (e.type === 'handoff.requested') print('console:', `new handoff in queue "${e.queue}" (reason ${e.reason}, priority ${e.priority}); type /accept`);
   });
   process.stdout.write(`Acme Shop demo — you are customer ${customerId}. Try "where is my order?" or "I want to talk to a person".\n`);
-  process.stdout.write('Agent commands: /accept  /say TEXT  /transfer QUEUE  /resolve  /return  /queue  /quit\n\n');
+  process.stdout.write('Agent commands: /accept  /say TEXT  /transfer QUEUE  /resolve  /return  /queue  /metrics  /quit\n\n');
   const rl = createInterface({ input: process.stdin, terminal: false });
   for await (const raw of rl) {
     const line = raw.trim();
@@ -70,7 +71,11 @@ export async function chat(args: string[]): Promise<number> {
         else if (cmd === 'transfer') print('console:', `now in ${(await app.service.transfer(id, arg, { agentId: agent })).queue}`);
         else if (cmd === 'resolve') await app.service.resolve(id, agent, 'Ana');
         else if (cmd === 'return') await app.service.returnToBot(id, agent);
-        else if (cmd === 'queue') for (const q of Object.keys(config.manifest.queues)) print('queue:', `${q}: ${(await app.service.listQueue(q)).length} waiting`);
+        else if (cmd === 'metrics') {
+          await app.metrics.flush();
+          const m = await readMetrics(stores.documents, config.manifest, Date.now());
+          print('metrics:', `containment ${m.containmentRate ?? '–'}, overflow ${m.overflowRate ?? '–'}, cost per resolution $${m.costPerResolutionUsd ?? '–'}, satisfaction ${m.satisfactionAfterTransfer.mean ?? '–'} (${m.satisfactionAfterTransfer.responses})`);
+        } else if (cmd === 'queue') for (const q of Object.keys(config.manifest.queues)) print('queue:', `${q}: ${(await app.service.listQueue(q)).length} waiting`);
         else print('console:', `unknown command /${cmd}`);
       } else {
         print('you:', line);

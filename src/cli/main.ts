@@ -18,7 +18,7 @@ Commands:
                      Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
   chat [--customer ID] [--locale en|pt-BR|es]
                      Talk to the sample bot in the terminal; when it hands off, play the agent
-                     (/accept, /say TEXT, /transfer QUEUE, /resolve, /return). In-memory store.
+                     (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
   lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
   help               This text.
 

@@ -31,6 +31,8 @@ export const SYSTEM_KEYS = [
   'handoff.callback_offer',
   'handoff.callback_booked',
   'handoff.callback_full',
+  'handoff.csat_question',
+  'handoff.csat_thanks',
   'auth.ask_zip',
   'auth.retry_zip',
   'auth.failed',

@@ -29,6 +29,10 @@ export interface ConversationMemory {
   reference: Record<string, unknown>;
   /** A callback time offered to the customer for the current handoff, until booked or superseded. */
   callbackOffer?: { handoffId: string; queue: string; start: number } | null;
+  /** The conversation was handed off at least once (for containment). */
+  handedOff?: boolean;
+  /** A resolved handoff whose satisfaction question awaits a 1–5 answer. */
+  csatPending?: string | null;
   /** The last handoff whose outcome (resolve / return) this memory has absorbed. */
   settledHandoff: HandoffId | null;
 }

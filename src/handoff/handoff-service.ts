@@ -21,6 +21,7 @@ import type { QueueEntry } from '../core/ports/handoff-store.js';
 import type { Texts } from '../core/texts.js';
 import { priorityOf } from '../policy/evaluate.js';
 import { readMemory } from './conversation-memory.js';
+import type { MetricsRecorder } from './metrics.js';
 
 export interface HandoffServiceOptions {
   readonly manifest: Manifest;
@@ -28,6 +29,8 @@ export interface HandoffServiceOptions {
   readonly clock: Clock;
   readonly texts: Texts;
   readonly newId?: () => string;
+  /** Counts transitions where they are made (once, whatever the number of processes). */
+  readonly metrics?: MetricsRecorder;
 }
 
 export interface RequestInput {
@@ -139,6 +142,7 @@ export class HandoffService {
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.accepted', agentId: agent, agentName } });
     await this.tellCustomer(c.state, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
+    this.opts.metrics?.count({ humanContacts: 1 });
     await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: c.state.handoffId!, agentId: agent });
     return { state: c.state, packet: c.state.handoffId === null ? undefined : await this.opts.stores.packets.get(c.state.handoffId) };
   }
@@ -178,6 +182,7 @@ export class HandoffService {
         turn: memory?.value.turn ?? 0,
       });
     }
+    this.opts.metrics?.count({ humanContacts: 1 });
     await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
     return after;
   }
@@ -241,6 +246,8 @@ export class HandoffService {
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.resolved', agentId: agent } });
     await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
+    await this.tellCustomer(after, id, 'handoff.csat_question', {}, 'system_message', { csat: true });
+    this.opts.metrics?.count({ resolvedByAgent: 1 });
     await this.opts.stores.events.publish({ type: 'handoff.resolved', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
     return after;
   }
@@ -252,6 +259,7 @@ export class HandoffService {
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.returned', agentId: agent, collected: digest.collected } });
     await this.tellCustomer(after, id, 'handoff.returned', {}, 'handoff_status', { state: 'returned' });
+    this.opts.metrics?.count({ returnedToBot: 1 });
     await this.opts.stores.events.publish({ type: 'handoff.returned', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
     return after;
   }
@@ -261,6 +269,7 @@ export class HandoffService {
     const { after } = await this.apply(id, () => ({ type: 'schedule', at }), 'retry');
     const now = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at: now, from: 'system', type: 'event', meta: { name: 'handoff.callback_scheduled', callbackAt: at } });
+    this.opts.metrics?.count({ callbacksBooked: 1 });
     await this.opts.stores.events.publish({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: after.handoffId!, queue: after.queue ?? queueId(''), callbackAt: at });
     return after;
   }
@@ -291,6 +300,7 @@ export class HandoffService {
       const c = await this.opts.stores.handoffs.commit(id, s.version, r.state);
       if (!c.ok) continue; // another process escalated it first
       escalated++;
+      this.opts.metrics?.count({ slaEscalations: 1 });
       await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
     }
     return escalated;
