@@ -116,19 +116,15 @@ export class HandoffMiddleware implements Middleware {
       if (activity.type === ActivityTypes.Message) await this.say(context, id, this.opts.texts.render(localeOf(activity, this.opts.manifest), 'handoff.store_trouble'));
       return;
     }
-    if (isWithHuman(state)) {
-      // A person owns the chat: the bot stays silent for every activity type.
-      if (activity.type === ActivityTypes.Message && state.status === 'queued' && ACCEPTS_OFFER.test(activity.text ?? '')) {
-        if (await this.takeOffer(context, id, state)) return;
-      }
-      if (activity.type === ActivityTypes.Message) {
-        await this.opts.stores.events
-          .publish({ type: 'customer.message', conversationId: id, at: now, text: activity.text ?? '', activityType: activity.type })
-          .catch((e: unknown) => this.report(e, 'publish customer.message'));
-      }
-      return;
+    if (isWithHuman(state)) return this.passToPerson(context, id, state, now);
+    if (activity.type !== ActivityTypes.Message) {
+      // the bot may greet on conversationUpdate and the like: what it sends is recorded too
+      context.onSendActivities(async (_ctx, activities, nextSend) => {
+        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
+        return nextSend();
+      });
+      return next();
     }
-    if (activity.type !== ActivityTypes.Message) return next();
 
     let memory: ConversationMemory;
     let eTag: string | undefined;
@@ -143,18 +139,8 @@ export class HandoffMiddleware implements Middleware {
       return;
     }
     const resumedFromAgent = this.absorbOutcome(memory, state, now);
-    if (memory.csatPending !== undefined && memory.csatPending !== null) {
-      const answer = CSAT_ANSWER.exec(activity.text ?? '');
-      memory.csatPending = null;
-      if (answer?.[1] !== undefined) {
-        // the customer rates the agent's help: recorded, thanked, and not a turn for the bot
-        this.opts.metrics?.count({ csatResponses: 1, csatTotal: Number(answer[1]) });
-        await this.record(id, { at: now, from: 'system', type: 'event', meta: { name: 'csat.recorded', score: Number(answer[1]) } });
-        await this.say(context, id, this.opts.texts.render(memory.locale, 'handoff.csat_thanks'));
-        await this.saveMemory(id, memory, eTag);
-        return;
-      }
-    }
+    if (await this.takeSatisfactionAnswer(context, id, memory, eTag, now)) return;
+
     const customer = await this.opts.directory.lookup(activity.from?.id ?? '').catch((e: unknown) => {
       this.report(e, 'customer directory');
       return null;
@@ -162,7 +148,8 @@ export class HandoffMiddleware implements Middleware {
     memory.turn += 1;
     // the reference reaches the customer proactively; refresh it only when the channel moved it
     if (memory.reference.serviceUrl !== activity.serviceUrl) memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-    const view: ConversationView = {
+    const obs = new TurnObservation();
+    context.turnState.set(VIEW_KEY, {
       conversationId: id,
       locale: memory.locale,
       channel: memory.channel,
@@ -171,25 +158,10 @@ export class HandoffMiddleware implements Middleware {
       collected: { ...memory.collected },
       authenticated: memory.authenticated,
       resumedFromAgent,
-    };
-    const obs = new TurnObservation();
-    context.turnState.set(VIEW_KEY, view);
+    } satisfies ConversationView);
     context.turnState.set(OBSERVATION_KEY, obs);
 
-    // Hold the bot's messages until the policy has decided (a re-prompt must not precede a handoff).
-    const held: Partial<Activity>[] = [];
-    let releasing = false;
-    context.onSendActivities(async (_ctx, activities, nextSend) => {
-      // typing, events and the like go straight out; a batch with a message is held whole, in order
-      if (releasing) return nextSend();
-      if (!activities.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) {
-        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
-        return nextSend();
-      }
-      held.push(...activities);
-      return activities.map((a) => ({ id: (a.id ??= this.newId()) }));
-    });
-
+    const hold = this.holdBotMessages(context, id);
     let botError: unknown;
     try {
       await next();
@@ -197,91 +169,143 @@ export class HandoffMiddleware implements Middleware {
       botError = e;
     }
 
-    const text = activity.text ?? '';
     // A bot that reports nothing through observe() made progress when it answered with a message
     // (otherwise every turn after 90 s would look stalled).
-    if (!obs.reportedProgress && held.some((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message)) obs.progress('answered');
-    const signals = this.measure(memory, obs, customer, text, now);
+    if (!obs.reportedProgress && hold.messages().length > 0) obs.progress('answered');
+    const signals = this.measure(memory, obs, customer, activity.text ?? '', now);
     memory.history.push(signals);
     const decision = evaluate(this.opts.manifest.policy, memory.history);
     this.opts.metrics?.count({ botTurns: 1 });
     memory.history = historyToKeep(this.opts.manifest.policy, memory.history).slice(-HISTORY_LIMIT);
 
-    let packet: HandoffPacket | null = null;
-    let notice: string | null = null;
-    if (decision.handoff && botError === undefined && decision.queue !== null && decision.reason !== null) {
-      const route = this.opts.route?.(activity) ?? activity.channelId ?? 'default';
-      try {
-        const transcriptSoFar = [
-          ...(await this.opts.stores.transcripts.read(id)),
-          ...held.filter((a) => (a.type ?? ActivityTypes.Message) === ActivityTypes.Message && !DROPPED_ON_HANDOFF.includes(kindOf(a))).map((a) => botEntry(a, now)),
-        ];
-        const wait = await this.service.expectedWaitMs(decision.queue);
-        const r = await this.service.request({
-          conversationId: id,
-          reason: decision.reason,
-          queue: decision.queue,
-          priority: decision.priority,
-          route,
-          packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
-        });
-        packet = r.packet;
-        const slaMs = (this.opts.manifest.queues[decision.queue]?.slaSeconds ?? Infinity) * 1000;
-        this.opts.metrics?.count({
-          handoffs: 1,
-          byReason: { [decision.reason]: 1 },
-          handoffsOverflowed: wait > slaMs ? 1 : 0,
-          conversationsHandedOff: memory.handedOff === true ? 0 : 1,
-        });
-        memory.handedOff = true;
-        const minutes = Math.ceil(wait / 60_000);
-        const waitText =
-          minutes <= 1
-            ? this.opts.texts.render(memory.locale, 'handoff.wait_soon')
-            : this.opts.texts.render(memory.locale, 'handoff.wait_minutes', { minutes });
-        notice = this.opts.texts.render(memory.locale, 'handoff.notice', {
-          queue: this.opts.texts.render(memory.locale, `queue.${decision.queue}`),
-          wait: waitText,
-        });
-        memory.callbackOffer = null;
-        if (this.callbacks.worthOffering(wait) && r.state.handoffId !== null) {
-          // a long wait: offer a specific time that the queue's capacity can honour
-          const slot = await this.callbacks.offer(decision.queue, wait);
-          if (slot !== null) {
-            memory.callbackOffer = { handoffId: r.state.handoffId, queue: decision.queue, start: slot.start };
-            notice = `${notice} ${this.opts.texts.render(memory.locale, 'handoff.callback_offer', { time: this.slotText(slot.start, memory.locale) })}`;
-          }
-        }
-      } catch (e) {
-        this.report(e, 'request handoff');
-        notice = this.opts.texts.render(memory.locale, 'handoff.store_trouble');
-      }
-    }
-
-    // Release what the bot said (minus re-prompts and fallbacks once a person takes over).
-    releasing = true;
-    const outgoing = packet === null ? held : held.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a)));
-    for (const a of outgoing) await this.record(id, botEntry(a, this.clock.now()));
-    if (notice !== null) {
-      const n: Partial<Activity> = { type: ActivityTypes.Message, text: notice, channelData: { handover: { kind: 'handoff' } } };
-      outgoing.push(n);
-      await this.record(id, botEntry(n, this.clock.now()));
-    }
-    try {
-      if (outgoing.length > 0) await context.sendActivities(outgoing);
-      if (packet !== null) {
-        const transcript = { activities: packet.transcript.map((e) => transcriptActivity(e, activity)) };
-        const initiate = EventFactory.createHandoffInitiation(context, packet, transcript as never);
-        await context.sendActivity(initiate);
-      }
-    } catch (e) {
-      this.report(e, 'send bot activities');
-    }
-
-    if (packet !== null) memory.settledHandoff = null;
+    const handoff =
+      decision.handoff && botError === undefined ? await this.handOff(context, id, memory, signals, decision, customer, hold.messages(), now) : null;
+    await hold.release(handoff);
+    if (handoff?.packet) memory.settledHandoff = null;
     await this.saveMemory(id, memory, eTag);
-    this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: packet });
+    this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: handoff?.packet ?? null });
     if (botError !== undefined) throw botError;
+  }
+
+  /** A person owns the chat: the bot stays silent for every activity type; messages go to them. */
+  private async passToPerson(context: TurnContext, id: ConversationId, state: HandoffState, now: number): Promise<void> {
+    const activity = context.activity;
+    if (activity.type !== ActivityTypes.Message) return;
+    if (state.status === 'queued' && ACCEPTS_OFFER.test(activity.text ?? '') && (await this.takeOffer(context, id, state))) return;
+    await this.opts.stores.events
+      .publish({ type: 'customer.message', conversationId: id, at: now, text: activity.text ?? '', activityType: activity.type })
+      .catch((e: unknown) => this.report(e, 'publish customer.message'));
+  }
+
+  /** After an agent resolved: a 1–5 answer is the customer's rating, recorded and thanked, not a bot turn. */
+  private async takeSatisfactionAnswer(context: TurnContext, id: ConversationId, memory: ConversationMemory, eTag: string | undefined, now: number): Promise<boolean> {
+    if (memory.csatPending === undefined || memory.csatPending === null) return false;
+    memory.csatPending = null;
+    const answer = CSAT_ANSWER.exec(context.activity.text ?? '');
+    if (answer?.[1] === undefined) return false;
+    const score = Number(answer[1]);
+    this.opts.metrics?.count({ csatResponses: 1, csatTotal: score });
+    await this.record(id, { at: now, from: 'system', type: 'event', meta: { name: 'csat.recorded', score } });
+    await this.say(context, id, this.opts.texts.render(memory.locale, 'handoff.csat_thanks'));
+    await this.saveMemory(id, memory, eTag);
+    return true;
+  }
+
+  /**
+   * Hold the bot's messages until the policy has decided, so a re-prompt never precedes a handoff
+   * notice. Typing, events and the like go straight out (and are recorded); a batch with a message
+   * is held whole, in order. `release` records and sends what is kept.
+   */
+  private holdBotMessages(context: TurnContext, id: ConversationId) {
+    const held: Partial<Activity>[] = [];
+    let releasing = false;
+    context.onSendActivities(async (_ctx, activities, nextSend) => {
+      if (releasing) return nextSend();
+      if (!activities.some(isMessage)) {
+        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
+        return nextSend();
+      }
+      held.push(...activities);
+      return activities.map((a) => ({ id: (a.id ??= this.newId()) }));
+    });
+    return {
+      messages: () => held.filter(isMessage),
+      /** Send what the bot said (minus re-prompts and fallbacks once a person takes over), then the notice and `handoff.initiate`. */
+      release: async (handoff: { packet: HandoffPacket | null; notice: string } | null): Promise<void> => {
+        releasing = true;
+        const outgoing = handoff?.packet ? held.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a))) : [...held];
+        if (handoff !== null) outgoing.push({ type: ActivityTypes.Message, text: handoff.notice, channelData: { handover: { kind: 'handoff' } } });
+        for (const a of outgoing) await this.record(id, botEntry(a, this.clock.now()));
+        try {
+          if (outgoing.length > 0) await context.sendActivities(outgoing);
+          if (handoff?.packet) {
+            const transcript = { activities: handoff.packet.transcript.map((e) => transcriptActivity(e, context.activity)) };
+            await context.sendActivity(EventFactory.createHandoffInitiation(context, handoff.packet, transcript as never));
+          }
+        } catch (e) {
+          this.report(e, 'send bot activities');
+        }
+      },
+    };
+  }
+
+  /**
+   * Queue the conversation with its briefing and word the notice (expected wait, and a callback
+   * time when the wait is long). A store failure gives no packet and the "technical problem" notice.
+   */
+  private async handOff(
+    context: TurnContext,
+    id: ConversationId,
+    memory: ConversationMemory,
+    signals: TurnSignals,
+    decision: Decision,
+    customer: CustomerProfile | null,
+    botMessages: readonly Partial<Activity>[],
+    now: number,
+  ): Promise<{ packet: HandoffPacket | null; notice: string }> {
+    const queue = decision.queue ?? this.opts.manifest.policy.defaultQueue;
+    const reason = decision.reason ?? 'customer_request';
+    const activity = context.activity;
+    try {
+      const transcriptSoFar = [
+        ...(await this.opts.stores.transcripts.read(id)),
+        ...botMessages.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a))).map((a) => botEntry(a, now)),
+      ];
+      const wait = await this.service.expectedWaitMs(queue);
+      const r = await this.service.request({
+        conversationId: id,
+        reason,
+        queue,
+        priority: decision.priority,
+        route: this.opts.route?.(activity) ?? activity.channelId ?? 'default',
+        packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
+      });
+      const slaMs = (this.opts.manifest.queues[queue]?.slaSeconds ?? Infinity) * 1000;
+      this.opts.metrics?.count({
+        handoffs: 1,
+        byReason: { [reason]: 1 },
+        handoffsOverflowed: wait > slaMs ? 1 : 0,
+        conversationsHandedOff: memory.handedOff === true ? 0 : 1,
+      });
+      memory.handedOff = true;
+      const minutes = Math.ceil(wait / 60_000);
+      const waitText =
+        minutes <= 1 ? this.opts.texts.render(memory.locale, 'handoff.wait_soon') : this.opts.texts.render(memory.locale, 'handoff.wait_minutes', { minutes });
+      let notice = this.opts.texts.render(memory.locale, 'handoff.notice', { queue: this.opts.texts.render(memory.locale, `queue.${queue}`), wait: waitText });
+      memory.callbackOffer = null;
+      if (this.callbacks.worthOffering(wait) && r.state.handoffId !== null) {
+        // a long wait: offer a specific time that the queue's capacity can honour
+        const slot = await this.callbacks.offer(queue, wait);
+        if (slot !== null) {
+          memory.callbackOffer = { handoffId: r.state.handoffId, queue, start: slot.start };
+          notice = `${notice} ${this.opts.texts.render(memory.locale, 'handoff.callback_offer', { time: this.slotText(slot.start, memory.locale) })}`;
+        }
+      }
+      return { packet: r.packet, notice };
+    } catch (e) {
+      this.report(e, 'request handoff');
+      return { packet: null, notice: this.opts.texts.render(memory.locale, 'handoff.store_trouble') };
+    }
   }
 
   private slotText(start: number, locale: string): string {
@@ -465,6 +489,10 @@ export class HandoffMiddleware implements Middleware {
 /** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
 const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 
+
+function isMessage(a: Partial<Activity>): boolean {
+  return (a.type ?? ActivityTypes.Message) === ActivityTypes.Message;
+}
 
 function kindOf(a: Partial<Activity>): string {
   const cd = a.channelData as { handover?: { kind?: string } } | undefined;

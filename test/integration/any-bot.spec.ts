@@ -56,6 +56,32 @@ describe('HandoffMiddleware on a bot that knows nothing about it', () => {
     assert.match((await say2('can I talk to a real person?', 0)).join(' '), /connecting you with a person/);
   });
 
+  it('records what a bot sends on a conversationUpdate (a welcome) in the transcript', async () => {
+    class Welcoming extends PlainBot {
+      constructor() {
+        super();
+        this.onMembersAdded(async (context, next) => {
+          await context.sendActivity('Welcome to Acme!');
+          await next();
+        });
+      }
+    }
+    const { stores } = setup(new Welcoming());
+    const bot = new Welcoming();
+    const adapter = new SimAdapter('webchat');
+    const catalog = loadDialogs({ dialogsDir: 'dialogs', localesDir: 'locales', manifest });
+    adapter.use(new HandoffMiddleware({ manifest, stores, directory: new StaticCustomerDirectory(customers), texts: new Texts(catalog.locales, 'en') }));
+    await adapter.receive({ conversationId: 'welcome', userId: 'c-1001', type: 'conversationUpdate' }, async (ctx) => {
+      ctx.activity.membersAdded = [{ id: 'c-1001', name: 'Dana' }];
+      await bot.run(ctx);
+    });
+    const log = await stores.transcripts.read('webchat:welcome' as never);
+    assert.deepEqual(
+      log.map((e) => `${e.from}/${e.type}/${e.text ?? ''}`),
+      ['customer/conversationUpdate/', 'bot/message/Welcome to Acme!'],
+    );
+  });
+
   it('reads intent and confidence from any recogniser wrapped with observeRecognizer', async () => {
     const scores = [0.9, 0.3, 0.2];
     let n = 0;
