@@ -24,6 +24,10 @@ export const ERROR_CODES = {
   HANDOVER_ERR_FORBIDDEN: 'the token is valid but not for this conversation, or it expired',
   HANDOVER_ERR_NOT_SUPPORTED: 'the channel does not support this operation',
   HANDOVER_ERR_NOT_FOUND: 'no such endpoint',
+  HANDOVER_ERR_METHOD_NOT_ALLOWED: 'the endpoint exists but not for this HTTP method',
+  HANDOVER_ERR_TOO_MANY_REQUESTS: 'too many attempts (e.g. failed sign-ins); wait and try again',
+  HANDOVER_ERR_INTERNAL: 'an unexpected server error (details are logged, never sent to the client)',
+  HANDOVER_ERR_WEBHOOK_DELIVERY: 'an outgoing webhook could not be delivered after its retries',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,127 @@
+/**
+ * JSON over HTTP for the service's own endpoints (agent console API, health): bounded bodies,
+ * one error shape `{ error: { code, message } }`, and the one table from error codes to statuses.
+ * Internal errors never leak their message to the client.
+ *
+ * @example
+ * try {
+ *   const body = await readJsonBody(req, 64 * 1024);
+ *   sendJson(res, 200, { ok: true, body });
+ * } catch (e) {
+ *   sendError(res, e);
+ * }
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HandoverError, isHandoverError, type ErrorCode } from '../core/errors.js';
+
+/** HTTP status of every error code a client can cause; anything else is a 500. */
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  HANDOVER_ERR_BAD_REQUEST: 400,
+  HANDOVER_ERR_UNAUTHORIZED: 401,
+  HANDOVER_ERR_FORBIDDEN: 403,
+  HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT: 403,
+  HANDOVER_ERR_UNKNOWN_CONVERSATION: 404,
+  HANDOVER_ERR_UNKNOWN_QUEUE: 404,
+  HANDOVER_ERR_NOT_FOUND: 404,
+  HANDOVER_ERR_METHOD_NOT_ALLOWED: 405,
+  HANDOVER_ERR_ALREADY_TAKEN: 409,
+  HANDOVER_ERR_NOT_IN_STATE: 409,
+  HANDOVER_ERR_STATE_CONFLICT: 409,
+  HANDOVER_ERR_PAYLOAD_TOO_LARGE: 413,
+  HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
+  HANDOVER_ERR_NOT_SUPPORTED: 501,
+  HANDOVER_ERR_STORE_UNAVAILABLE: 503,
+};
+
+/**
+ * The HTTP status for an error: known client-side codes map to 4xx, the store being down to 503,
+ * everything else to 500.
+ *
+ * @example
+ * httpStatusOf(new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', 'taken')); // 409
+ */
+export function httpStatusOf(e: unknown): number {
+  return isHandoverError(e) ? STATUS_BY_CODE[e.code] ?? 500 : 500;
+}
+
+/**
+ * Reads a JSON body of at most `limitBytes`. An empty body is `undefined`.
+ * Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE` (without buffering the rest) or `HANDOVER_ERR_BAD_REQUEST`.
+ *
+ * @example
+ * const body = await readJsonBody(req, 64 * 1024);
+ */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const tooLarge = (): HandoverError => new HandoverError('HANDOVER_ERR_PAYLOAD_TOO_LARGE', `the request body is larger than ${limitBytes} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    // Do not buffer it; let it drain so the client reads our 413 rather than a reset.
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limitBytes) {
+      // Discard, but give up on a sender that never stops.
+      if (size > limitBytes * 8) req.destroy();
+      continue;
+    }
+    chunks.push(buf);
+  }
+  if (size > limitBytes) throw tooLarge();
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HandoverError('HANDOVER_ERR_BAD_REQUEST', 'the request body is not valid JSON');
+  }
+}
+
+/**
+ * Writes a JSON response unless the response already started or the socket is gone.
+ *
+ * @example
+ * sendJson(res, 201, { id });
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/**
+ * The error body for a status: HandoverErrors below 500 say what went wrong; anything else is
+ * `HANDOVER_ERR_INTERNAL` (or the store being down) with no internals.
+ *
+ * @example
+ * errorBody(new HandoverError('HANDOVER_ERR_NOT_FOUND', 'no such endpoint')); // { error: { code, message } }
+ */
+export function errorBody(e: unknown): { error: { code: string; message: string } } {
+  const status = httpStatusOf(e);
+  if (isHandoverError(e) && (status < 500 || status === 501 || status === 503)) return { error: { code: e.code, message: e.message } };
+  return { error: { code: 'HANDOVER_ERR_INTERNAL', message: 'internal error; it has been logged' } };
+}
+
+/**
+ * Sends `{ error: { code, message } }` with the status of the error. After a 413 the connection
+ * may still carry unread body bytes, so it is not reused.
+ *
+ * @example
+ * catch (e) { sendError(res, e); }
+ */
+export function sendError(res: ServerResponse, e: unknown, headers: Record<string, string | string[]> = {}): void {
+  const status = httpStatusOf(e);
+  const extra: Record<string, string | string[]> = status === 413 ? { ...headers, Connection: 'close' } : headers;
+  if (isHandoverError(e, 'HANDOVER_ERR_TOO_MANY_REQUESTS')) extra['Retry-After'] = '60';
+  sendJson(res, status, errorBody(e), extra);
+}
