@@ -8,6 +8,12 @@
 import type { CustomerProfile } from './conversation.js';
 import type { CustomerDirectory } from './ports/customer-directory.js';
 
+/**
+ * Customers from a list, looked up by id.
+ *
+ * @example
+ * await new StaticCustomerDirectory([{ id: 'c-1', tier: 'b2b' }]).lookup('c-1'); // { id: 'c-1', tier: 'b2b' }
+ */
 export class StaticCustomerDirectory implements CustomerDirectory {
   private readonly byId: Map<string, CustomerProfile>;
   constructor(customers: readonly CustomerProfile[]) {

@@ -40,6 +40,7 @@ export interface BotRecognizer {
   recognize(context: TurnContext): Promise<RecognizerResult>;
 }
 
+/** The catalog (dialogs + locales), the manifest (NLU thresholds), where dialog state lives, and an optional recogniser. */
 export interface DialogBotOptions {
   readonly catalog: DialogCatalog;
   readonly manifest: Manifest;
@@ -69,6 +70,13 @@ function entityValue(kind: EntityKind, text: string, entities: Entities): unknow
   }
 }
 
+/**
+ * The sample bot's runtime, built from `dialogs/` and `locales/`.
+ *
+ * @example
+ * const bot = new DialogBot({ catalog, manifest, conversationState });
+ * await adapter.processActivity(activity, (ctx) => bot.run(ctx));
+ */
 export class DialogBot {
   private readonly dialogs: DialogSet;
   private readonly dialogState: StatePropertyAccessor<DialogState>;

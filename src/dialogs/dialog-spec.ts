@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 
+/** Entities a slot can ask for. */
 export const ENTITY_KINDS = ['order_number', 'email', 'zip', 'amount', 'quantity', 'text'] as const;
+/** One of ENTITY_KINDS. */
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /** Flags tell the policy what recognising this intent means. */
@@ -13,6 +15,7 @@ export const INTENT_FLAGS = ['customer_request', 'sensitive_topic', 'revenue_ris
 const textKey = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'a locale key such as "order_status.ask_order_number"');
 const examples = z.record(z.enum(['en', 'pt-BR', 'es']), z.array(z.string().min(1)).min(1));
 
+/** One step of a dialog's waterfall: slot, authenticate, lookup, say or faq. */
 export const StepSchema = z.union([
   z
     .object({
@@ -34,8 +37,10 @@ export const StepSchema = z.union([
     })
     .strict(),
 ]);
+/** A validated step. */
 export type Step = z.infer<typeof StepSchema>;
 
+/** A dialog file (see dialogs/README.md); its JSON Schema is schemas/dialog.schema.json. */
 export const DialogSpecSchema = z
   .object({
     $schema: z.string().optional(),
@@ -48,8 +53,10 @@ export const DialogSpecSchema = z
     steps: z.array(StepSchema).default([]),
   })
   .strict();
+/** A validated dialog file. */
 export type DialogSpec = z.infer<typeof DialogSpecSchema>;
 
 /** A locale file: flat keys to a text or to variants (used in turn, e.g. successive fallbacks). */
 export const LocaleSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]));
+/** A validated locale file. */
 export type LocaleTexts = z.infer<typeof LocaleSchema>;

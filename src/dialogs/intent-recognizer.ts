@@ -20,6 +20,7 @@
 import { BayesClassifier } from 'natural/lib/natural/classifiers';
 import { PorterStemmer, PorterStemmerPt, PorterStemmerEs } from 'natural/lib/natural/stemmers';
 
+/** The top intent (null when nothing is known), its confidence in [0, 1], the ranking and the coverage. */
 export interface Recognition {
   readonly intent: string | null;
   readonly confidence: number;
@@ -49,6 +50,12 @@ function stripEntities(text: string): string {
   return text.replace(ENTITY_VALUES, ' ');
 }
 
+/**
+ * Naive Bayes over stemmed content words, with a confidence that means something.
+ *
+ * @example
+ * IntentRecognizer.train({ greeting: ['hi'], human: ['talk to a person'] }, 'en').recognize('hi').intent; // 'greeting'
+ */
 export class IntentRecognizer {
   private constructor(
     private readonly classifier: BayesClassifier,

@@ -19,8 +19,16 @@ interface Bookings {
   conversations: string[];
 }
 
+/** Booked at `at`, or refused with the next free slot (null when none within the horizon). */
 export type BookResult = { readonly ok: true; readonly at: number } | { readonly ok: false; readonly next: Slot | null };
 
+/**
+ * Offers and books callback slots within capacity.
+ *
+ * @example
+ * const slot = await callbacks.offer('fraud', 20 * 60_000);
+ * if (slot) await callbacks.book(id, 'fraud', slot.start);
+ */
 export class CallbackService {
   constructor(private readonly opts: { manifest: Manifest; stores: Stores; clock: Clock; service: HandoffService }) {}
 

@@ -10,8 +10,10 @@
  */
 import type { Manifest, QueueConfig } from '../config/manifest-schema.js';
 
+/** manifest.json → `callbacks`. */
 export type CallbacksConfig = Manifest['callbacks'];
 
+/** A callback slot [start, end) and how many contacts it can take. */
 export interface Slot {
   readonly start: number;
   readonly end: number;

@@ -6,6 +6,7 @@ import type { TurnSignals } from '../core/conversation.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { ConversationId, HandoffId } from '../core/ids.js';
 
+/** What the middleware remembers of a conversation between turns (JSON, in the DocumentStore). */
 export interface ConversationMemory {
   readonly v: 1;
   startedAt: number;
@@ -37,12 +38,15 @@ export interface ConversationMemory {
   settledHandoff: HandoffId | null;
 }
 
+/** Upper bound of every list kept in memory (turns, steps, sentiment). */
 export const HISTORY_LIMIT = 50;
 
+/** The DocumentStore key of a conversation's memory. @example memoryKey(id) // 'memory:webchat:42' */
 export function memoryKey(id: ConversationId): string {
   return `memory:${id}`;
 }
 
+/** The memory of a conversation's first turn. @example newMemory({ startedAt: now, locale: 'en', channel: 'webchat', route: 'webchat', customerId: 'c-1', reference }) */
 export function newMemory(init: Pick<ConversationMemory, 'startedAt' | 'locale' | 'channel' | 'route' | 'customerId' | 'reference'>): ConversationMemory {
   return {
     v: 1,
@@ -61,7 +65,7 @@ export function newMemory(init: Pick<ConversationMemory, 'startedAt' | 'locale' 
   };
 }
 
-/** Read a conversation's memory with its eTag. */
+/** Read a conversation's memory with its eTag. @example (await readMemory(stores.documents, id))?.value.locale */
 export async function readMemory(docs: DocumentStore, id: ConversationId) {
   return docs.read<ConversationMemory>(memoryKey(id));
 }

@@ -23,6 +23,7 @@ import { priorityOf } from '../policy/evaluate.js';
 import { readMemory } from './conversation-memory.js';
 import type { MetricsRecorder } from './metrics.js';
 
+/** The manifest, the stores, the clock, the texts, and optionally ids and metrics. */
 export interface HandoffServiceOptions {
   readonly manifest: Manifest;
   readonly stores: Stores;
@@ -33,6 +34,7 @@ export interface HandoffServiceOptions {
   readonly metrics?: MetricsRecorder;
 }
 
+/** What the middleware knows when it decides to hand off. */
 export interface RequestInput {
   readonly conversationId: ConversationId;
   readonly reason: HandoffPacket['reason'];
@@ -43,6 +45,13 @@ export interface RequestInput {
   readonly packet: (h: { queue: QueueId; priority: number; slaDeadline: number; requestedAt: number }) => HandoffPacket;
 }
 
+/**
+ * The handoff lifecycle; every method is safe to call from any process.
+ *
+ * @example
+ * const { packet } = await service.accept(id, agentId('ana'), 'Ana');
+ * await service.returnToBot(id, agentId('ana'), { collected: { order_number: 'A12345' } });
+ */
 export class HandoffService {
   private readonly newId: () => string;
   constructor(private readonly opts: HandoffServiceOptions) {

@@ -23,6 +23,7 @@ import type { Manifest } from '../config/manifest-schema.js';
 import type { Clock } from '../core/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 
+/** The raw counts of a day. */
 export interface MetricCounts {
   conversations: number;
   conversationsHandedOff: number;
@@ -39,6 +40,7 @@ export interface MetricCounts {
   byReason: Record<string, number>;
 }
 
+/** A day's figures (null where the denominator is zero). */
 export interface MetricsReport {
   readonly day: string;
   readonly counts: MetricCounts;
@@ -48,6 +50,7 @@ export interface MetricsReport {
   readonly satisfactionAfterTransfer: { readonly mean: number | null; readonly responses: number };
 }
 
+/** All counts at zero. @example emptyCounts().handoffs // 0 */
 export function emptyCounts(): MetricCounts {
   return {
     conversations: 0,
@@ -78,6 +81,12 @@ function add(into: MetricCounts, d: Partial<MetricCounts>): void {
   }
 }
 
+/**
+ * Counts in this process, merged into the store on flush.
+ *
+ * @example
+ * const m = new MetricsRecorder(stores.documents, clock); m.count({ botTurns: 1 }); await m.flush();
+ */
 export class MetricsRecorder {
   private pending = new Map<string, MetricCounts>();
 

@@ -15,12 +15,14 @@ import { HANDOFF_REASONS, type HandoffReason, type TurnSignals } from '../core/c
 import type { Policy } from '../config/manifest-schema.js';
 import { DEFAULT_PRIORITIES } from '../config/manifest-schema.js';
 
+/** A reason that fired, with its queue and why. */
 export interface FiredReason {
   readonly reason: HandoffReason;
   readonly queue: string;
   readonly detail: string;
 }
 
+/** The cost rule's numbers for one turn (see README, "The cost rule, in numbers"). */
 export interface CostEstimate {
   readonly failureProbability: number;
   readonly stakeUsd: number;
@@ -30,6 +32,7 @@ export interface CostEstimate {
   readonly humanCostUsd: number;
 }
 
+/** Hand off or not; the reported reason, queue and priority; every reason that fired; the trace. */
 export interface Decision {
   readonly handoff: boolean;
   readonly reason: HandoffReason | null;
@@ -105,6 +108,12 @@ export function historyToKeep(policy: Policy, history: readonly TurnSignals[]): 
   return history.slice(Math.max(0, start));
 }
 
+/**
+ * Decide on the last turn of `history`.
+ *
+ * @example
+ * const d = evaluate(manifest.policy, history); // { handoff: true, reason: 'missing_entity', queue: 'support', … }
+ */
 export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decision {
   const t = history[history.length - 1];
   if (t === undefined) {
@@ -240,6 +249,7 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
   };
 }
 
+/** A reason's queue priority from the manifest, else the default. @example priorityOf(policy, 'stalled') // 1 */
 export function priorityOf(policy: Policy, reason: string): number {
   return (policy.priorities as Record<string, number | undefined>)[reason] ?? DEFAULT_PRIORITIES[reason] ?? 1;
 }

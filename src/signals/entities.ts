@@ -37,6 +37,7 @@ export function parseMoney(raw: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+/** Entities in one message. @example extractEntities('order a12345') // { order_number: 'A12345' } */
 export function extractEntities(text: string): Entities {
   const out: Entities = {};
   const order = ORDER.exec(text);

@@ -26,6 +26,7 @@ const PATTERNS: Record<string, RegExp[]> = {
   ],
 };
 
+/** Does the message ask for a person? @example asksForPerson('human please', 'en') // true */
 export function asksForPerson(text: string, locale: string): boolean {
   const t = text.slice(0, 2000);
   const lists = [PATTERNS[locale] ?? [], locale === 'en' ? [] : (PATTERNS.en ?? [])];

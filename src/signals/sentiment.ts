@@ -17,6 +17,7 @@ import Sentiment from 'sentiment';
 
 const require = createRequire(__filename);
 
+/** Score (AFINN sum plus frustration phrases), per-token comparative, strong anger or frustration, and what counted. */
 export interface SentimentResult {
   readonly score: number;
   readonly comparative: number;
@@ -25,6 +26,7 @@ export interface SentimentResult {
   readonly hits: readonly string[];
 }
 
+/** manifest.json → `policy.negativeSentiment`. */
 export interface SentimentThresholds {
   readonly scoreAtOrBelow: number;
   readonly comparativeAtOrBelow: number;
@@ -99,6 +101,12 @@ export function affectWords(locale: string): string[] {
   return [...Object.keys(LABELS[lang]), ...Object.keys(FRUSTRATION[lang]).flatMap((p) => p.split(' '))];
 }
 
+/**
+ * Scores messages in en, pt-BR and es.
+ *
+ * @example
+ * new SentimentScorer().score('estoy harto', 'es').strongNegative; // true
+ */
 export class SentimentScorer {
   private readonly engine = new Sentiment();
   constructor() {

@@ -6,6 +6,7 @@
  */
 import type { CustomerProfile } from '../core/conversation.js';
 
+/** Tier, largest order, amount named, and the stake of this conversation in dollars. */
 export interface ValueSignal {
   readonly tier: 'standard' | 'b2b';
   readonly maxOrderTotal: number;

@@ -14,8 +14,10 @@ export interface StoredDocument<T = unknown> {
   readonly eTag: string;
 }
 
+/** `ok` with the new eTag, or refused (stale eTag, or the key exists on `create`). */
 export type WriteResult = { readonly ok: true; readonly eTag: string } | { readonly ok: false };
 
+/** JSON documents with eTags; implementations: MemoryDocumentStore, RedisDocumentStore. */
 export interface DocumentStore {
   read<T = unknown>(key: string): Promise<StoredDocument<T> | undefined>;
   write<T = unknown>(key: string, value: T, eTag?: string): Promise<WriteResult>;

@@ -9,6 +9,7 @@ export interface QueueEntry {
   readonly slaDeadline: number | null;
 }
 
+/** The stored state after a winning commit, or the current state after a lost race. */
 export type CommitResult =
   | { readonly ok: true; readonly state: HandoffState }
   | { readonly ok: false; readonly current: HandoffState };

@@ -12,6 +12,12 @@ import { MemoryPacketStore } from './memory-packet-store.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryMessageRelay } from './memory-message-relay.js';
 
+/**
+ * Every port in this process (the default store).
+ *
+ * @example
+ * const stores = createMemoryStores(); await stores.handoffs.get(conversationId('webchat:1'));
+ */
 export function createMemoryStores(opts: { onError?: (e: unknown) => void } = {}): Stores {
   return {
     handoffs: new MemoryHandoffStore(),

@@ -3,6 +3,9 @@ import type { DocumentStore, StoredDocument, WriteResult } from '../../core/port
 /**
  * In-process `DocumentStore`. Values are kept as JSON text so a caller can never mutate the stored
  * copy by accident, exactly as with a remote store.
+ *
+ * @example
+ * const docs = new MemoryDocumentStore(); await docs.write('k', { a: 1 });
  */
 export class MemoryDocumentStore implements DocumentStore {
   private readonly docs = new Map<string, { json: string; eTag: string }>();

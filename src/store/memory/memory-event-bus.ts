@@ -4,6 +4,9 @@ import type { EventBus } from '../../core/ports/event-bus.js';
 /**
  * In-process `EventBus`. A failing subscriber is reported to `onError` and never stops the others
  * or the publisher.
+ *
+ * @example
+ * const bus = new MemoryEventBus(); bus.subscribe((e) => console.log(e.type));
  */
 export class MemoryEventBus implements EventBus {
   private readonly handlers = new Set<(e: DomainEvent) => void | Promise<void>>();

@@ -5,6 +5,9 @@ import type { CommitResult, HandoffStore, QueueEntry } from '../../core/ports/ha
 /**
  * In-process `HandoffStore`: a Map of states; queue membership and the deadline index are derived
  * from each committed state, as the port requires.
+ *
+ * @example
+ * const store = new MemoryHandoffStore(); await store.commit(id, 0, next);
  */
 export class MemoryHandoffStore implements HandoffStore {
   private readonly states = new Map<ConversationId, HandoffState>();

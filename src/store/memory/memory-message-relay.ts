@@ -4,6 +4,9 @@ import type { MessageRelay, RelayMessage } from '../../core/ports/message-relay.
  * In-process `MessageRelay`: messages sent to a route with no listener yet wait, in order, until
  * one starts; a message whose delivery throws stays at the head and is retried on the next send
  * or listen, so nothing is lost and order holds.
+ *
+ * @example
+ * const relay = new MemoryMessageRelay(); await relay.listen('webchat', deliver);
  */
 export class MemoryMessageRelay implements MessageRelay {
   private readonly pending = new Map<string, RelayMessage[]>();

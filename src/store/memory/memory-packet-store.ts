@@ -2,7 +2,10 @@ import type { HandoffId } from '../../core/ids.js';
 import type { HandoffPacket } from '../../core/conversation.js';
 import type { PacketStore } from '../../core/ports/packet-store.js';
 
-/** In-process `PacketStore`. */
+/** In-process `PacketStore`. *
+ * @example
+ * await new MemoryPacketStore().put(handoffId('h1'), packet);
+ */
 export class MemoryPacketStore implements PacketStore {
   private readonly packets = new Map<HandoffId, string>();
   async put(id: HandoffId, packet: HandoffPacket): Promise<void> {

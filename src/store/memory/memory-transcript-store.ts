@@ -2,7 +2,10 @@ import type { ConversationId } from '../../core/ids.js';
 import type { TranscriptEntry } from '../../core/conversation.js';
 import type { TranscriptStore } from '../../core/ports/transcript-store.js';
 
-/** In-process `TranscriptStore`. */
+/** In-process `TranscriptStore`. *
+ * @example
+ * await new MemoryTranscriptStore().append(id, { at: 0, from: 'customer', type: 'message', text: 'hi' });
+ */
 export class MemoryTranscriptStore implements TranscriptStore {
   private readonly logs = new Map<ConversationId, TranscriptEntry[]>();
   async append(id: ConversationId, entry: TranscriptEntry): Promise<void> {
