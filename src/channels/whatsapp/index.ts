@@ -13,9 +13,9 @@ export type { WhatsAppWebSupervisorOptions, WhatsAppWebConnectionState } from '.
 export type { WhatsAppWebClient, WhatsAppWebMessage } from './web/whatsapp-web-client.js';
 export type { ConnectionGate } from './web/connection-gate.js';
 export { createWwebjsClient } from './web/create-wwebjs-client.js';
-export { whatsappWebConfigSchema, type WhatsAppWebConfig } from './web/web-config.js';
+export { whatsappWebConfigSchema, parseWhatsAppWebConfig, type WhatsAppWebConfig } from './web/web-config.js';
 export { WhatsAppCloudAdapter, WHATSAPP_CLOUD_CHANNEL_ID } from './cloud/whatsapp-cloud-adapter.js';
-export type { WhatsAppCloudAdapterOptions, CloudMessageStatus } from './cloud/whatsapp-cloud-adapter.js';
+export type { WhatsAppCloudAdapterOptions, CloudMessageStatus, WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
 export { GraphApiClient } from './cloud/graph-api-client.js';
 export { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/cloud-webhook-handler.js';
 export { parseWhatsAppCloudConfig, whatsappCloudSettingsSchema, cloudSecretsSchema, type WhatsAppCloudConfig } from './cloud/cloud-config.js';

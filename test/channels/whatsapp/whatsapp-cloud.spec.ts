@@ -10,7 +10,7 @@ import { MemoryDocumentStore } from '../../../src/store/memory/memory-document-s
 import type { ChannelLogger } from '../../../src/channels/whatsapp/shared/channel-logger.js';
 import type { Sleep } from '../../../src/channels/whatsapp/shared/sleep.js';
 import { GraphApiClient } from '../../../src/channels/whatsapp/cloud/graph-api-client.js';
-import { WhatsAppCloudAdapter, type CloudMessageStatus } from '../../../src/channels/whatsapp/cloud/whatsapp-cloud-adapter.js';
+import { WhatsAppCloudAdapter, type CloudMessageStatus, type WindowClosedEvent } from '../../../src/channels/whatsapp/cloud/whatsapp-cloud-adapter.js';
 import { createCloudWebhookHandler, type CloudWebhookHandler } from '../../../src/channels/whatsapp/cloud/cloud-webhook-handler.js';
 import { parseWhatsAppCloudConfig } from '../../../src/channels/whatsapp/cloud/cloud-config.js';
 import { FakeGraphApi } from '../../support/fake-graph-api.js';
@@ -87,7 +87,7 @@ interface Harness {
   logger: ReturnType<typeof memoryLogger>;
   turns: Partial<Activity>[];
   statuses: CloudMessageStatus[];
-  windowClosed: Array<{ conversationId: string; templateName: string | undefined }>;
+  windowClosed: WindowClosedEvent[];
   documents: MemoryDocumentStore;
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -101,7 +101,7 @@ async function harness(opts: { documents?: MemoryDocumentStore; graph?: FakeGrap
   const logger = memoryLogger();
   const documents = opts.documents ?? new MemoryDocumentStore();
   const statuses: CloudMessageStatus[] = [];
-  const windowClosed: Array<{ conversationId: string; templateName: string | undefined }> = [];
+  const windowClosed: WindowClosedEvent[] = [];
   const client = new GraphApiClient({ baseUrl: graph.baseUrl, phoneNumberId: PHONE_ID, accessToken: ACCESS_TOKEN, maxAttempts: 3, sleep, logger });
   const adapter = new WhatsAppCloudAdapter({
     graph: client,
@@ -367,10 +367,33 @@ describe('WhatsApp Cloud API channel (webhook + Graph API over local servers)', 
       assert.deepEqual(h.graph.textsTo(CUSTOMER), []);
       const tpl = h.graph.delivered.find((d) => d['type'] === 'template');
       assert.deepEqual(tpl?.['template'], { name: 'agent_ready', language: { code: 'pt_BR' } });
-      assert.deepEqual(h.windowClosed, [{ conversationId: CUSTOMER, templateName: 'agent_ready' }]);
+      assert.deepEqual(h.windowClosed, [{ conversationId: CUSTOMER, templateName: 'agent_ready', templateSent: true }]);
 
       await deliver(payload([textMessage('wamid.W1', 'ok, here', h.clock.now())]));
       assert.deepEqual(h.graph.textsTo(CUSTOMER), ['Sorry for the wait, I can help now', 'echo: ok, here']);
+    });
+
+    it('sends one template for several texts written while the window is closed, and a new one after the customer replied', async () => {
+      h.clock.advanceMs(24 * 60 * 60 * 1000 + 1);
+      await agentSays('one');
+      await agentSays('two');
+      await agentSays('three');
+      assert.equal(h.graph.delivered.filter((d) => d['type'] === 'template').length, 1);
+      assert.deepEqual(h.windowClosed.map((e) => e.templateSent), [true, false, false]);
+      await deliver(payload([textMessage('wamid.W2', 'hi again', h.clock.now())]));
+      assert.deepEqual(h.graph.textsTo(CUSTOMER).slice(0, 3), ['one', 'two', 'three']);
+      h.clock.advanceMs(24 * 60 * 60 * 1000 + 1);
+      await agentSays('four');
+      assert.equal(h.graph.delivered.filter((d) => d['type'] === 'template').length, 2);
+    });
+
+    it('tries the template again on the next text when sending it failed', async () => {
+      h.clock.advanceMs(24 * 60 * 60 * 1000 + 1);
+      h.graph.replies.push({ status: 400, body: { error: { code: 132001, message: 'template does not exist' } } });
+      await agentSays('one');
+      await agentSays('two');
+      assert.deepEqual(h.windowClosed.map((e) => e.templateSent), [false, true]);
+      assert.equal(h.graph.delivered.filter((d) => d['type'] === 'template').length, 1);
     });
 
     it('splits text longer than 4096 characters', async () => {

@@ -12,7 +12,7 @@ export const cloudTemplateSchema = z
   .strict();
 
 /**
- * Non-secret settings of the WhatsApp Cloud API channel (manifest section `channels.whatsappCloud`).
+ * Non-secret settings of the WhatsApp Cloud API channel (manifest.json section `whatsapp.cloud`).
  * Secrets never live in the manifest: see {@link cloudSecretsFromEnv}.
  *
  * @example
@@ -55,14 +55,14 @@ export type WhatsAppCloudConfig = z.infer<typeof whatsappCloudSettingsSchema> & 
  * Validates the manifest section and the environment together and reports every problem at once.
  *
  * @example
- * const cfg = parseWhatsAppCloudConfig(manifest.channels.whatsappCloud, process.env);
+ * const cfg = parseWhatsAppCloudConfig(manifest.whatsapp.cloud, process.env);
  */
 export function parseWhatsAppCloudConfig(settings: unknown, env: Record<string, string | undefined>): WhatsAppCloudConfig {
   const s = whatsappCloudSettingsSchema.safeParse(settings);
   const e = cloudSecretsSchema.safeParse(env);
   if (!s.success || !e.success) {
     const details = [
-      ...(s.success ? [] : s.error.issues.map((i) => `channels.whatsappCloud.${i.path.join('.')}: ${i.message}`)),
+      ...(s.success ? [] : s.error.issues.map((i) => `whatsapp.cloud.${i.path.join('.')}: ${i.message}`)),
       // Never echo secret values, only which variable is wrong.
       ...(e.success ? [] : e.error.issues.map((i) => `env ${i.path.join('.')}: ${i.message}`)),
     ];

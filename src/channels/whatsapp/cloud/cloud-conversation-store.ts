@@ -12,6 +12,8 @@ export interface CloudConversationDoc {
   readonly offered?: readonly NumberedOption[];
   /** Texts written while the window was closed; delivered when the customer writes again. */
   readonly held?: readonly string[];
+  /** When the re-engagement template went out while the window was closed (cleared by the customer's next message). */
+  readonly templateSentAt?: number;
 }
 
 /** A message that could not be delivered yet (Graph unavailable); retried by `flushOutbox()`. */
@@ -80,11 +82,31 @@ export class CloudConversationStore {
     await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => ({ ...(cur ?? { recentIds: [] }), offered }));
   }
 
-  /** Holds a text until the customer reopens the window. @example await state.hold('5511…', 'Agent: hi') */
-  async hold(waId: string, text: string): Promise<void> {
+  /**
+   * Holds a text until the customer reopens the window, and says whether the caller should send the
+   * re-engagement template: only when none went out since the customer's last message (or the last one
+   * is older than `resendAfterMs`), so an agent writing three lines does not cost three templates.
+   * The template is claimed in the same write, so two processes do not both send it.
+   *
+   * @example
+   * const { sendTemplate } = await state.hold('5511…', 'Agent: hi', Date.now(), 86_400_000);
+   */
+  async hold(waId: string, text: string, now: number = 0, resendAfterMs: number = Number.POSITIVE_INFINITY): Promise<{ sendTemplate: boolean }> {
+    let sendTemplate = false;
     await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
       const doc = cur ?? { recentIds: [] };
-      return { ...doc, held: [...(doc.held ?? []), text].slice(-MAX_HELD) };
+      sendTemplate = doc.templateSentAt === undefined || now - doc.templateSentAt >= resendAfterMs;
+      return { ...doc, held: [...(doc.held ?? []), text].slice(-MAX_HELD), ...(sendTemplate ? { templateSentAt: now } : {}) };
+    });
+    return { sendTemplate };
+  }
+
+  /** Forgets a template claim whose send failed, so the next held text tries again. @example await state.unclaimTemplate('5511…') */
+  async unclaimTemplate(waId: string): Promise<void> {
+    await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
+      if (cur?.templateSentAt === undefined) return undefined;
+      const { templateSentAt: _dropped, ...rest } = cur;
+      return rest;
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
+import { PROACTIVE_KEY } from '../../../bridge/handoff-middleware.js';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import { HandoverError } from '../../../core/errors.js';
@@ -36,6 +37,20 @@ export interface CloudMessageStatus {
   readonly errors: readonly unknown[];
 }
 
+/**
+ * A text could not go out as free text because the 24-hour window is closed. `templateSent` says what
+ * happened now: true when the re-engagement template was just sent, false when one already went out
+ * since the customer's last message (or none is configured, or it failed: see the log).
+ *
+ * @example
+ * const e: WindowClosedEvent = { conversationId: '5511987654321', templateName: 'agent_ready', templateSent: true };
+ */
+export interface WindowClosedEvent {
+  readonly conversationId: string;
+  readonly templateName: string | undefined;
+  readonly templateSent: boolean;
+}
+
 /** Options of {@link WhatsAppCloudAdapter}. */
 export interface WhatsAppCloudAdapterOptions {
   readonly graph: GraphApiClient;
@@ -47,7 +62,7 @@ export interface WhatsAppCloudAdapterOptions {
    * A message could not be sent as free text because the 24 h window is closed; the template was sent
    * instead (when configured) and the text is held until the customer writes. Tell the agent why.
    */
-  readonly onWindowClosed?: (event: { conversationId: string; templateName: string | undefined }) => void | Promise<void>;
+  readonly onWindowClosed?: (event: WindowClosedEvent) => void | Promise<void>;
   readonly onStatus?: (status: CloudMessageStatus) => void;
   /** A message Meta refused for good (not retryable); logged as well. */
   readonly onDeliveryFailed?: (event: { conversationId: string; text: string; error: unknown }) => void;
@@ -232,7 +247,11 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
-    await this.processActivity(activity, logic);
+    const context = new TurnContext(this, activity);
+    // A proactive turn (an agent's or the system's message going out), not something the customer did:
+    // the handoff middleware lets it through instead of gating it or recording it as a customer line.
+    context.turnState.set(PROACTIVE_KEY, true);
+    await this.runMiddleware(context, logic);
   }
 
   /** Free text inside the window, template outside; retryable failures go to the outbox. */
@@ -273,20 +292,25 @@ export class WhatsAppCloudAdapter extends BotAdapter {
 
   private async windowClosed(to: string, text: string, purpose: string): Promise<string> {
     const template = this.options.templates[purpose] ?? this.options.templates['agent_reply'];
-    await this.state.hold(to, text);
+    const { sendTemplate } = await this.state.hold(to, text, this.clock.now(), this.windowMs);
     let id = '';
+    let templateSent = false;
     if (template === undefined) {
       this.logger.error('24 h window closed and no template is configured; the text is held until the customer writes', { to, purpose });
+    } else if (!sendTemplate) {
+      this.logger.info('24 h window closed; the template already went out, the text is held until the customer replies', { to, template: template.name });
     } else {
       this.logger.info('24 h window closed; sending a template instead of free text', { to, template: template.name });
       try {
         id = await this.graph.sendTemplate(to, template);
+        templateSent = true;
       } catch (e) {
         this.logger.error('could not send the re-engagement template', { to, template: template.name, error: String(e) });
+        await this.state.unclaimTemplate(to);
         this.options.onDeliveryFailed?.({ conversationId: to, text: `[template ${template.name}]`, error: e });
       }
     }
-    await this.options.onWindowClosed?.({ conversationId: to, templateName: template?.name });
+    await this.options.onWindowClosed?.({ conversationId: to, templateName: template?.name, templateSent });
     return id;
   }
 

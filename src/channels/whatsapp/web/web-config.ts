@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { HandoverError } from '../../../core/errors.js';
 
 /**
- * Settings of the whatsapp-web.js channel (manifest section `channels.whatsappWeb`). No secrets: the
+ * Settings of the whatsapp-web.js channel (manifest.json section `whatsapp.web`). No secrets: the
  * session lives in the LocalAuth profile on disk (`sessionDataPath`), created by scanning the QR once.
  *
  * @example
@@ -34,3 +35,16 @@ export const whatsappWebConfigSchema = z
 
 /** Parsed whatsapp-web.js settings. @example const c: WhatsAppWebConfig = whatsappWebConfigSchema.parse({}); */
 export type WhatsAppWebConfig = z.infer<typeof whatsappWebConfigSchema>;
+
+/**
+ * Validates the manifest section `whatsapp.web` and reports every problem at once, naming the field.
+ *
+ * @example
+ * const cfg = parseWhatsAppWebConfig(manifest.whatsapp.web); // throws HANDOVER_ERR_CONFIG_INVALID with every issue
+ */
+export function parseWhatsAppWebConfig(settings: unknown): WhatsAppWebConfig {
+  const r = whatsappWebConfigSchema.safeParse(settings ?? {});
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => `whatsapp.web${i.path.length === 0 ? '' : `.${i.path.join('.')}`}: ${i.message}`);
+  throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `WhatsApp (whatsapp-web.js) configuration in manifest.json is invalid:\n${details.join('\n')}`, { details });
+}

@@ -7,6 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
+import { PROACTIVE_KEY } from '../../../bridge/handoff-middleware.js';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import { HandoverError } from '../../../core/errors.js';
@@ -218,7 +219,11 @@ export class WhatsAppWebAdapter extends BotAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
-    await this.processActivity(activity, logic);
+    const context = new TurnContext(this, activity);
+    // A proactive turn (an agent's or the system's message going out), not something the customer did:
+    // the handoff middleware lets it through instead of gating it or recording it as a customer line.
+    context.turnState.set(PROACTIVE_KEY, true);
+    await this.runMiddleware(context, logic);
   }
 
   private chatIdOf(activity: Partial<Activity>): string {
