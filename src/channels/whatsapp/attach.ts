@@ -71,7 +71,12 @@ interface WhatsAppAttachBase {
   readonly sleep?: Sleep;
 }
 
-/** Context of {@link attachWhatsAppWeb}. */
+/**
+ * Context of {@link attachWhatsAppWeb}.
+ *
+ * @example
+ * const ctx: AttachWhatsAppWebContext = { app, stores, manifest, lease: new MemoryLease() };
+ */
 export interface AttachWhatsAppWebContext extends WhatsAppAttachBase {
   /** The session lease (memory for one process, Redis for several): only its holder runs Chromium. */
   readonly lease: Lease;
@@ -85,7 +90,13 @@ export interface AttachWhatsAppWebContext extends WhatsAppAttachBase {
   readonly shutdownDrainMs?: number;
 }
 
-/** What {@link attachWhatsAppWeb} returns. */
+/**
+ * What {@link attachWhatsAppWeb} returns.
+ *
+ * @example
+ * const { supervisor, sessionDir, stop } = await attachWhatsAppWeb(ctx);
+ * supervisor.on('ready', () => console.log(`WhatsApp ready; session in ${sessionDir}`));
+ */
 export interface AttachedWhatsAppWeb {
   readonly adapter: WhatsAppWebAdapter;
   readonly supervisor: WhatsAppWebSupervisor;
@@ -95,7 +106,12 @@ export interface AttachedWhatsAppWeb {
   stop(): Promise<void>;
 }
 
-/** Context of {@link createWhatsAppCloudHandler}. */
+/**
+ * Context of {@link createWhatsAppCloudHandler}.
+ *
+ * @example
+ * const ctx: CreateWhatsAppCloudHandlerContext = { app, stores, manifest, env: process.env };
+ */
 export interface CreateWhatsAppCloudHandlerContext extends WhatsAppAttachBase {
   /** WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN are read from here, never from the manifest. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -105,7 +121,13 @@ export interface CreateWhatsAppCloudHandlerContext extends WhatsAppAttachBase {
   readonly outboxTimer?: boolean;
 }
 
-/** What {@link createWhatsAppCloudHandler} returns. */
+/**
+ * What {@link createWhatsAppCloudHandler} returns.
+ *
+ * @example
+ * const { handler, path, ready, stop } = createWhatsAppCloudHandler(ctx);
+ * await ready; console.log(`Meta callback URL: https://<host>${path}`);
+ */
 export interface WhatsAppCloudHandler {
   /** node:http handler for the webhook path; resolves false for other paths (mount it first). */
   readonly handler: CloudWebhookHandler;
@@ -118,9 +140,19 @@ export interface WhatsAppCloudHandler {
   stop(): Promise<void>;
 }
 
-/** Agent id of messages typed on the business phone, unless the context names another. */
+/**
+ * Agent id of messages typed on the business phone, unless the context names another.
+ *
+ * @example
+ * (await app.service.state(id)).agentId === BUSINESS_PHONE_AGENT_ID; // the phone took over
+ */
 export const BUSINESS_PHONE_AGENT_ID = 'phone';
-/** Transcript `meta.name` of the agent-facing notes this module writes. */
+/**
+ * Transcript `meta.name` of the agent-facing notes this module writes.
+ *
+ * @example
+ * transcript.filter((e) => e.meta?.['name'] === WHATSAPP_NOTE.windowClosed);
+ */
 export const WHATSAPP_NOTE = {
   windowClosed: 'whatsapp.window_closed',
   deliveryFailed: 'whatsapp.delivery_failed',

@@ -4,7 +4,8 @@
  * `createWwebjsClient()` does, when called.
  *
  * @example
- * import { WhatsAppWebAdapter, WhatsAppWebSupervisor, createWwebjsClient } from './channels/whatsapp/index.js';
+ * import { attachWhatsAppWeb, createWhatsAppCloudHandler } from './channels/whatsapp/index.js';
+ * const web = await attachWhatsAppWeb({ app, stores, manifest, lease });
  */
 export { WhatsAppWebAdapter, WHATSAPP_WEB_CHANNEL_ID } from './web/whatsapp-web-adapter.js';
 export type { WhatsAppWebAdapterOptions, BusinessPhoneMessage } from './web/whatsapp-web-adapter.js';
@@ -20,3 +21,5 @@ export { GraphApiClient } from './cloud/graph-api-client.js';
 export { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/cloud-webhook-handler.js';
 export { parseWhatsAppCloudConfig, whatsappCloudSettingsSchema, cloudSecretsSchema, type WhatsAppCloudConfig } from './cloud/cloud-config.js';
 export type { ChannelLogger } from './shared/channel-logger.js';
+export { attachWhatsAppWeb, createWhatsAppCloudHandler, BUSINESS_PHONE_AGENT_ID, WHATSAPP_NOTE } from './attach.js';
+export type { AttachWhatsAppWebContext, AttachedWhatsAppWeb, CreateWhatsAppCloudHandlerContext, WhatsAppCloudHandler, WhatsAppHandoverApp } from './attach.js';
