@@ -20,9 +20,17 @@ Commands:
                      Talk to the sample bot in the terminal; when it hands off, play the agent
                      (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
   lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
+  start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud]
+                     Run the service: web chat (demo page, widget, Direct Line), the agent console
+                     (/agent), its HTTP API (/api, OpenAPI at /api/openapi.json) and webhooks.
+                     Stops cleanly on Ctrl+C / SIGTERM.
+  hash-password      Read a password from stdin, print its scrypt hash for manifest.json
+                     (console.agents[].passwordHash).
   help               This text.
 
-Environment: REDIS_URL (switches the store to Redis), PORT (default 3978).
+Environment: REDIS_URL (switches the store to Redis), PORT (default 3978),
+  HANDOVER_API_TOKENS="name:token,…" (bearer tokens for the HTTP API), WEBCHAT_SECRET (token
+  secret shared by every process), PUBLIC_BASE_URL (https://… behind a proxy: secure cookies).
 Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
 
 async function simulate(args: string[]): Promise<number> {
@@ -90,6 +98,12 @@ function lint(): number {
   return 0;
 }
 
+/** Loaded on demand (require: bin/handover.cjs runs through tsx's CommonJS hook), so the other commands never load the server. */
+function loadStart(): typeof import('./start.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  return require('./start.js') as typeof import('./start.js');
+}
+
 function fail(message: string): number {
   process.stderr.write(`handover: ${message}\n`);
   return 2;
@@ -105,6 +119,10 @@ export async function main(argv: string[]): Promise<number> {
         return lint();
       case 'chat':
         return await chat(rest);
+      case 'start':
+        return await loadStart().start(rest);
+      case 'hash-password':
+        return await loadStart().hashPasswordCommand(process.stdin, process.stdout);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,370 @@
+/**
+ * The console HTTP API (`/api/**`): sign-in, queues, a conversation's briefing and transcript,
+ * and the agent's actions (accept, message, transfer, resolve, return to the bot). Used by the
+ * console page (session cookie) and by external help desks (`Authorization: Bearer`).
+ *
+ * Every failure is a JSON `{ error: { code, message } }`: 400 malformed JSON or a body of the
+ * wrong shape (zod), 401 no credential, 403 another agent's conversation or a queue not theirs,
+ * 404 unknown conversation/queue/endpoint, 405 wrong method, 409 already taken or not in a state
+ * that allows the action, 413 body over the limit, 429 too many failed sign-ins.
+ *
+ * @example
+ * const api = createAgentApi({ manifest, service, stores, clock, auth, roster, sessions, worklist });
+ * const server = createHttpServer({ handlers: [api] });
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z, type ZodType } from 'zod';
+import type { Manifest } from '../config/manifest-schema.js';
+import type { Clock } from '../core/clock.js';
+import { HandoverError, isHandoverError } from '../core/errors.js';
+import { agentId as toAgentId, conversationId as toConversationId, queueId, type AgentId, type ConversationId } from '../core/ids.js';
+import type { HandoffState } from '../core/handoff-state.js';
+import type { HandoffPacket } from '../core/conversation.js';
+import type { Stores } from '../core/ports/stores.js';
+import type { HandoffService } from '../handoff/handoff-service.js';
+import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
+import type { RequestHandler, ServerLog } from '../server/http-server.js';
+import type { AgentRoster } from './agent-roster.js';
+import type { AgentSessions } from './agent-sessions.js';
+import type { AgentWorklist } from './agent-worklist.js';
+import { matchRoute, type OperationId } from './api-routes.js';
+import type { BriefingView, CallerView, ConversationView, MacroView, MeView, QueueItemView, QueueView, StateView } from './api-types.js';
+import type { ConsoleAuth, Principal } from './console-auth.js';
+import { LoginThrottle } from './login-throttle.js';
+import { fillMacro } from './macros.js';
+import { openApiDocument } from './openapi-document.js';
+import { DECOY_HASH, verifyPassword } from './password-hash.js';
+
+/** Options of {@link createAgentApi}. */
+export interface AgentApiOptions {
+  readonly manifest: Manifest;
+  readonly service: HandoffService;
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly auth: ConsoleAuth;
+  readonly roster: AgentRoster;
+  readonly sessions: AgentSessions;
+  readonly worklist: AgentWorklist;
+  readonly log?: ServerLog;
+  /** Request body limit (413 above it); default 64 KiB. */
+  readonly maxBodyBytes?: number;
+  /** Called after a sign-out so open console sockets of that session close at once. */
+  readonly onLogout?: (sessionToken: string) => void;
+  /** How many conversations a queue listing returns at most (default 100). */
+  readonly queueListLimit?: number;
+}
+
+const agentIdField = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits, . _ @ - (at most 64)');
+const agentNameField = z.string().trim().min(1).max(80);
+const acting = { agentId: agentIdField.optional(), agentName: agentNameField.optional() };
+
+/** Request bodies, validated with zod (unknown fields are refused, so typos surface). */
+export const BODY_SCHEMAS = {
+  login: z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
+  acceptConversation: z.object(acting).strict(),
+  sendMessage: z.object({ text: z.string().trim().min(1, 'text must not be empty').max(4000), ...acting }).strict(),
+  transferConversation: z.object({ queue: z.string().min(1).max(64), note: z.string().trim().max(1000).optional(), ...acting }).strict(),
+  resolveConversation: z.object(acting).strict(),
+  returnToBot: z
+    .object({
+      collected: z
+        .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are identifiers'), z.union([z.string().max(1000), z.number().finite(), z.boolean()]))
+        .refine((r) => Object.keys(r).length <= 50, 'at most 50 fields')
+        .optional(),
+      note: z.string().trim().max(1000).optional(),
+      ...acting,
+    })
+    .strict(),
+} as const;
+
+const badRequest = (message: string): HandoverError => new HandoverError('HANDOVER_ERR_BAD_REQUEST', message);
+const forbidden = (message: string): HandoverError => new HandoverError('HANDOVER_ERR_FORBIDDEN', message);
+
+function parseBody<T>(schema: ZodType<T>, raw: unknown, allowEmpty: boolean): T {
+  const r = schema.safeParse(raw === undefined && allowEmpty ? {} : raw);
+  if (r.success) return r.data;
+  if (raw === undefined) throw badRequest('a JSON body is required');
+  const details = r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`);
+  throw new HandoverError('HANDOVER_ERR_BAD_REQUEST', `invalid body: ${details.join('; ')}`, { details });
+}
+
+/**
+ * The `/api/**` request handler (resolves false for any other path).
+ *
+ * @example
+ * if (await api(req, res)) return;
+ */
+export function createAgentApi(opts: AgentApiOptions): RequestHandler {
+  const maxBody = opts.maxBodyBytes ?? 64 * 1024;
+  const listLimit = opts.queueListLimit ?? 100;
+  const throttle = new LoginThrottle({ clock: opts.clock });
+  const { auth, roster, service, stores, worklist } = opts;
+
+  const callerView = (p: Principal): CallerView =>
+    p.kind === 'agent'
+      ? { kind: 'agent', id: p.agent.id, name: p.agent.name, role: p.agent.role, queues: p.agent.queues }
+      : { kind: 'desk', name: p.name, queues: auth.queuesOf(p) };
+
+  /** The agent an action is done as: the signed-in agent, or the help desk's `agentId`. */
+  const actorOf = (p: Principal, body: { agentId?: string | undefined; agentName?: string | undefined }): { id: AgentId; name: string } => {
+    if (p.kind === 'agent') {
+      if (body.agentId !== undefined && body.agentId !== p.agent.id) throw forbidden(`signed in as ${p.agent.id}: you can only act as yourself`);
+      return { id: toAgentId(p.agent.id), name: p.agent.name };
+    }
+    if (body.agentId === undefined) throw badRequest('agentId is required with a bearer token: the help-desk agent doing this');
+    return { id: toAgentId(body.agentId), name: body.agentName ?? roster.find(body.agentId)?.name ?? body.agentId };
+  };
+
+  const canSeeQueue = (p: Principal, queue: string | null): boolean => auth.seesAll(p) || (queue !== null && auth.queuesOf(p).includes(queue));
+
+  /** The conversation's state, or 404; 403 when it is neither in the caller's queues nor theirs. */
+  const visibleState = async (p: Principal, id: ConversationId): Promise<HandoffState> => {
+    const s = await service.state(id);
+    if (s.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
+    const own = p.kind === 'agent' && s.agentId === p.agent.id;
+    if (!own && !canSeeQueue(p, s.queue)) throw forbidden(`conversation ${id} is in queue "${s.queue ?? '-'}", which is not one of yours`);
+    return s;
+  };
+
+  const stateView = (s: HandoffState): StateView => ({
+    status: s.status,
+    queue: s.queue,
+    priority: s.priority,
+    reason: s.reason,
+    agentId: s.agentId,
+    requestedAt: s.requestedAt,
+    assignedAt: s.assignedAt,
+    slaDeadline: s.slaDeadline,
+    transfers: s.transfers,
+    escalations: s.escalations,
+    version: s.version,
+  });
+
+  const briefingOf = (packet: HandoffPacket): BriefingView => {
+    const { transcript: _copy, conversationId: _id, ...briefing } = packet;
+    return briefing;
+  };
+
+  const macrosFor = (p: Principal, packet: HandoffPacket | undefined, actorName: { id: string; name: string }): MacroView[] =>
+    opts.manifest.console.macros.map((m) => ({
+      id: m.id,
+      title: m.title,
+      text: fillMacro(m.text, { agent: actorName, customer: packet?.customer ?? null, collected: packet?.collected ?? {} }),
+    }));
+
+  const conversationView = async (p: Principal, id: ConversationId, state?: HandoffState): Promise<ConversationView> => {
+    const s = state ?? (await service.state(id));
+    const [packet, transcript] = await Promise.all([service.packet(id), stores.transcripts.read(id)]);
+    const me = p.kind === 'agent' ? { id: p.agent.id, name: p.agent.name } : { id: s.agentId ?? p.name, name: roster.find(s.agentId ?? '')?.name ?? s.agentId ?? p.name };
+    return {
+      conversationId: id,
+      state: stateView(s),
+      briefing: packet === undefined ? null : briefingOf(packet),
+      transcript,
+      macros: macrosFor(p, packet, me),
+      now: opts.clock.now(),
+    };
+  };
+
+  const itemOf = async (id: ConversationId, s?: HandoffState): Promise<QueueItemView> => {
+    const state = s ?? (await service.state(id));
+    const packet = state.handoffId === null ? undefined : await stores.packets.get(state.handoffId);
+    return {
+      conversationId: id,
+      status: state.status,
+      queue: state.queue,
+      priority: state.priority,
+      enqueuedAt: state.enqueuedAt,
+      slaDeadline: state.slaDeadline,
+      reason: state.reason,
+      summary: packet?.summary ?? null,
+      intent: packet?.intent ?? null,
+      channel: packet?.channel ?? null,
+      customerName: packet?.customer?.name ?? null,
+      transfers: state.transfers,
+      agentId: state.agentId,
+    };
+  };
+
+  const queueView = async (queue: string): Promise<QueueView> => {
+    const q = opts.manifest.queues[queue];
+    if (q === undefined) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+    const entries = await service.listQueue(queue, listLimit);
+    const conversations = await Promise.all(entries.map((e) => itemOf(e.conversationId)));
+    return {
+      id: queue,
+      slaSeconds: q.slaSeconds,
+      waiting: await stores.handoffs.queueLength(queueId(queue)),
+      expectedWaitMs: await service.expectedWaitMs(queue),
+      // the list is read entry by entry: keep only those still waiting in this queue
+      conversations: conversations.filter((c) => c.status === 'queued' && c.queue === queue),
+    };
+  };
+
+  const ops: Record<OperationId, (req: IncomingMessage, res: ServerResponse, params: Readonly<Record<string, string>>, p: Principal | undefined) => Promise<void>> = {
+    async login(req, res) {
+      const body = parseBody(BODY_SCHEMAS.login, await readJsonBody(req, maxBody), false);
+      const key = `${body.id}|${req.socket.remoteAddress ?? ''}`;
+      throttle.check(key);
+      const hash = roster.passwordHashOf(body.id);
+      // An unknown id costs the same scrypt time as a wrong password.
+      const ok = (await verifyPassword(body.password, hash ?? DECOY_HASH)) && hash !== undefined;
+      const agent = roster.find(body.id);
+      if (!ok || agent === undefined) {
+        throttle.failed(key);
+        throw new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'unknown agent id or wrong password');
+      }
+      throttle.succeeded(key);
+      const { token, session } = await opts.sessions.create(agent.id);
+      sendJson(res, 200, { caller: callerView({ kind: 'agent', agent, sessionToken: token }), expiresAt: session.expiresAt }, {
+        'Set-Cookie': auth.sessionCookie(token, session.expiresAt, opts.sessions.ttlMs),
+      });
+    },
+
+    async logout(req, res) {
+      req.resume();
+      const p = await auth.principalOf(req);
+      if (p?.kind === 'agent') {
+        await opts.sessions.destroy(p.sessionToken);
+        opts.onLogout?.(p.sessionToken);
+      }
+      res.writeHead(204, { 'Set-Cookie': auth.clearedCookie(), 'Cache-Control': 'no-store' }).end();
+    },
+
+    async getMe(_req, res, _params, p) {
+      const caller = p!;
+      let active: QueueItemView[] = [];
+      if (caller.kind === 'agent') {
+        const ids = await worklist.list(caller.agent.id);
+        const items = await Promise.all(ids.map((c) => itemOf(toConversationId(c))));
+        active = items.filter((i) => i.status === 'assigned' && i.agentId === caller.agent.id);
+      }
+      const me: MeView = {
+        caller: callerView(caller),
+        macros: opts.manifest.console.macros,
+        allQueues: roster.allQueues,
+        active,
+        now: opts.clock.now(),
+      };
+      sendJson(res, 200, me);
+    },
+
+    async listQueues(_req, res, _params, p) {
+      const queues = await Promise.all(auth.queuesOf(p!).map((q) => queueView(q)));
+      sendJson(res, 200, { queues, now: opts.clock.now() });
+    },
+
+    async getQueue(_req, res, params, p) {
+      const queue = params['queue']!;
+      if (!roster.hasQueue(queue)) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+      if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
+      sendJson(res, 200, { ...(await queueView(queue)), now: opts.clock.now() });
+    },
+
+    async getConversation(_req, res, params, p) {
+      const id = toConversationId(params['conversationId']!);
+      const s = await visibleState(p!, id);
+      sendJson(res, 200, await conversationView(p!, id, s));
+    },
+
+    async acceptConversation(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.acceptConversation, await readJsonBody(req, maxBody), true);
+      const id = toConversationId(params['conversationId']!);
+      const actor = actorOf(p!, body);
+      const s = await visibleState(p!, id);
+      if (!canSeeQueue(p!, s.queue)) throw forbidden(`queue "${s.queue ?? '-'}" is not one of yours`);
+      const { state } = await service.accept(id, actor.id, actor.name);
+      await worklist.add(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      sendJson(res, 200, await conversationView(p!, id, state));
+    },
+
+    async sendMessage(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.sendMessage, await readJsonBody(req, maxBody), false);
+      const id = toConversationId(params['conversationId']!);
+      const actor = actorOf(p!, body);
+      await visibleState(p!, id);
+      await service.sendAgentMessage(id, actor.id, body.text, actor.name);
+      sendJson(res, 202, { ok: true, now: opts.clock.now() });
+    },
+
+    async transferConversation(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.transferConversation, await readJsonBody(req, maxBody), false);
+      const id = toConversationId(params['conversationId']!);
+      if (!roster.hasQueue(body.queue)) throw badRequest(`unknown queue "${body.queue}"; queues: ${roster.allQueues.join(', ')}`);
+      const s = await visibleState(p!, id);
+      // Supervisors and desks may move anyone's conversation; an agent only a waiting one or their own.
+      const actor = auth.seesAll(p!) && body.agentId === undefined ? undefined : actorOf(p!, body);
+      const state = await service.transfer(id, body.queue, { ...(actor === undefined ? {} : { agentId: actor.id }), ...(body.note === undefined ? {} : { note: body.note }) });
+      if (s.agentId !== null) await worklist.remove(s.agentId, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      sendJson(res, 200, await conversationView(p!, id, state));
+    },
+
+    async resolveConversation(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.resolveConversation, await readJsonBody(req, maxBody), true);
+      const id = toConversationId(params['conversationId']!);
+      const actor = actorOf(p!, body);
+      await visibleState(p!, id);
+      const state = await service.resolve(id, actor.id, actor.name);
+      await worklist.remove(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      sendJson(res, 200, await conversationView(p!, id, state));
+    },
+
+    async returnToBot(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.returnToBot, await readJsonBody(req, maxBody), true);
+      const id = toConversationId(params['conversationId']!);
+      const actor = actorOf(p!, body);
+      await visibleState(p!, id);
+      const state = await service.returnToBot(id, actor.id, {
+        ...(body.collected === undefined ? {} : { collected: body.collected }),
+        ...(body.note === undefined ? {} : { note: body.note }),
+      });
+      await worklist.remove(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      sendJson(res, 200, await conversationView(p!, id, state));
+    },
+
+    async getOpenApi(_req, res) {
+      sendJson(res, 200, openApiDocument(), { 'Cache-Control': 'no-cache' });
+    },
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) return false;
+    try {
+      const match = matchRoute(req.method ?? 'GET', url.pathname);
+      if (match.kind === 'none') throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `no endpoint ${url.pathname}; see /api/openapi.json`);
+      if (match.kind === 'wrong-method') {
+        req.resume();
+        sendError(res, new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed here; use ${match.allowed.join(', ')}`), { Allow: match.allowed.join(', ') });
+        return true;
+      }
+      const p = match.route.auth ? await auth.require(req) : undefined;
+      if (p?.kind === 'agent' && req.method === 'POST') checkSameOrigin(req);
+      await ops[match.route.operationId](req, res, match.params, p);
+    } catch (e) {
+      // Drain what the client still sends so it can read the error.
+      if (!req.readableEnded) req.resume();
+      if (!isHandoverError(e)) opts.log?.error('console API failed', { method: req.method, path: url.pathname, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      sendError(res, e);
+    }
+    return true;
+  };
+}
+
+/**
+ * Defence in depth against cross-site requests riding on the session cookie (it is already
+ * SameSite=Strict): a browser's `Origin`, when sent, must be this server's.
+ */
+function checkSameOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw forbidden('malformed Origin header');
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  const expected = [req.headers.host, ...(typeof forwarded === 'string' ? [forwarded] : [])];
+  if (!expected.includes(host)) throw forbidden(`cross-site request from ${origin} refused`);
+}

@@ -1,0 +1,53 @@
+/**
+ * The console's agents, from manifest.json (`console.agents`): who they are, their role and the
+ * queues they may see. A supervisor sees every queue.
+ *
+ * @example
+ * const roster = new AgentRoster(manifest);
+ * roster.find('ana')?.name;                         // 'Ana'
+ * roster.queuesOf(roster.find('sam')!);             // every queue of the manifest
+ */
+import type { Manifest } from '../config/manifest-schema.js';
+
+/** An agent as the console and the API see them (never with the password hash). */
+export interface ConsoleAgent {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'agent' | 'supervisor';
+  /** The queues they work; for a supervisor, every queue. */
+  readonly queues: readonly string[];
+}
+
+export class AgentRoster {
+  private readonly agents: Map<string, { readonly agent: ConsoleAgent; readonly passwordHash: string }>;
+  /** Every queue of the manifest, in manifest order. */
+  readonly allQueues: readonly string[];
+
+  constructor(manifest: Pick<Manifest, 'console' | 'queues'>) {
+    this.allQueues = Object.keys(manifest.queues);
+    this.agents = new Map(
+      manifest.console.agents.map((a) => [
+        a.id,
+        {
+          agent: { id: a.id, name: a.name, role: a.role, queues: a.role === 'supervisor' ? this.allQueues : [...a.queues] },
+          passwordHash: a.passwordHash,
+        },
+      ]),
+    );
+  }
+
+  /** The agent with this id, or undefined. */
+  find(id: string): ConsoleAgent | undefined {
+    return this.agents.get(id)?.agent;
+  }
+
+  /** The stored hash of an agent's password (for sign-in only). */
+  passwordHashOf(id: string): string | undefined {
+    return this.agents.get(id)?.passwordHash;
+  }
+
+  /** True when the queue exists in the manifest. */
+  hasQueue(queue: string): boolean {
+    return this.allQueues.includes(queue);
+  }
+}

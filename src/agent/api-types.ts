@@ -1,0 +1,117 @@
+/**
+ * JSON shapes of the console HTTP API (`/api/**`) and the console WebSocket (`/agent/ws`).
+ * Types only, so the console page can import them without pulling server code in. The OpenAPI
+ * document (`/api/openapi.json`, src/agent/openapi-document.ts) describes the same shapes.
+ *
+ * @example
+ * const me = (await (await fetch('/api/me')).json()) as MeView;
+ */
+import type { DomainEvent } from '../core/events.js';
+import type { CustomerProfile, TranscriptEntry } from '../core/conversation.js';
+
+/** The caller: a console agent, or an external help desk using a bearer token. */
+export type CallerView =
+  | { readonly kind: 'agent'; readonly id: string; readonly name: string; readonly role: 'agent' | 'supervisor'; readonly queues: readonly string[] }
+  | { readonly kind: 'desk'; readonly name: string; readonly queues: readonly string[] };
+
+/** `GET /api/me`. */
+export interface MeView {
+  readonly caller: CallerView;
+  readonly macros: readonly MacroView[];
+  /** Every queue of the manifest (transfer targets). */
+  readonly allQueues: readonly string[];
+  /** Conversations this agent accepted and still owns. */
+  readonly active: readonly QueueItemView[];
+  /** Server time (ms since the epoch): the page corrects SLA countdowns for clock skew with it. */
+  readonly now: number;
+}
+
+/** A response macro; in a conversation view its placeholders are already filled where known. */
+export interface MacroView {
+  readonly id: string;
+  readonly title: string;
+  readonly text: string;
+}
+
+/** One waiting (or owned) conversation in a list. */
+export interface QueueItemView {
+  readonly conversationId: string;
+  readonly status: string;
+  readonly queue: string | null;
+  readonly priority: number;
+  readonly enqueuedAt: number | null;
+  readonly slaDeadline: number | null;
+  readonly reason: string | null;
+  readonly summary: string | null;
+  readonly intent: string | null;
+  readonly channel: string | null;
+  readonly customerName: string | null;
+  readonly transfers: number;
+  readonly agentId: string | null;
+}
+
+/** `GET /api/queues/{queue}` and each entry of `GET /api/queues`. */
+export interface QueueView {
+  readonly id: string;
+  readonly slaSeconds: number;
+  readonly waiting: number;
+  readonly expectedWaitMs: number;
+  /** Highest priority first, then oldest first. */
+  readonly conversations: readonly QueueItemView[];
+}
+
+/** The ownership state of a conversation. */
+export interface StateView {
+  readonly status: string;
+  readonly queue: string | null;
+  readonly priority: number;
+  readonly reason: string | null;
+  readonly agentId: string | null;
+  readonly requestedAt: number | null;
+  readonly assignedAt: number | null;
+  readonly slaDeadline: number | null;
+  readonly transfers: number;
+  readonly escalations: number;
+  readonly version: number;
+}
+
+/** The handoff briefing (the packet without its transcript copy). */
+export interface BriefingView {
+  readonly reason: string;
+  readonly trace: readonly string[];
+  readonly summary: string;
+  readonly intent: string | null;
+  readonly sentiment: readonly { readonly turn: number; readonly score: number }[];
+  readonly collected: Readonly<Record<string, unknown>>;
+  readonly customer: CustomerProfile | null;
+  readonly authenticated: boolean;
+  readonly steps: readonly string[];
+  readonly queue: string;
+  readonly priority: number;
+  readonly slaDeadline: number;
+  readonly requestedAt: number;
+  readonly channel: string;
+  readonly locale: string;
+  readonly turn: number;
+}
+
+/** `GET /api/conversations/{id}` and the answer of every action on it. */
+export interface ConversationView {
+  readonly conversationId: string;
+  readonly state: StateView;
+  readonly briefing: BriefingView | null;
+  /** The full transcript, oldest first (customer, bot, agent and system lines). */
+  readonly transcript: readonly TranscriptEntry[];
+  readonly macros: readonly MacroView[];
+  readonly now: number;
+}
+
+/** Frames the server sends on `/agent/ws`. */
+export type ConsoleSocketFrame =
+  | { readonly type: 'hello'; readonly caller: CallerView; readonly now: number }
+  | { readonly type: 'event'; readonly event: DomainEvent; readonly now: number };
+
+/** Every error body: `{ error: { code, message } }`. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}

@@ -1,0 +1,39 @@
+/**
+ * `fetch` for the console API: JSON in, JSON out, and a typed error carrying the server's
+ * `{ error: { code, message } }`. Cookies travel automatically (same origin).
+ *
+ * @example
+ * const me = await api<MeView>('GET', '/api/me');
+ */
+import type { ApiErrorBody } from '../api-types.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => undefined)) as unknown;
+  if (!res.ok) {
+    const err = (data as Partial<ApiErrorBody> | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'HANDOVER_ERR_INTERNAL', err?.message ?? `HTTP ${res.status}`);
+  }
+  return data as T;
+}
+
+/** The API path of a conversation (ids contain ':' and are URL-encoded). */
+export function conversationPath(id: string, action?: string): string {
+  return `/api/conversations/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
+}

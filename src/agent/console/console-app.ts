@@ -1,0 +1,570 @@
+/**
+ * The signed-in console: queues (waiting conversations by priority with a live SLA countdown),
+ * the agent's own conversations, and the open conversation — briefing first (reason and trace,
+ * summary, intent, sentiment trend, collected data, what the bot tried, customer profile), then
+ * the full transcript, the reply box with macros, and transfer / resolve / return to the bot.
+ * Live over `/agent/ws`; every action through the HTTP API. All conversation text is set with
+ * `textContent`.
+ *
+ * @example
+ * new ConsoleApp(document.getElementById('app')!).start();
+ */
+import type { TranscriptEntry } from '../../core/conversation.js';
+import type { DomainEvent } from '../../core/events.js';
+import type { ConsoleSocketFrame, ConversationView, MeView, QueueItemView, QueueView } from '../api-types.js';
+import { unfilledPlaceholders } from '../macros.js';
+import { api, ApiError, conversationPath } from './api-client.js';
+import { h, replace } from './dom.js';
+import { clockTime, reasonLabel, sentimentTrend, slaText, waitingText } from './format.js';
+import { renderLogin } from './login-view.js';
+
+const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
+  'handoff.requested',
+  'handoff.accepted',
+  'handoff.transferred',
+  'handoff.escalated',
+  'handoff.resolved',
+  'handoff.returned',
+  'handoff.callback_scheduled',
+  'handoff.callback_due',
+]);
+
+export class ConsoleApp {
+  private me: MeView | undefined;
+  /** serverNow − Date.now(): countdowns use the server's clock. */
+  private skewMs = 0;
+  private openId: string | undefined;
+  private readonly unread = new Set<string>();
+  private socket: WebSocket | undefined;
+  private reconnectDelayMs = 500;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  private readonly header = h('header', { class: 'topbar' });
+  private readonly connection = h('span', { class: 'conn offline', role: 'status' }, 'connecting…');
+  private readonly notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
+  private readonly myList = h('ol', { class: 'my-list', 'aria-label': 'My conversations' });
+  private readonly queuesBox = h('div', { class: 'queues' });
+  private readonly conversationBox = h('main', { class: 'conversation', 'aria-label': 'Conversation' });
+  private transcriptList: HTMLOListElement | undefined;
+
+  constructor(private readonly root: HTMLElement) {}
+
+  start(): void {
+    void this.boot();
+  }
+
+  private now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  private async boot(): Promise<void> {
+    try {
+      this.me = await api<MeView>('GET', '/api/me');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return renderLogin(this.root, 'Your session ended. Sign in again.');
+      replace(this.root, h('p', { class: 'login-error', role: 'alert' }, `The console could not load: ${String(e)}`));
+      return;
+    }
+    this.skewMs = this.me.now - Date.now();
+    const caller = this.me.caller;
+    const who = caller.kind === 'agent' ? `${caller.name} (${caller.role})` : caller.name;
+    replace(
+      this.header,
+      h('h1', {}, 'Agent console'),
+      h('span', { class: 'who', 'data-agent-id': caller.kind === 'agent' ? caller.id : '' }, `Signed in as ${who}`),
+      this.connection,
+      h('button', { type: 'button', class: 'logout', onclick: () => void this.logout() }, 'Sign out'),
+    );
+    replace(
+      this.root,
+      this.header,
+      this.notice,
+      h(
+        'div',
+        { class: 'layout' },
+        h('aside', { class: 'sidebar', 'aria-label': 'Queues' }, h('section', { class: 'mine' }, h('h2', {}, 'My conversations'), this.myList), this.queuesBox),
+        this.conversationBox,
+      ),
+    );
+    this.renderEmptyConversation();
+    this.renderMine(this.me.active);
+    await this.refreshQueues();
+    this.connect();
+    setInterval(() => this.tick(), 1000);
+  }
+
+  private async logout(): Promise<void> {
+    this.stopped = true;
+    this.socket?.close();
+    await api('POST', '/api/logout').catch(() => undefined);
+    window.location.assign('/agent');
+  }
+
+  private say(text: string, kind: 'info' | 'error' = 'info'): void {
+    this.notice.textContent = text;
+    this.notice.className = `notice ${kind}`;
+  }
+
+  private failed(e: unknown): void {
+    if (e instanceof ApiError && e.status === 401) {
+      this.stopped = true;
+      this.socket?.close();
+      renderLogin(this.root, 'Your session ended. Sign in again.');
+      return;
+    }
+    this.say(e instanceof ApiError ? `${e.message}` : `Something went wrong: ${String(e)}`, 'error');
+  }
+
+  // ---- live updates ---------------------------------------------------------------------------
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/agent/ws`;
+    const ws = new WebSocket(url);
+    this.socket = ws;
+    ws.addEventListener('open', () => {
+      this.reconnectDelayMs = 500;
+      this.connection.textContent = 'live';
+      this.connection.className = 'conn live';
+      // Catch up on anything missed while disconnected.
+      this.scheduleRefresh();
+      if (this.openId !== undefined) void this.loadConversation(this.openId, false);
+    });
+    ws.addEventListener('message', (m) => {
+      const frame = JSON.parse(String(m.data)) as ConsoleSocketFrame;
+      this.skewMs = frame.now - Date.now();
+      if (frame.type === 'event') this.onEvent(frame.event);
+    });
+    ws.addEventListener('close', (c) => {
+      this.connection.textContent = 'offline — reconnecting';
+      this.connection.className = 'conn offline';
+      if (c.code === 4401) {
+        this.stopped = true;
+        renderLogin(this.root, 'Your session ended. Sign in again.');
+        return;
+      }
+      if (this.stopped) return;
+      setTimeout(() => this.connect(), this.reconnectDelayMs);
+      this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 10_000);
+    });
+  }
+
+  private onEvent(e: DomainEvent): void {
+    if (HANDOFF_EVENTS.has(e.type)) {
+      this.scheduleRefresh();
+      if (e.conversationId === this.openId) void this.loadConversation(e.conversationId, false);
+      return;
+    }
+    if (e.type === 'customer.message' || e.type === 'agent.message') {
+      const mine = this.me?.caller.kind === 'agent' && e.type === 'agent.message' && e.agentId === this.me.caller.id;
+      if (e.conversationId === this.openId) {
+        // The agent's own lines are added when the send succeeds.
+        if (!mine) this.appendLine({ at: e.at, from: e.type === 'customer.message' ? 'customer' : 'agent', type: 'message', text: e.text });
+      } else if (e.type === 'customer.message') {
+        this.unread.add(e.conversationId);
+        this.scheduleRefresh();
+      }
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshQueues();
+    }, 100);
+  }
+
+  // ---- queues ---------------------------------------------------------------------------------
+
+  private async refreshQueues(): Promise<void> {
+    try {
+      const [{ queues, now }, me] = await Promise.all([api<{ queues: QueueView[]; now: number }>('GET', '/api/queues'), api<MeView>('GET', '/api/me')]);
+      this.skewMs = now - Date.now();
+      this.renderQueues(queues);
+      this.renderMine(me.active);
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  private renderMine(items: readonly QueueItemView[]): void {
+    if (items.length === 0) {
+      replace(this.myList, h('li', { class: 'empty' }, 'None yet: accept one from a queue.'));
+      return;
+    }
+    replace(
+      this.myList,
+      ...items.map((i) =>
+        h(
+          'li',
+          { class: `my-item${i.conversationId === this.openId ? ' current' : ''}`, 'data-conversation-id': i.conversationId },
+          h(
+            'button',
+            { type: 'button', class: 'open', onclick: () => void this.loadConversation(i.conversationId, true) },
+            h('span', { class: 'name' }, i.customerName ?? 'Customer'),
+            h('span', { class: 'reason' }, reasonLabel(i.reason)),
+            this.unread.has(i.conversationId) ? h('span', { class: 'unread', 'aria-label': 'new messages' }, 'new') : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  private renderQueues(queues: readonly QueueView[]): void {
+    replace(
+      this.queuesBox,
+      ...queues.map((q) =>
+        h(
+          'section',
+          { class: 'queue', 'data-queue': q.id, 'aria-label': `Queue ${q.id}` },
+          h(
+            'h2',
+            {},
+            h('span', { class: 'queue-name' }, q.id),
+            h('span', { class: 'queue-count' }, `${q.waiting} waiting`),
+            h('span', { class: 'queue-sla muted' }, `SLA ${Math.round(q.slaSeconds / 60)} min`),
+          ),
+          q.conversations.length === 0
+            ? h('p', { class: 'empty muted' }, 'No one waiting')
+            : h('ol', { class: 'queue-items' }, ...q.conversations.map((c) => this.queueItem(c))),
+        ),
+      ),
+    );
+    this.tick();
+  }
+
+  private queueItem(c: QueueItemView): HTMLLIElement {
+    return h(
+      'li',
+      { class: `queue-item${c.conversationId === this.openId ? ' current' : ''}`, 'data-conversation-id': c.conversationId },
+      h(
+        'div',
+        { class: 'item-head' },
+        h('span', { class: `priority p${Math.min(9, c.priority)}`, title: 'priority' }, `P${c.priority}`),
+        h('span', { class: 'reason' }, reasonLabel(c.reason)),
+        h('span', { class: 'sla', 'data-deadline': c.slaDeadline ?? '' }),
+      ),
+      h('div', { class: 'item-summary' }, c.customerName === null ? '' : `${c.customerName} — `, c.summary ?? ''),
+      h(
+        'div',
+        { class: 'item-foot' },
+        h('span', { class: 'waiting muted', 'data-since': c.enqueuedAt ?? '' }),
+        h('button', { type: 'button', class: 'preview', onclick: () => void this.loadConversation(c.conversationId, true) }, 'View'),
+        h('button', { type: 'button', class: 'accept primary', onclick: () => void this.accept(c.conversationId) }, 'Accept'),
+      ),
+    );
+  }
+
+  /** Once a second: SLA countdowns and waiting times. */
+  private tick(): void {
+    const now = this.now();
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('.sla[data-deadline]'))) {
+      const deadline = Number(el.dataset['deadline']);
+      if (el.dataset['deadline'] === '' || !Number.isFinite(deadline)) {
+        el.textContent = '';
+        continue;
+      }
+      const { text, breached } = slaText(deadline - now);
+      el.textContent = text;
+      el.classList.toggle('breached', breached);
+    }
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('.waiting[data-since]'))) {
+      const since = Number(el.dataset['since']);
+      el.textContent = el.dataset['since'] === '' || !Number.isFinite(since) ? '' : waitingText(Math.max(0, now - since));
+    }
+  }
+
+  // ---- one conversation -----------------------------------------------------------------------
+
+  private async accept(id: string): Promise<void> {
+    try {
+      const view = await api<ConversationView>('POST', conversationPath(id, 'accept'), {});
+      this.say('Accepted. Read the briefing, then reply.');
+      this.show(view);
+      this.scheduleRefresh();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        this.say(`Someone else got there first: ${e.message}`, 'error');
+        this.scheduleRefresh();
+      } else this.failed(e);
+    }
+  }
+
+  private async loadConversation(id: string, focus: boolean): Promise<void> {
+    try {
+      const view = await api<ConversationView>('GET', conversationPath(id));
+      if (!focus && id !== this.openId) return;
+      this.show(view);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404) && !focus) {
+        // Moved out of reach (transferred to a queue that is not ours): close it.
+        if (id === this.openId) this.renderEmptyConversation(e.message);
+        return;
+      }
+      this.failed(e);
+    }
+  }
+
+  private renderEmptyConversation(text = 'Pick a conversation from a queue.'): void {
+    this.openId = undefined;
+    this.transcriptList = undefined;
+    replace(this.conversationBox, h('p', { class: 'placeholder muted' }, text));
+  }
+
+  private isMine(view: ConversationView): boolean {
+    const caller = this.me?.caller;
+    if (caller === undefined || view.state.status !== 'assigned') return false;
+    return caller.kind === 'desk' || view.state.agentId === caller.id;
+  }
+
+  private show(view: ConversationView): void {
+    const sameConversation = this.openId === view.conversationId;
+    const draft = sameConversation ? (this.conversationBox.querySelector<HTMLTextAreaElement>('.reply-input')?.value ?? '') : '';
+    this.openId = view.conversationId;
+    this.unread.delete(view.conversationId);
+    this.skewMs = view.now - Date.now();
+    for (const li of Array.from(document.querySelectorAll<HTMLElement>('.queue-item, .my-item'))) li.classList.toggle('current', li.dataset['conversationId'] === view.conversationId);
+
+    const s = view.state;
+    const mine = this.isMine(view);
+    const canAccept = s.status === 'queued' || s.status === 'scheduled';
+    const head = h(
+      'div',
+      { class: 'conv-head' },
+      h('h2', {}, view.briefing?.customer?.name ?? 'Customer', h('span', { class: 'conv-id muted' }, ` ${view.conversationId}`)),
+      h('span', { class: `status status-${s.status}` }, s.status === 'assigned' ? `with ${s.agentId ?? '?'}` : s.status),
+      h('span', { class: 'muted' }, `queue ${s.queue ?? '–'} · priority ${s.priority}`),
+      s.slaDeadline === null ? null : h('span', { class: 'sla', 'data-deadline': s.slaDeadline }),
+      canAccept ? h('button', { type: 'button', class: 'accept primary', onclick: () => void this.accept(view.conversationId) }, 'Accept') : null,
+    );
+    const transcript = h('ol', { class: 'transcript-lines', role: 'log', 'aria-live': 'polite', 'aria-label': 'Transcript' });
+    this.transcriptList = transcript;
+    for (const line of view.transcript) this.appendLine(line);
+
+    replace(
+      this.conversationBox,
+      head,
+      this.briefing(view),
+      h('section', { class: 'transcript', 'aria-labelledby': 'transcript-title' }, h('h3', { id: 'transcript-title' }, 'Transcript'), transcript),
+      mine ? this.composer(view, draft) : null,
+      mine || canAccept ? this.actions(view, mine) : null,
+    );
+    transcript.scrollTop = transcript.scrollHeight;
+    this.tick();
+  }
+
+  private briefing(view: ConversationView): HTMLElement {
+    const b = view.briefing;
+    if (b === null) return h('section', { class: 'briefing' }, h('h3', {}, 'Briefing'), h('p', { class: 'muted' }, 'No briefing for this conversation.'));
+    const dl = (cls: string, entries: [string, string][], empty: string): HTMLElement =>
+      entries.length === 0
+        ? h('p', { class: `${cls} muted` }, empty)
+        : h('dl', { class: cls }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+    const c = b.customer;
+    const profile: [string, string][] =
+      c === null
+        ? []
+        : [
+            ['Name', c.name ?? '–'],
+            ['Customer id', c.id],
+            ...(c.email === undefined ? [] : [['Email', c.email] as [string, string]]),
+            ...(c.tier === undefined ? [] : [['Tier', c.tier] as [string, string]]),
+            ...(c.zip === undefined ? [] : [['ZIP', c.zip] as [string, string]]),
+            ...(c.orders === undefined || c.orders.length === 0
+              ? []
+              : [['Orders', c.orders.map((o) => `${o.number} $${o.total.toFixed(2)}${o.status === undefined ? '' : ` (${o.status})`}`).join(', ')] as [string, string]]),
+          ];
+    return h(
+      'section',
+      { class: 'briefing', 'aria-labelledby': 'briefing-title' },
+      h('h3', { id: 'briefing-title' }, 'Briefing'),
+      h('div', { class: 'why' }, h('strong', {}, 'Why: '), h('span', { class: 'reason', 'data-reason': b.reason }, reasonLabel(b.reason)), h('span', { class: 'muted' }, ` (${b.reason})`)),
+      h('details', { class: 'trace-box', open: true }, h('summary', {}, 'Decision trace'), h('ul', { class: 'trace' }, ...b.trace.map((t) => h('li', {}, t)))),
+      h('p', { class: 'summary' }, b.summary),
+      dl(
+        'facts',
+        [
+          ['Intent', b.intent ?? 'none recognised'],
+          ['Sentiment', sentimentTrend(b.sentiment)],
+          ['Authenticated', b.authenticated ? 'yes' : 'no'],
+          ['Channel', `${b.channel} · ${b.locale}`],
+          ['Requested', clockTime(b.requestedAt)],
+        ],
+        '',
+      ),
+      h('h4', {}, 'Collected by the bot'),
+      dl('collected', Object.entries(b.collected).map(([k, v]) => [k, show(v)]), 'Nothing collected.'),
+      h('h4', {}, 'What the bot tried'),
+      b.steps.length === 0 ? h('p', { class: 'steps muted' }, 'No steps recorded.') : h('ol', { class: 'steps' }, ...b.steps.map((t) => h('li', {}, t))),
+      h('h4', {}, 'Customer'),
+      dl('customer', profile, 'Not identified (anonymous web chat).'),
+    );
+  }
+
+  private appendLine(line: TranscriptEntry): void {
+    const list = this.transcriptList;
+    if (list === undefined || line.type === 'typing') return;
+    const meta = line.meta ?? {};
+    const name = typeof meta['agentName'] === 'string' ? meta['agentName'] : undefined;
+    const who = line.from === 'customer' ? 'Customer' : line.from === 'bot' ? 'Bot' : line.from === 'agent' ? (name ?? 'Agent') : 'System';
+    const body =
+      line.type === 'message'
+        ? (line.text ?? '')
+        : `${line.type}${typeof meta['name'] === 'string' ? ` ${meta['name']}` : ''}${line.text === undefined || line.text === '' ? '' : `: ${line.text}`}`;
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.appendChild(
+      h(
+        'li',
+        { class: `line from-${line.from}${line.type === 'message' ? '' : ' event'}` },
+        h('span', { class: 'line-who' }, who),
+        h('time', { class: 'line-at muted', datetime: new Date(line.at).toISOString() }, clockTime(line.at)),
+        h('div', { class: 'line-text' }, body),
+      ),
+    );
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  private composer(view: ConversationView, draft: string): HTMLElement {
+    const input = h('textarea', { class: 'reply-input', rows: 3, 'aria-label': 'Reply to the customer', placeholder: 'Write to the customer… (Enter sends, Shift+Enter for a new line)' });
+    input.value = draft;
+    const warn = h('p', { class: 'unfilled muted', 'aria-live': 'polite' });
+    const check = (): void => {
+      const left = unfilledPlaceholders(input.value);
+      warn.textContent = left.length === 0 ? '' : `Fill in before sending: ${left.map((p) => `{${p}}`).join(', ')}`;
+    };
+    input.addEventListener('input', check);
+    const send = h('button', { type: 'button', class: 'send primary' }, 'Send');
+    const doSend = async (): Promise<void> => {
+      const text = input.value.trim();
+      if (text === '') return;
+      send.disabled = true;
+      try {
+        await api('POST', conversationPath(view.conversationId, 'messages'), { text });
+        const caller = this.me?.caller;
+        this.appendLine({ at: this.now(), from: 'agent', type: 'message', text, meta: { agentName: caller?.name ?? 'Agent' } });
+        input.value = '';
+        check();
+      } catch (e) {
+        this.failed(e);
+      } finally {
+        send.disabled = false;
+        input.focus();
+      }
+    };
+    send.addEventListener('click', () => void doSend());
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        void doSend();
+      }
+    });
+    const macros = view.macros.map((m) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'macro',
+          'data-macro': m.id,
+          title: m.text,
+          onclick: () => {
+            input.value = input.value.trim() === '' ? m.text : `${input.value.trimEnd()} ${m.text}`;
+            check();
+            input.focus();
+          },
+        },
+        m.title,
+      ),
+    );
+    check();
+    return h(
+      'section',
+      { class: 'composer', 'aria-label': 'Reply' },
+      macros.length === 0 ? null : h('div', { class: 'macros', role: 'group', 'aria-label': 'Macros' }, ...macros),
+      input,
+      warn,
+      h('div', { class: 'composer-foot' }, send),
+    );
+  }
+
+  private actions(view: ConversationView, mine: boolean): HTMLElement {
+    const id = view.conversationId;
+    const queues = this.me?.allQueues ?? [];
+    const target = h('select', { class: 'transfer-queue', 'aria-label': 'Transfer to queue' }, ...queues.filter((q) => q !== view.state.queue).map((q) => h('option', { value: q }, q)));
+    const note = h('input', { class: 'transfer-note', placeholder: 'Note for the next agent', 'aria-label': 'Transfer note', maxlength: 1000 });
+    const run = async (label: string, action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
+      try {
+        const v = await action();
+        this.say(label);
+        if (after === 'show') this.show(v);
+        else this.renderEmptyConversation(label);
+        this.scheduleRefresh();
+      } catch (e) {
+        this.failed(e);
+      }
+    };
+    const transfer = h('button', {
+      type: 'button',
+      class: 'transfer',
+      onclick: () =>
+        void run(
+          `Transferred to ${target.value}.`,
+          () => api<ConversationView>('POST', conversationPath(id, 'transfer'), { queue: target.value, ...(note.value.trim() === '' ? {} : { note: note.value.trim() }) }),
+          'close',
+        ),
+    }, 'Transfer');
+    const parts: (HTMLElement | null)[] = [h('div', { class: 'action-row' }, target, note, transfer)];
+    if (mine) {
+      const fields = h('textarea', { class: 'return-collected', rows: 2, 'aria-label': 'Fields for the bot', placeholder: 'Fields you settled, one per line: order_number=A1001' });
+      const returnNote = h('input', { class: 'return-note', placeholder: 'Note (optional)', 'aria-label': 'Return note', maxlength: 1000 });
+      const parseFields = (): Record<string, string> | string => {
+        const out: Record<string, string> = {};
+        for (const raw of fields.value.split('\n')) {
+          const line = raw.trim();
+          if (line === '') continue;
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.+)$/.exec(line);
+          if (m === null) return `"${line}" is not field=value`;
+          out[m[1]!] = m[2]!.trim();
+        }
+        return out;
+      };
+      parts.push(
+        h(
+          'div',
+          { class: 'action-row' },
+          h('button', { type: 'button', class: 'resolve primary', onclick: () => void run('Resolved. The customer is asked to rate the help.', () => api<ConversationView>('POST', conversationPath(id, 'resolve'), {}), 'close') }, 'Resolve'),
+        ),
+        h(
+          'div',
+          { class: 'action-row return-row' },
+          fields,
+          returnNote,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'return',
+              onclick: () => {
+                const collected = parseFields();
+                if (typeof collected === 'string') return this.say(collected, 'error');
+                void run(
+                  'Returned to the bot.',
+                  () =>
+                    api<ConversationView>('POST', conversationPath(id, 'return'), {
+                      ...(Object.keys(collected).length === 0 ? {} : { collected }),
+                      ...(returnNote.value.trim() === '' ? {} : { note: returnNote.value.trim() }),
+                    }),
+                  'close',
+                );
+              },
+            },
+            'Return to bot',
+          ),
+        ),
+      );
+    }
+    return h('section', { class: 'actions', 'aria-label': 'Actions' }, ...parts);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Tiny DOM builder for the console page. Text is always set with `textContent`: nothing a
+ * customer (or anyone) typed is ever parsed as HTML.
+ *
+ * @example
+ * const item = h('li', { class: 'line from-customer' }, h('span', { class: 'who' }, 'Customer'), text);
+ */
+
+type Child = Node | string | null | undefined | false;
+
+/** Attributes: strings become attributes, `on*` functions become listeners. */
+export type Attrs = Record<string, string | number | boolean | ((e: Event) => void) | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') node.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (value === true) node.setAttribute(name, '');
+    else node.setAttribute(name, String(value));
+  }
+  append(node, ...children);
+  return node;
+}
+
+/** Appends children; strings become text nodes. */
+export function append(parent: Node, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** Replaces every child of a node. */
+export function replace(parent: Node, ...children: Child[]): void {
+  while (parent.firstChild !== null) parent.removeChild(parent.firstChild);
+  append(parent, ...children);
+}

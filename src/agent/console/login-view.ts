@@ -1,0 +1,44 @@
+/**
+ * The sign-in form. On success the page reloads into the console (the server now sees the
+ * HttpOnly session cookie, which this script cannot read).
+ *
+ * @example
+ * renderLogin(document.getElementById('app')!);
+ */
+import { api, ApiError } from './api-client.js';
+import { h, replace } from './dom.js';
+
+export function renderLogin(root: HTMLElement, notice?: string): void {
+  const id = h('input', { id: 'agent-id', name: 'id', autocomplete: 'username', required: true, autofocus: true, spellcheck: 'false' });
+  const password = h('input', { id: 'agent-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const error = h('p', { class: 'login-error', role: 'alert' }, notice ?? '');
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
+  const form = h(
+    'form',
+    { class: 'login', 'aria-labelledby': 'login-title' },
+    h('h1', { id: 'login-title' }, 'Agent console'),
+    h('p', { class: 'muted' }, 'Sign in with your agent id and password.'),
+    h('label', { for: 'agent-id' }, 'Agent id'),
+    id,
+    h('label', { for: 'agent-password' }, 'Password'),
+    password,
+    submit,
+    error,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    error.textContent = '';
+    api('POST', '/api/login', { id: id.value.trim(), password: password.value }).then(
+      () => window.location.assign('/agent'),
+      (err: unknown) => {
+        submit.disabled = false;
+        password.value = '';
+        password.focus();
+        error.textContent = err instanceof ApiError && err.status === 401 ? 'Wrong agent id or password.' : err instanceof Error ? err.message : String(err);
+      },
+    );
+  });
+  replace(root, h('main', { class: 'login-page' }, form));
+  id.focus();
+}

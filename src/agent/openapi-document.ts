@@ -1,0 +1,291 @@
+/**
+ * The console API as an OpenAPI 3.0 document, served at `/api/openapi.json`. Paths come from the
+ * route table (src/agent/api-routes.ts), so every route is documented; bodies, answers and
+ * errors are described here by operation.
+ *
+ * @example
+ * const doc = openApiDocument();
+ * Object.keys(doc.paths); // ['/api/login', '/api/logout', '/api/me', …]
+ */
+import { API_ROUTES, type OperationId } from './api-routes.js';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json): Json => ({ content: { 'application/json': { schema } } });
+const errorResponse = (description: string): Json => ({ description, ...json(ref('Error')) });
+
+const ERRORS: Record<string, Json> = {
+  '400': errorResponse('Malformed JSON or a body of the wrong shape (HANDOVER_ERR_BAD_REQUEST)'),
+  '401': errorResponse('No session cookie and no valid bearer token (HANDOVER_ERR_UNAUTHORIZED)'),
+  '403': errorResponse('Not one of your queues, or another agent owns the conversation (HANDOVER_ERR_FORBIDDEN, HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT)'),
+  '404': errorResponse('Unknown conversation or queue (HANDOVER_ERR_UNKNOWN_CONVERSATION, HANDOVER_ERR_UNKNOWN_QUEUE)'),
+  '405': errorResponse('Wrong HTTP method; the Allow header lists the right one (HANDOVER_ERR_METHOD_NOT_ALLOWED)'),
+  '409': errorResponse('Already taken by another agent, or not in a state that allows this (HANDOVER_ERR_ALREADY_TAKEN, HANDOVER_ERR_NOT_IN_STATE)'),
+  '413': errorResponse('Body larger than the limit (64 KiB by default) (HANDOVER_ERR_PAYLOAD_TOO_LARGE)'),
+};
+const pick = (...codes: string[]): Json => Object.fromEntries(codes.map((c) => [c, ERRORS[c]!]));
+
+const actingProps: Json = {
+  agentId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$', description: 'Required with a bearer token: the help-desk agent doing this. With a session it must be the signed-in agent (or be left out).' },
+  agentName: { type: 'string', maxLength: 80, description: 'Shown to the customer ("Ana joined the chat"); bearer tokens only.' },
+};
+
+const conversationIdParam: Json = {
+  name: 'conversationId',
+  in: 'path',
+  required: true,
+  description: 'The conversation key, `<channel>:<channel conversation id>`, URL-encoded (e.g. `webchat%3Aabc123`).',
+  schema: { type: 'string' },
+};
+
+const OPERATIONS: Record<OperationId, Json> = {
+  login: {
+    requestBody: { required: true, ...json(ref('LoginRequest')) },
+    responses: {
+      '200': { description: 'Signed in. `Set-Cookie: handover_agent=…; HttpOnly; SameSite=Strict; Max-Age=…`', ...json(ref('LoginResponse')) },
+      ...pick('400', '413'),
+      '401': errorResponse('Unknown agent id or wrong password (HANDOVER_ERR_UNAUTHORIZED)'),
+      '429': errorResponse('Too many failed sign-ins for this id from this address; try again later (HANDOVER_ERR_TOO_MANY_REQUESTS)'),
+    },
+  },
+  logout: { responses: { '204': { description: 'Signed out; the cookie is cleared.' } } },
+  getMe: { responses: { '200': { description: 'The caller', ...json(ref('Me')) }, ...pick('401') } },
+  listQueues: {
+    responses: {
+      '200': { description: "The caller's queues (every queue for supervisors and bearer tokens)", ...json({ type: 'object', properties: { queues: { type: 'array', items: ref('Queue') }, now: { type: 'integer' } }, required: ['queues', 'now'] }) },
+      ...pick('401'),
+    },
+  },
+  getQueue: {
+    parameters: [{ name: 'queue', in: 'path', required: true, schema: { type: 'string' }, description: 'Queue id from manifest.json (e.g. `support`)' }],
+    responses: { '200': { description: 'The queue', ...json(ref('Queue')) }, ...pick('401', '403', '404') },
+  },
+  getConversation: {
+    parameters: [conversationIdParam],
+    responses: { '200': { description: 'State, briefing, full transcript and macros', ...json(ref('Conversation')) }, ...pick('401', '403', '404') },
+  },
+  acceptConversation: {
+    parameters: [conversationIdParam],
+    requestBody: { required: false, ...json({ type: 'object', additionalProperties: false, properties: actingProps }) },
+    responses: { '200': { description: 'Accepted: the briefing comes first, then the transcript', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+  },
+  sendMessage: {
+    parameters: [conversationIdParam],
+    requestBody: {
+      required: true,
+      ...json({ type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 4000 }, ...actingProps } }),
+    },
+    responses: {
+      '202': { description: 'On its way to the customer', ...json({ type: 'object', properties: { ok: { type: 'boolean' }, now: { type: 'integer' } } }) },
+      ...pick('400', '401', '403', '404', '409', '413'),
+    },
+  },
+  transferConversation: {
+    parameters: [conversationIdParam],
+    requestBody: {
+      required: true,
+      ...json({
+        type: 'object',
+        additionalProperties: false,
+        required: ['queue'],
+        properties: { queue: { type: 'string', description: 'Target queue id; the 2nd transfer without a resolution goes to the senior queue' }, note: { type: 'string', maxLength: 1000 }, ...actingProps },
+      }),
+    },
+    responses: { '200': { description: 'Back in a queue', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+  },
+  resolveConversation: {
+    parameters: [conversationIdParam],
+    requestBody: { required: false, ...json({ type: 'object', additionalProperties: false, properties: actingProps }) },
+    responses: { '200': { description: 'Resolved; the bot owns the chat again', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+  },
+  returnToBot: {
+    parameters: [conversationIdParam],
+    requestBody: {
+      required: false,
+      ...json({
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          collected: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }, description: 'Fields the agent settled (e.g. `{"order_number":"A1001"}`); the bot will not ask for them again' },
+          note: { type: 'string', maxLength: 1000 },
+          ...actingProps,
+        },
+      }),
+    },
+    responses: { '200': { description: 'Returned to the bot', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+  },
+  getOpenApi: { responses: { '200': { description: 'This document', ...json({ type: 'object' }) } } },
+};
+
+const SCHEMAS: Record<string, Json> = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', example: 'HANDOVER_ERR_ALREADY_TAKEN' }, message: { type: 'string' } } } },
+  },
+  LoginRequest: { type: 'object', additionalProperties: false, required: ['id', 'password'], properties: { id: { type: 'string', example: 'ana' }, password: { type: 'string', format: 'password' } } },
+  LoginResponse: { type: 'object', properties: { caller: ref('Caller'), expiresAt: { type: 'integer', description: 'ms since the epoch' } } },
+  Caller: {
+    type: 'object',
+    required: ['kind', 'name', 'queues'],
+    properties: {
+      kind: { type: 'string', enum: ['agent', 'desk'] },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', enum: ['agent', 'supervisor'] },
+      queues: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Macro: { type: 'object', required: ['id', 'title', 'text'], properties: { id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string', description: 'With {placeholders} filled where the conversation knows them' } } },
+  Me: {
+    type: 'object',
+    properties: {
+      caller: ref('Caller'),
+      macros: { type: 'array', items: ref('Macro') },
+      allQueues: { type: 'array', items: { type: 'string' } },
+      active: { type: 'array', items: ref('QueueItem') },
+      now: { type: 'integer' },
+    },
+  },
+  QueueItem: {
+    type: 'object',
+    properties: {
+      conversationId: { type: 'string' },
+      status: { type: 'string', enum: ['bot', 'queued', 'scheduled', 'assigned', 'resolved', 'returned'] },
+      queue: { type: 'string', nullable: true },
+      priority: { type: 'integer' },
+      enqueuedAt: { type: 'integer', nullable: true },
+      slaDeadline: { type: 'integer', nullable: true, description: 'ms since the epoch' },
+      reason: { type: 'string', nullable: true },
+      summary: { type: 'string', nullable: true },
+      intent: { type: 'string', nullable: true },
+      channel: { type: 'string', nullable: true },
+      customerName: { type: 'string', nullable: true },
+      transfers: { type: 'integer' },
+      agentId: { type: 'string', nullable: true },
+    },
+  },
+  Queue: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      slaSeconds: { type: 'integer' },
+      waiting: { type: 'integer' },
+      expectedWaitMs: { type: 'integer' },
+      conversations: { type: 'array', items: ref('QueueItem'), description: 'Highest priority first, then oldest first' },
+    },
+  },
+  State: {
+    type: 'object',
+    properties: {
+      status: { type: 'string' },
+      queue: { type: 'string', nullable: true },
+      priority: { type: 'integer' },
+      reason: { type: 'string', nullable: true },
+      agentId: { type: 'string', nullable: true },
+      requestedAt: { type: 'integer', nullable: true },
+      assignedAt: { type: 'integer', nullable: true },
+      slaDeadline: { type: 'integer', nullable: true },
+      transfers: { type: 'integer' },
+      escalations: { type: 'integer' },
+      version: { type: 'integer' },
+    },
+  },
+  Briefing: {
+    type: 'object',
+    description: 'Why the bot handed off and what it knows: built once at handoff time',
+    properties: {
+      reason: { type: 'string', example: 'customer_request' },
+      trace: { type: 'array', items: { type: 'string' }, description: 'Why the rule fired (and why others did not)' },
+      summary: { type: 'string' },
+      intent: { type: 'string', nullable: true },
+      sentiment: { type: 'array', items: { type: 'object', properties: { turn: { type: 'integer' }, score: { type: 'number' } } } },
+      collected: { type: 'object', additionalProperties: true },
+      customer: { type: 'object', nullable: true, additionalProperties: true },
+      authenticated: { type: 'boolean' },
+      steps: { type: 'array', items: { type: 'string' }, description: 'What the bot tried' },
+      queue: { type: 'string' },
+      priority: { type: 'integer' },
+      slaDeadline: { type: 'integer' },
+      requestedAt: { type: 'integer' },
+      channel: { type: 'string' },
+      locale: { type: 'string' },
+      turn: { type: 'integer' },
+    },
+  },
+  TranscriptEntry: {
+    type: 'object',
+    required: ['at', 'from', 'type'],
+    properties: {
+      at: { type: 'integer' },
+      from: { type: 'string', enum: ['customer', 'bot', 'agent', 'system'] },
+      type: { type: 'string' },
+      text: { type: 'string' },
+      meta: { type: 'object', additionalProperties: true },
+    },
+  },
+  Conversation: {
+    type: 'object',
+    properties: {
+      conversationId: { type: 'string' },
+      state: ref('State'),
+      briefing: { ...ref('Briefing'), nullable: true },
+      transcript: { type: 'array', items: ref('TranscriptEntry') },
+      macros: { type: 'array', items: ref('Macro') },
+      now: { type: 'integer' },
+    },
+  },
+};
+
+/**
+ * Builds the document (a fresh object each call; cheap).
+ *
+ * @example
+ * sendJson(res, 200, openApiDocument());
+ */
+export function openApiDocument(): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const r of API_ROUTES) {
+    const op = OPERATIONS[r.operationId];
+    paths[r.path] ??= {};
+    paths[r.path]![r.method.toLowerCase()] = {
+      operationId: r.operationId,
+      summary: r.summary,
+      tags: [r.path.startsWith('/api/conversations') ? 'conversations' : r.path.startsWith('/api/queues') ? 'queues' : 'session'],
+      ...(r.auth ? {} : { security: [] }),
+      ...op,
+      responses: { ...(op['responses'] as Json), ...(r.method === 'POST' || r.method === 'GET' ? { '405': ERRORS['405'] } : {}) },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'handover agent console API',
+      version: '1.0.0',
+      description: [
+        'Queues, briefings and the agent actions of the handover service, for the agent console and for external help desks.',
+        'Authenticate with the console session cookie (POST /api/login) or with `Authorization: Bearer <token>`, where tokens come from the',
+        'environment variable HANDOVER_API_TOKENS="name:token,name:token" (tokens of at least 16 characters). A bearer token sees every queue;',
+        'its actions name the help-desk agent in `agentId`. Errors are always `{ "error": { "code": "HANDOVER_ERR_…", "message": "…" } }`.',
+        'Live updates: WebSocket /agent/ws (session cookie) pushes every domain event of the queues you see; outgoing webhooks (manifest.json',
+        '`webhooks`) POST the same events signed with `X-Handover-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.',
+      ].join(' '),
+    },
+    servers: [{ url: '/' }],
+    security: [{ sessionCookie: [] }, { bearerToken: [] }],
+    tags: [
+      { name: 'session', description: 'Sign-in and the caller' },
+      { name: 'queues', description: 'Waiting conversations' },
+      { name: 'conversations', description: 'Briefing, transcript and agent actions' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'handover_agent', description: 'Set by POST /api/login (HttpOnly, SameSite=Strict)' },
+        bearerToken: { type: 'http', scheme: 'bearer', description: 'A token listed in HANDOVER_API_TOKENS' },
+      },
+      schemas: SCHEMAS,
+    },
+  };
+}

@@ -1,0 +1,399 @@
+/**
+ * `handover start`: the whole service in one process — the Acme Shop bot behind the handoff
+ * middleware on web chat (widget + Direct Line), agent delivery, the SLA watch, the agent console
+ * and its HTTP API, outgoing webhooks, and (with flags) WhatsApp — on one node:http server.
+ * `startService` is the same composition for tests and embedding (port 0, memory store).
+ *
+ * @example
+ * const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory' });
+ * console.log(svc.urls.console);      // http://127.0.0.1:41234/agent
+ * await svc.close();
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHandover, type Handover } from '../app.js';
+import { createAgentConsole, type AgentConsole } from '../agent/agent-console.js';
+import { hashPassword } from '../agent/password-hash.js';
+import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
+import { attachAgentDelivery } from '../bridge/agent-delivery.js';
+import { createWebChatChannel, type WebChatChannel } from '../channels/webchat/index.js';
+import { loadConfig, type Config } from '../config/load-config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { CustomerProfile } from '../core/conversation.js';
+import { HandoverError } from '../core/errors.js';
+import type { Lease } from '../core/ports/lease.js';
+import type { Stores } from '../core/ports/stores.js';
+import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
+import { sendJson } from '../server/http-json.js';
+import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
+import { createMemoryStores } from '../store/memory/index.js';
+import { MemoryLease } from '../store/memory/memory-lease.js';
+
+/** Options of {@link startService}; everything has a default. */
+export interface StartOptions {
+  /** Default: PORT, else 3978. 0 picks a free port. */
+  readonly port?: number;
+  /** Interface to bind (default all). */
+  readonly host?: string;
+  /** Folder with manifest.json, dialogs/, locales/ and data/ (default the current directory). */
+  readonly root?: string;
+  /** `memory` or a `redis://` URL; default REDIS_URL, else memory. */
+  readonly store?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly log?: ServerLog;
+  readonly whatsappWeb?: boolean;
+  readonly whatsappCloud?: boolean;
+  /** Web chat conversation token lifetime etc. pass-through (tests). */
+  readonly webchat?: { readonly heartbeatMs?: number };
+}
+
+/** The running service. */
+export interface RunningService {
+  readonly config: Config;
+  readonly app: Handover;
+  readonly stores: Stores;
+  readonly webchat: WebChatChannel;
+  readonly agentConsole: AgentConsole;
+  readonly webhooks: Webhooks;
+  readonly http: HttpServer;
+  readonly port: number;
+  readonly urls: { readonly base: string; readonly demo: string; readonly console: string; readonly widget: string; readonly directLine: string; readonly openApi: string };
+  /** Stops accepting, closes sockets and channels, waits for running turns, closes the stores. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Something started alongside the server that must be stopped with it. */
+type Stopper = () => Promise<void>;
+
+/**
+ * Stores for the configured URL: `src/store/open-stores.ts` when present (it knows every
+ * backend), else memory or Redis directly.
+ */
+async function openConfiguredStores(store: string, log: ServerLog): Promise<Stores> {
+  const onError = (e: unknown): void => log.error('store error', { error: e instanceof Error ? e.message : String(e) });
+  // Resolved at run time: open-stores.ts is written by another part of the project; until it
+  // lands this falls back to the two stores that exist. Remove the fallback when it has landed.
+  const openStoresModule = '../store/open-stores.js';
+  let mod: { openStores?: (url: string) => Promise<Stores> } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
+    mod = require(openStoresModule) as { openStores?: (url: string) => Promise<Stores> };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('open-stores')) throw e;
+  }
+  if (mod?.openStores !== undefined) return mod.openStores(store);
+  if (store === 'memory') return createMemoryStores({ onError });
+  const redisModule = '../store/redis/index.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the memory path never loads the Redis client
+  const redis = require(redisModule) as { createRedisStores: (o: { url: string; onError?: (e: unknown) => void }) => Promise<Stores> };
+  return redis.createRedisStores({ url: store, onError });
+}
+
+/**
+ * The SLA watch: `src/handoff/sla-watcher.ts` when present, else a plain interval calling
+ * `service.escalateDue()` every `policy.sla.checkEverySeconds` (safe with many processes: each
+ * escalation is a compare-and-set).
+ */
+function startSlaWatch(app: Handover, config: Config, log: ServerLog): Stopper {
+  const watcherModule = '../handoff/sla-watcher.js';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
+    const mod = require(watcherModule) as Record<string, unknown>;
+    const start = mod['startSlaWatcher'];
+    if (typeof start === 'function') {
+      const r = (start as (o: unknown) => unknown)({ service: app.service, manifest: config.manifest, intervalMs: config.manifest.policy.sla.checkEverySeconds * 1000, onError: (e: unknown) => log.error('SLA watch failed', { error: String(e) }) });
+      return async () => {
+        if (typeof r === 'function') await (r as () => unknown)();
+        else if (r !== null && typeof r === 'object' && typeof (r as { stop?: unknown }).stop === 'function') await (r as { stop: () => unknown }).stop();
+      };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('sla-watcher')) throw e;
+  }
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    app.service
+      .escalateDue()
+      .catch((e: unknown) => log.error('SLA watch failed', { error: String(e) }))
+      .finally(() => (running = false));
+  }, config.manifest.policy.sla.checkEverySeconds * 1000);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
+/**
+ * Starts the service. Throws `HANDOVER_ERR_CONFIG_INVALID` for a bad manifest or environment and
+ * `HANDOVER_ERR_STORE_UNAVAILABLE` when Redis does not answer.
+ *
+ * @example
+ * const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory', env: { ...process.env } });
+ * await svc.close();
+ */
+export async function startService(opts: StartOptions = {}): Promise<RunningService> {
+  const env = opts.env ?? process.env;
+  const root = opts.root ?? process.cwd();
+  const log = opts.log ?? consoleServerLog;
+  const clock = opts.clock ?? systemClock;
+  const config = loadConfig(resolve(root, 'manifest.json'), env);
+  const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
+  const storeUrl = opts.store ?? config.store;
+  const stores = await openConfiguredStores(storeUrl, log);
+  const stoppers: Stopper[] = [];
+  let http: HttpServer | undefined;
+  let webchat: WebChatChannel | undefined;
+  let agentConsole: AgentConsole | undefined;
+  let webhooks: Webhooks | undefined;
+  const extraHandlers: RequestHandler[] = [];
+
+  const shutdown = async (): Promise<void> => {
+    // Stop taking requests first, then the live parts, then what they write to.
+    const closingHttp = http?.close();
+    await Promise.allSettled([agentConsole?.close(), webchat?.close()]);
+    for (const stop of stoppers.reverse()) await stop().catch((e: unknown) => log.error('stop failed', { error: String(e) }));
+    await webhooks?.close();
+    await closingHttp;
+    await stores.close();
+  };
+
+  try {
+    const app = createHandover({
+      manifest: config.manifest,
+      stores,
+      directory: new StaticCustomerDirectory(customers),
+      clock,
+      root,
+      onError: (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e) }),
+    });
+    const stopFlushing = app.metrics.startFlushing(10_000, (e) => log.error('metrics flush failed', { error: String(e) }));
+    stoppers.push(async () => {
+      stopFlushing();
+      await app.metrics.flush().catch((e: unknown) => log.error('metrics flush failed', { error: String(e) }));
+    });
+
+    const channelLog = { info: () => {}, warn: (m: string, meta?: unknown) => log.error(m, { meta }), error: (m: string, meta?: unknown) => log.error(m, { meta }) };
+    webchat = createWebChatChannel({
+      logic: (ctx) => app.bot.run(ctx),
+      log: channelLog,
+      botName: 'Acme Shop',
+      clock,
+      ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
+      ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
+      ...(opts.webchat?.heartbeatMs === undefined ? {} : { heartbeatMs: opts.webchat.heartbeatMs }),
+    });
+    webchat.adapter.use(app.middleware);
+    const detachWebchat = await attachAgentDelivery({ adapter: webchat.adapter, stores, route: webchat.adapter.channelId });
+    stoppers.push(detachWebchat);
+    stoppers.push(startSlaWatch(app, config, log));
+
+    agentConsole = createAgentConsole({
+      manifest: config.manifest,
+      service: app.service,
+      stores,
+      clock,
+      env,
+      log,
+      secureCookies: (env['PUBLIC_BASE_URL'] ?? '').startsWith('https://'),
+    });
+    webhooks = startWebhooks({ webhooks: config.manifest.webhooks, events: stores.events, dedupe: stores.documents, env, clock, log });
+
+    // ---- WhatsApp hook -------------------------------------------------------------------------
+    // Wired through src/channels/whatsapp/attach.ts (owned by the WhatsApp channel); loaded only
+    // when a flag asks for it, so a web-only start never loads whatsapp-web.js or the Graph client.
+    if (opts.whatsappWeb === true || opts.whatsappCloud === true) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (tsx's CommonJS hook: require, not import())
+      const whatsapp = require('../channels/whatsapp/attach.js') as typeof import('../channels/whatsapp/attach.js');
+      if (opts.whatsappCloud === true) {
+        const cloud = whatsapp.createWhatsAppCloudHandler({ app, stores, manifest: config.manifest, env, clock });
+        extraHandlers.push(cloud.handler);
+        stoppers.push(() => cloud.stop());
+        await cloud.ready;
+        log.info(`WhatsApp Cloud API webhook on ${cloud.path}`);
+      }
+      if (opts.whatsappWeb === true) {
+        const lease = (stores as Stores & { lease?: Lease }).lease;
+        if (lease === undefined && storeUrl !== 'memory') log.info('WhatsApp Web: this store has no shared lease, so run one process with --whatsapp-web');
+        const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: lease ?? new MemoryLease(clock) });
+        stoppers.push(() => web.stop());
+      }
+    }
+    // --------------------------------------------------------------------------------------------
+
+    const health: RequestHandler = async (req, res) => {
+      if (req.url !== '/healthz') return false;
+      sendJson(res, 200, { ok: true, store: storeUrl === 'memory' ? 'memory' : 'redis' });
+      return true;
+    };
+    const extras: RequestHandler = async (req: IncomingMessage, res: ServerResponse) => {
+      for (const h of extraHandlers) if (await h(req, res)) return true;
+      return false;
+    };
+    const wc = webchat;
+    const ac = agentConsole;
+    http = createHttpServer({
+      log,
+      handlers: [health, extras, ac.handleRequest, (req, res) => wc.handleRequest(req, res)],
+      upgrades: [(req, socket, head) => ac.handleUpgrade(req, socket, head), (req, socket, head) => wc.handleUpgrade(req, socket, head)],
+    });
+    await Promise.all([webchat.warmUp(), agentConsole.warmUp()]);
+    const { port, url } = await http.listen(opts.port ?? config.port, opts.host);
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      app,
+      stores,
+      webchat: wc,
+      agentConsole: ac,
+      webhooks,
+      http,
+      port,
+      urls: { base: url, demo: `${url}/`, console: `${url}/agent`, widget: `${url}/webchat/widget.js`, directLine: `${url}/v3/directline`, openApi: `${url}/api/openapi.json` },
+      close: () => (closing ??= shutdown()),
+    };
+  } catch (e) {
+    await shutdown().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Parsed flags of `handover start`. */
+interface StartFlags {
+  port?: number;
+  host?: string;
+  whatsappWeb: boolean;
+  whatsappCloud: boolean;
+}
+
+function parseFlags(args: readonly string[]): StartFlags | string {
+  const flags: StartFlags = { whatsappWeb: false, whatsappCloud: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (name === '--whatsapp-web') flags.whatsappWeb = true;
+    else if (name === '--whatsapp-cloud') flags.whatsappCloud = true;
+    else if (name === '--port') {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v < 0 || v > 65535) return '--port needs a TCP port number';
+      flags.port = v;
+    } else if (name === '--host') {
+      const v = value();
+      if (v === undefined || v === '') return '--host needs an interface, e.g. 127.0.0.1';
+      flags.host = v;
+    } else return `unknown option ${a}`;
+  }
+  return flags;
+}
+
+/**
+ * `handover start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud]`: runs until SIGINT
+ * or SIGTERM, then stops cleanly. Exit 0 after a clean stop, 2 on bad flags or configuration.
+ *
+ * @example
+ * await start(['--port', '8080']);
+ */
+export async function start(args: readonly string[]): Promise<number> {
+  const flags = parseFlags(args);
+  if (typeof flags === 'string') {
+    process.stderr.write(`handover start: ${flags}\n`);
+    return 2;
+  }
+  const svc = await startService({
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    whatsappWeb: flags.whatsappWeb,
+    whatsappCloud: flags.whatsappCloud,
+  });
+  const u = svc.urls;
+  const demoAgents = svc.config.manifest.console.agents.map((a) => `${a.id} (${a.role}${a.role === 'supervisor' ? '' : `: ${a.queues.join(', ')}`})`).join(', ');
+  process.stdout.write(
+    [
+      `handover is running on ${u.base} (store: ${svc.config.store === 'memory' ? 'memory' : 'redis'})`,
+      `  demo page (web chat)   ${u.demo}`,
+      `  agent console          ${u.console}    agents: ${demoAgents || 'none in manifest.json console.agents'}`,
+      `                         (the sample manifest's passwords are <id>-demo-password, e.g. ana / ana-demo-password)`,
+      `  widget, one tag        <script src="${u.widget}"></script>`,
+      `  Direct Line 3.0        ${u.directLine}`,
+      `  HTTP API               ${u.openApi}`,
+      `Press Ctrl+C to stop.`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      process.stdout.write(`\n${signal}: stopping…\n`);
+      process.removeListener('SIGINT', onInt);
+      process.removeListener('SIGTERM', onTerm);
+      // A second Ctrl+C while stopping exits at once.
+      process.once('SIGINT', () => process.exit(130));
+      resolveStop();
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+  await svc.close();
+  process.stdout.write('stopped.\n');
+  return 0;
+}
+
+/**
+ * `handover hash-password`: reads a password from stdin (one line; typed without echo on a
+ * terminal) and prints `scrypt$<salt>$<key>` for manifest.json `console.agents[].passwordHash`.
+ *
+ * @example
+ * // printf 'correct horse battery staple\n' | npx handover hash-password
+ * await hashPasswordCommand(process.stdin, process.stdout);
+ */
+export async function hashPasswordCommand(input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => void }, output: NodeJS.WritableStream): Promise<number> {
+  const password = input.isTTY === true ? await readHidden(input, 'Password: ') : await readFirstLine(input);
+  if (password === '') {
+    process.stderr.write('handover hash-password: the password is empty (type it, or pipe it on stdin)\n');
+    return 2;
+  }
+  output.write(`${await hashPassword(password)}\n`);
+  return 0;
+}
+
+async function readFirstLine(input: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of input) {
+    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  return (text.split(/\r?\n/)[0] ?? '').replace(/\r$/, '');
+}
+
+function readHidden(input: NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => void }, prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  input.setRawMode?.(true);
+  input.resume();
+  return new Promise((resolvePassword, reject) => {
+    let text = '';
+    const done = (): void => {
+      input.setRawMode?.(false);
+      input.removeListener('data', onData);
+      input.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of chunk.toString()) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          return resolvePassword(text);
+        }
+        if (ch === '\u0003') {
+          done();
+          return reject(new HandoverError('HANDOVER_ERR_BAD_REQUEST', 'cancelled'));
+        }
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+}
