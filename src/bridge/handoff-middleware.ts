@@ -102,7 +102,7 @@ export class HandoffMiddleware implements Middleware {
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    if (context.turnState.get(PROACTIVE_KEY) === true) return next();
+    if (isProactive(context)) return next();
     const activity = context.activity;
     const id = conversationKeyOf(activity);
     const now = this.clock.now();
@@ -489,6 +489,18 @@ export class HandoffMiddleware implements Middleware {
 /** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
 const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 
+
+/**
+ * A proactive turn (an agent's or the system's message going out) rather than a customer's:
+ * marked with PROACTIVE_KEY by our adapters, or the `continueConversation` event every botbuilder
+ * adapter builds in `continueConversation()` (CloudAdapter spells it `ContinueConversation`).
+ * Such a turn passes straight through: the gate must not swallow what an agent sends.
+ */
+function isProactive(context: TurnContext): boolean {
+  if (context.turnState.get(PROACTIVE_KEY) === true) return true;
+  const a = context.activity;
+  return a.type === ActivityTypes.Event && typeof a.name === 'string' && a.name.toLowerCase() === 'continueconversation';
+}
 
 function isMessage(a: Partial<Activity>): boolean {
   return (a.type ?? ActivityTypes.Message) === ActivityTypes.Message;
