@@ -16,6 +16,9 @@ import { RedisDocumentStore } from './redis-document-store.js';
 import { RedisPacketStore } from './redis-packet-store.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
+import { RedisLease } from './redis-lease.js';
+import { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+import { deleteKeysByPrefix } from './delete-keys.js';
 
 /**
  * Options of `createRedisStores`.
@@ -32,19 +35,35 @@ export interface RedisStoresOptions {
   readonly onError?: (e: unknown) => void;
   /** Failed connection attempts at start before giving up with HANDOVER_ERR_STORE_UNAVAILABLE. Default 3. */
   readonly startAttempts?: number;
+  /** How long a command may wait while Redis is away before it rejects. Default 5000 ms. */
+  readonly commandTimeoutMs?: number;
   readonly relay?: RedisRelayOptions;
+  /** Caps of the web chat history (`activityLog`). */
+  readonly activityLog?: RedisActivityLogOptions;
+  /**
+   * For throwaway namespaces only (`simulate`, benchmarks): `close()` first deletes every key under
+   * the prefix. Never set it on a deployment's prefix — it erases queues and transcripts.
+   */
+  readonly deleteKeysOnClose?: boolean;
 }
 
 /**
- * `Stores` on Redis, plus the client and key builder for callers that need them (health checks, tests).
+ * `Stores` on Redis, plus the ports that are not part of `Stores` (the lease a WhatsApp Web session
+ * needs, the web chat history) and the client and key builder for callers that need them (health
+ * checks, tests).
  *
  * @example
  * const stores = await createRedisStores({ url });
  * await stores.client.ping();
+ * if (await stores.lease.acquire('whatsapp-web:main', nodeId, 30_000)) startWhatsApp();
  */
 export interface RedisStores extends Stores {
   readonly client: RedisClient;
   readonly keys: RedisKeys;
+  /** Expiring locks on Redis, shared by every process on this prefix. */
+  readonly lease: RedisLease;
+  /** Web chat history on Redis, so a page can reconnect to any process. */
+  readonly activityLog: RedisActivityLog;
 }
 
 /**
@@ -66,6 +85,7 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     // Named after the prefix so an operator (or a test) can tell this deployment's connections apart.
     name: keys.prefix,
     ...(opts.startAttempts === undefined ? {} : { startAttempts: opts.startAttempts }),
+    ...(opts.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: opts.commandTimeoutMs }),
   });
   let events: RedisEventBus;
   try {
@@ -79,6 +99,13 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
   const close = async (): Promise<void> => {
     await relay.close();
     await events.close();
+    if (opts.deleteKeysOnClose === true) {
+      try {
+        await deleteKeysByPrefix(client, keys);
+      } catch (e) {
+        onError(e);
+      }
+    }
     await closeConnection(client);
   };
   return {
@@ -90,6 +117,8 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     packets: new RedisPacketStore(client, keys),
     events,
     relay,
+    lease: new RedisLease(client, keys),
+    activityLog: new RedisActivityLog(client, keys, opts.activityLog),
     close: () => (closing ??= close()),
   };
 }
@@ -101,4 +130,7 @@ export { RedisDocumentStore } from './redis-document-store.js';
 export { RedisPacketStore } from './redis-packet-store.js';
 export { RedisEventBus } from './redis-event-bus.js';
 export { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
+export { RedisLease } from './redis-lease.js';
+export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+export { deleteKeysByPrefix } from './delete-keys.js';
 export type { RedisClient } from './redis-connection.js';

@@ -23,6 +23,11 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:relay:{<route>}`                   stream of RelayMessages, one consumer group
  * - `p:relay:{<route>}:done:<messageId>`  dedupe marker (expires)
  * - `p:relay:{<route>}:alive:<consumer>`  listener heartbeat (expires)
+ * - `p:lease:{<name>}`                    string: the holder id, expiring (PX) — see `RedisLease`
+ * - `p:activity:{<conversationId>}`       string: web chat position after the last activity (the watermark)
+ * - `p:activity:{<conversationId>}:items` list of the last N ChannelActivity JSON
+ * - `p:activity-recent`                   sorted set of web chat conversation ids, score = last write (seq)
+ * - `p:activity-seq`                      counter giving those scores
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
@@ -84,6 +89,27 @@ export class RedisKeys {
 
   relayAlive(route: string, consumer: string): string {
     return `${this.prefix}:relay:{${route}}:alive:${consumer}`;
+  }
+
+  lease(name: string): string {
+    return `${this.prefix}:lease:{${name}}`;
+  }
+
+  /** The web chat log's end position; `activityItems` is its list, in the same hash slot. */
+  activity(conversationId: string): string {
+    return `${this.prefix}:activity:{${conversationId}}`;
+  }
+
+  activityItems(conversationId: string): string {
+    return `${this.activity(conversationId)}:items`;
+  }
+
+  activityRecent(): string {
+    return `${this.prefix}:activity-recent`;
+  }
+
+  activitySeq(): string {
+    return `${this.prefix}:activity-seq`;
   }
 
   /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */

@@ -27,6 +27,12 @@ export interface RedisConnectionOptions {
   readonly maxReconnectDelayMs?: number;
   /** How many failed attempts at start-up before giving up. Default 3. */
   readonly startAttempts?: number;
+  /**
+   * How long a command may wait to be sent (while Redis is away it waits in the offline queue),
+   * after which it rejects. Default 5000 ms (node-redis'). A chat turn should fail fast enough to
+   * tell the customer to try again; a reply already on its way is not cut short.
+   */
+  readonly commandTimeoutMs?: number;
   /** CLIENT SETNAME of this connection and its duplicates, so `CLIENT LIST` shows whose they are. */
   readonly name?: string;
 }
@@ -52,6 +58,7 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
   const client = createClient({
     url: opts.url,
     ...(opts.name === undefined ? {} : { name: opts.name }),
+    ...(opts.commandTimeoutMs === undefined ? {} : { commandOptions: { timeout: opts.commandTimeoutMs } }),
     socket: {
       connectTimeout: opts.connectTimeoutMs ?? 2000,
       reconnectStrategy: (retries: number, cause: Error) => {
