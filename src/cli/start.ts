@@ -22,6 +22,7 @@ import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { HandoverError } from '../core/errors.js';
+import type { ActivityLog } from '../core/ports/activity-log.js';
 import type { Lease } from '../core/ports/lease.js';
 import type { Stores } from '../core/ports/stores.js';
 import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
@@ -92,37 +93,40 @@ async function openConfiguredStores(store: string, log: ServerLog): Promise<Stor
 }
 
 /**
- * The SLA watch: `src/handoff/sla-watcher.ts` when present, else a plain interval calling
- * `service.escalateDue()` every `policy.sla.checkEverySeconds` (safe with many processes: each
- * escalation is a compare-and-set).
+ * The SLA watch: the `SlaWatcher` of `src/handoff/sla-watcher.ts` when present, else a plain
+ * interval calling `service.escalateDue()` every `policy.sla.checkEverySeconds` (safe with many
+ * processes either way: each escalation is a compare-and-set).
  */
 function startSlaWatch(app: Handover, config: Config, log: ServerLog): Stopper {
+  const onError = (e: unknown): void => log.error('SLA watch failed', { error: e instanceof Error ? e.message : String(e) });
+  // Resolved at run time while sla-watcher.ts is being written elsewhere; switch to a static
+  // import of SlaWatcher once it is on main.
   const watcherModule = '../handoff/sla-watcher.js';
+  type Watcher = { start(): void; stop(): Promise<void> };
+  let mod: { SlaWatcher?: new (o: { service: Handover['service']; manifest: Config['manifest']; onError: (e: unknown) => void }) => Watcher } | undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
-    const mod = require(watcherModule) as Record<string, unknown>;
-    const start = mod['startSlaWatcher'];
-    if (typeof start === 'function') {
-      const r = (start as (o: unknown) => unknown)({ service: app.service, manifest: config.manifest, intervalMs: config.manifest.policy.sla.checkEverySeconds * 1000, onError: (e: unknown) => log.error('SLA watch failed', { error: String(e) }) });
-      return async () => {
-        if (typeof r === 'function') await (r as () => unknown)();
-        else if (r !== null && typeof r === 'object' && typeof (r as { stop?: unknown }).stop === 'function') await (r as { stop: () => unknown }).stop();
-      };
-    }
+    mod = require(watcherModule) as typeof mod;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('sla-watcher')) throw e;
   }
-  let running = false;
+  if (mod?.SlaWatcher !== undefined) {
+    const watcher = new mod.SlaWatcher({ service: app.service, manifest: config.manifest, onError });
+    watcher.start();
+    return () => watcher.stop();
+  }
+  let sweeping: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    app.service
+    sweeping ??= app.service
       .escalateDue()
-      .catch((e: unknown) => log.error('SLA watch failed', { error: String(e) }))
-      .finally(() => (running = false));
+      .catch(onError)
+      .finally(() => (sweeping = undefined));
   }, config.manifest.policy.sla.checkEverySeconds * 1000);
   timer.unref();
-  return async () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await sweeping;
+  };
 }
 
 /**
@@ -142,6 +146,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
   const stores = await openConfiguredStores(storeUrl, log);
+  /** Ports some stores add beyond `Stores` (Redis: the WhatsApp session lease, the web chat history). */
+  const shared = stores as Stores & { readonly activityLog?: ActivityLog; readonly lease?: Lease };
   const stoppers: Stopper[] = [];
   let http: HttpServer | undefined;
   let webchat: WebChatChannel | undefined;
@@ -180,6 +186,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       log: channelLog,
       botName: 'Acme Shop',
       clock,
+      // The Redis store brings a shared web chat history (any process can resume a conversation).
+      ...(shared.activityLog === undefined ? {} : { activityLog: shared.activityLog }),
       ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
       ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
       ...(opts.webchat?.heartbeatMs === undefined ? {} : { heartbeatMs: opts.webchat.heartbeatMs }),
@@ -214,7 +222,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
         log.info(`WhatsApp Cloud API webhook on ${cloud.path}`);
       }
       if (opts.whatsappWeb === true) {
-        const lease = (stores as Stores & { lease?: Lease }).lease;
+        const lease = shared.lease;
         if (lease === undefined && storeUrl !== 'memory') log.info('WhatsApp Web: this store has no shared lease, so run one process with --whatsapp-web');
         const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: lease ?? new MemoryLease(clock) });
         stoppers.push(() => web.stop());
