@@ -12,7 +12,7 @@ import type { Decision } from '../policy/evaluate.js';
 import { createHandover } from '../app.js';
 import { SimAdapter } from '../channels/sim/sim-adapter.js';
 import { loadDialogs, type DialogCatalog } from '../dialogs/load-dialogs.js';
-import { createMemoryStores } from '../store/memory/index.js';
+import { openStores as openConfiguredStores } from '../store/open-stores.js';
 import type { Scenario } from './scenario.js';
 
 export interface ScenarioTurnLine {
@@ -96,14 +96,16 @@ export function checkScenario(s: Scenario, r: ScenarioResult): string | null {
   return `expected ${show(want)}, got ${show(got)}`;
 }
 
+/**
+ * The store for a simulate run: memory, or Redis under a private prefix whose keys `close()`
+ * deletes, so `simulate --store redis://…` leaves nothing behind in a Redis others share.
+ *
+ * @example
+ * const stores = await openStores('redis://127.0.0.1:6379');
+ * try { await runScenario(s, { …, stores }); } finally { await stores.close(); }
+ */
 export async function openStores(url: string): Promise<Stores> {
-  if (url === 'memory') return createMemoryStores();
-  if (!/^rediss?:\/\//.test(url)) throw new Error(`--store: "${url}" is neither "memory" nor a redis:// URL`);
-  // resolved at run time so the memory-only path never loads the Redis client
-  const redisModule = '../store/redis/index.js';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx hooks require()
-  const mod = require(redisModule) as { createRedisStores: (o: { url: string; prefix?: string }) => Promise<Stores> };
-  return mod.createRedisStores({ url, prefix: `handover-sim:${process.pid}:${Date.now()}` });
+  return openConfiguredStores(url, { prefix: `handover-sim:${process.pid}:${Date.now()}`, deleteKeysOnClose: true });
 }
 
 export { loadDialogs };

@@ -1,0 +1,96 @@
+/**
+ * Picks the store from configuration: `memory` (one process, the default) or a `redis://` /
+ * `rediss://` URL (many processes on one Redis). `Config.store` already holds the choice
+ * (`REDIS_URL` wins over the default), so `handover start` and `handover simulate` both call
+ * `openStores(config.store, …)` and never name a backend themselves.
+ *
+ * @example
+ * const stores = await openStores(config.store, { prefix: 'handover', onError: log.error });
+ * const app = createHandover({ manifest: config.manifest, stores, directory });
+ * // WhatsApp Web's lease and the web chat history come from the same backend:
+ * await attachWhatsAppWeb({ app, stores, manifest, lease: stores.lease });
+ */
+import type { Clock } from '../core/clock.js';
+import { HandoverError } from '../core/errors.js';
+import type { ActivityLog } from '../core/ports/activity-log.js';
+import type { Lease } from '../core/ports/lease.js';
+import type { Stores } from '../core/ports/stores.js';
+import { createMemoryStores } from './memory/index.js';
+import { MemoryActivityLog } from './memory/memory-activity-log.js';
+import { MemoryLease } from './memory/memory-lease.js';
+
+/**
+ * Options of `openStores`; the Redis-only ones are ignored on the memory store.
+ *
+ * @example
+ * const opts: OpenStoresOptions = { prefix: 'handover', onError: console.error };
+ */
+export interface OpenStoresOptions {
+  /** Redis key prefix of this deployment (every process of one deployment uses the same). Default `handover`. */
+  readonly prefix?: string;
+  /** Connection errors after start-up, failed subscribers and deliveries. Default: ignore. */
+  readonly onError?: (e: unknown) => void;
+  /** Clock of the memory lease (Redis measures lease expiry itself). Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Caps of the web chat history, on either backend. */
+  readonly activityLog?: { readonly maxActivitiesPerConversation?: number; readonly maxConversations?: number };
+  /** Redis: how long a command may wait while Redis is away before it rejects. Default 5000 ms. */
+  readonly commandTimeoutMs?: number;
+  /** Redis, throwaway prefixes only (simulate, benchmarks): `close()` deletes every key under the prefix. */
+  readonly deleteKeysOnClose?: boolean;
+}
+
+/**
+ * Every store port of one backend, plus the two that are not in `Stores`: the lease (one WhatsApp
+ * Web session per number across processes) and the web chat history.
+ *
+ * @example
+ * const stores: OpenedStores = await openStores('memory');
+ * stores.kind; // 'memory'
+ */
+export interface OpenedStores extends Stores {
+  readonly kind: 'memory' | 'redis';
+  /** The Redis key prefix, `null` on the memory store. */
+  readonly prefix: string | null;
+  readonly lease: Lease;
+  readonly activityLog: ActivityLog;
+}
+
+/**
+ * Opens the store named by `store` (`Config.store`): `memory`, or a Redis URL. Rejects with
+ * HANDOVER_ERR_CONFIG_INVALID for anything else, and with HANDOVER_ERR_STORE_UNAVAILABLE (saying
+ * how to start Redis) when Redis does not answer. The Redis client is loaded only when asked for.
+ *
+ * @example
+ * const stores = await openStores(process.env.REDIS_URL ?? 'memory', { prefix: 'handover' });
+ * try { … } finally { await stores.close(); }
+ */
+export async function openStores(store: string, opts: OpenStoresOptions = {}): Promise<OpenedStores> {
+  const kind = storeKind(store);
+  if (kind === 'memory') {
+    const stores = createMemoryStores(opts.onError === undefined ? {} : { onError: opts.onError });
+    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog: new MemoryActivityLog(opts.activityLog) };
+  }
+  // Loaded here, not imported at the top, so a memory-only process never loads node-redis.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx's CJS hook resolves require()
+  const redis = require('./redis/index.js') as typeof import('./redis/index.js');
+  const stores = await redis.createRedisStores({
+    url: store,
+    ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
+    ...(opts.onError === undefined ? {} : { onError: opts.onError }),
+    ...(opts.activityLog === undefined ? {} : { activityLog: opts.activityLog }),
+    ...(opts.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: opts.commandTimeoutMs }),
+    ...(opts.deleteKeysOnClose === undefined ? {} : { deleteKeysOnClose: opts.deleteKeysOnClose }),
+  });
+  return Object.assign(stores, { kind, prefix: stores.keys.prefix });
+}
+
+/** `memory` or `redis`; anything else is a configuration error naming the accepted forms. */
+function storeKind(store: string): 'memory' | 'redis' {
+  if (store === 'memory') return 'memory';
+  if (/^rediss?:\/\/./.test(store)) return 'redis';
+  throw new HandoverError(
+    'HANDOVER_ERR_CONFIG_INVALID',
+    `store "${store.replace(/:[^:@/]*@/, ':***@')}" is neither "memory" nor a Redis URL: use --store memory, or REDIS_URL / --store redis://HOST:PORT`,
+  );
+}
