@@ -29,6 +29,29 @@ const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
   'handoff.callback_due',
 ]);
 
+/** A transcript event line in words ("Accepted by Ana", "Transferred support → billing: note"). */
+function describeEvent(line: TranscriptEntry): string {
+  const meta = line.meta ?? {};
+  const str = (k: string): string | undefined => (typeof meta[k] === 'string' && meta[k] !== '' ? (meta[k] as string) : undefined);
+  const extra = line.text === undefined || line.text === '' ? '' : `: ${line.text}`;
+  switch (str('name')) {
+    case 'handoff.accepted':
+      return `Accepted by ${str('agentName') ?? str('agentId') ?? 'an agent'}`;
+    case 'handoff.takeover':
+      return `Taken over by ${str('agentId') ?? 'an agent'}${str('note') === undefined ? '' : ` (${str('note')})`}`;
+    case 'handoff.transferred':
+      return `Transferred ${str('from') ?? '?'} → ${str('to') ?? '?'}${str('note') === undefined ? '' : `: ${str('note')}`}`;
+    case 'handoff.resolved':
+      return `Resolved by ${str('agentId') ?? 'an agent'}`;
+    case 'handoff.returned':
+      return `Returned to the bot by ${str('agentId') ?? 'an agent'}`;
+    case undefined:
+      return `${line.type}${extra}`;
+    default:
+      return `${str('name')!}${extra}`;
+  }
+}
+
 export class ConsoleApp {
   private me: MeView | undefined;
   /** serverNow − Date.now(): countdowns use the server's clock. */
@@ -406,14 +429,12 @@ export class ConsoleApp {
 
   private appendLine(line: TranscriptEntry): void {
     const list = this.transcriptList;
-    if (list === undefined || line.type === 'typing') return;
+    // Typing and the channel's join/leave bookkeeping say nothing to an agent.
+    if (list === undefined || line.type === 'typing' || line.type === 'conversationUpdate') return;
     const meta = line.meta ?? {};
     const name = typeof meta['agentName'] === 'string' ? meta['agentName'] : undefined;
     const who = line.from === 'customer' ? 'Customer' : line.from === 'bot' ? 'Bot' : line.from === 'agent' ? (name ?? 'Agent') : 'System';
-    const body =
-      line.type === 'message'
-        ? (line.text ?? '')
-        : `${line.type}${typeof meta['name'] === 'string' ? ` ${meta['name']}` : ''}${line.text === undefined || line.text === '' ? '' : `: ${line.text}`}`;
+    const body = line.type === 'message' ? (line.text ?? '') : describeEvent(line);
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.appendChild(
       h(

@@ -14,6 +14,9 @@ interface HandoverData {
   agentName?: unknown;
   joined?: unknown;
   left?: unknown;
+  /** `handoff_status` with `state` `returned` / `completed`: the person is gone (agent delivery sends these). */
+  kind?: unknown;
+  state?: unknown;
 }
 
 const chatIcon =
@@ -195,6 +198,10 @@ export class ChatView {
         this.renderStatus();
       } else if (handover?.left === true || handover?.left === 'true') {
         this.notice(a, format(this.t.agentLeft, { name: name ?? this.agentName ?? this.t.agentBadge }));
+        this.agentName = undefined;
+        this.renderStatus();
+      } else if (handover?.kind === 'handoff_status' && (handover.state === 'returned' || handover.state === 'completed')) {
+        // Back with the bot (its message says so): the header stops naming the agent.
         this.agentName = undefined;
         this.renderStatus();
       }
