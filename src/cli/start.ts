@@ -22,14 +22,11 @@ import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { HandoverError } from '../core/errors.js';
-import type { ActivityLog } from '../core/ports/activity-log.js';
-import type { Lease } from '../core/ports/lease.js';
-import type { Stores } from '../core/ports/stores.js';
 import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
 import { sendJson } from '../server/http-json.js';
 import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
-import { createMemoryStores } from '../store/memory/index.js';
-import { MemoryLease } from '../store/memory/memory-lease.js';
+import { SlaWatcher } from '../handoff/sla-watcher.js';
+import { openStores, type OpenedStores } from '../store/open-stores.js';
 
 /** Options of {@link startService}; everything has a default. */
 export interface StartOptions {
@@ -54,7 +51,7 @@ export interface StartOptions {
 export interface RunningService {
   readonly config: Config;
   readonly app: Handover;
-  readonly stores: Stores;
+  readonly stores: OpenedStores;
   readonly webchat: WebChatChannel;
   readonly agentConsole: AgentConsole;
   readonly webhooks: Webhooks;
@@ -67,67 +64,6 @@ export interface RunningService {
 
 /** Something started alongside the server that must be stopped with it. */
 type Stopper = () => Promise<void>;
-
-/**
- * Stores for the configured URL: `src/store/open-stores.ts` when present (it knows every
- * backend), else memory or Redis directly.
- */
-async function openConfiguredStores(store: string, log: ServerLog): Promise<Stores> {
-  const onError = (e: unknown): void => log.error('store error', { error: e instanceof Error ? e.message : String(e) });
-  // Resolved at run time: open-stores.ts is written by another part of the project; until it
-  // lands this falls back to the two stores that exist. Remove the fallback when it has landed.
-  const openStoresModule = '../store/open-stores.js';
-  let mod: { openStores?: (url: string) => Promise<Stores> } | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
-    mod = require(openStoresModule) as { openStores?: (url: string) => Promise<Stores> };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('open-stores')) throw e;
-  }
-  if (mod?.openStores !== undefined) return mod.openStores(store);
-  if (store === 'memory') return createMemoryStores({ onError });
-  const redisModule = '../store/redis/index.js';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the memory path never loads the Redis client
-  const redis = require(redisModule) as { createRedisStores: (o: { url: string; onError?: (e: unknown) => void }) => Promise<Stores> };
-  return redis.createRedisStores({ url: store, onError });
-}
-
-/**
- * The SLA watch: the `SlaWatcher` of `src/handoff/sla-watcher.ts` when present, else a plain
- * interval calling `service.escalateDue()` every `policy.sla.checkEverySeconds` (safe with many
- * processes either way: each escalation is a compare-and-set).
- */
-function startSlaWatch(app: Handover, config: Config, log: ServerLog): Stopper {
-  const onError = (e: unknown): void => log.error('SLA watch failed', { error: e instanceof Error ? e.message : String(e) });
-  // Resolved at run time while sla-watcher.ts is being written elsewhere; switch to a static
-  // import of SlaWatcher once it is on main.
-  const watcherModule = '../handoff/sla-watcher.js';
-  type Watcher = { start(): void; stop(): Promise<void> };
-  let mod: { SlaWatcher?: new (o: { service: Handover['service']; manifest: Config['manifest']; onError: (e: unknown) => void }) => Watcher } | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
-    mod = require(watcherModule) as typeof mod;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('sla-watcher')) throw e;
-  }
-  if (mod?.SlaWatcher !== undefined) {
-    const watcher = new mod.SlaWatcher({ service: app.service, manifest: config.manifest, onError });
-    watcher.start();
-    return () => watcher.stop();
-  }
-  let sweeping: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    sweeping ??= app.service
-      .escalateDue()
-      .catch(onError)
-      .finally(() => (sweeping = undefined));
-  }, config.manifest.policy.sla.checkEverySeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await sweeping;
-  };
-}
 
 /**
  * Starts the service. Throws `HANDOVER_ERR_CONFIG_INVALID` for a bad manifest or environment and
@@ -145,9 +81,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const config = loadConfig(resolve(root, 'manifest.json'), env);
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
-  const stores = await openConfiguredStores(storeUrl, log);
-  /** Ports some stores add beyond `Stores` (Redis: the WhatsApp session lease, the web chat history). */
-  const shared = stores as Stores & { readonly activityLog?: ActivityLog; readonly lease?: Lease };
+  const stores = await openStores(storeUrl, { clock, onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }) });
   const stoppers: Stopper[] = [];
   let http: HttpServer | undefined;
   let webchat: WebChatChannel | undefined;
@@ -186,16 +120,21 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       log: channelLog,
       botName: 'Acme Shop',
       clock,
-      // The Redis store brings a shared web chat history (any process can resume a conversation).
-      ...(shared.activityLog === undefined ? {} : { activityLog: shared.activityLog }),
+      // On Redis the history is shared: any process can resume a conversation.
+      activityLog: stores.activityLog,
       ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
       ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
       ...(opts.webchat?.heartbeatMs === undefined ? {} : { heartbeatMs: opts.webchat.heartbeatMs }),
     });
+    if (stores.kind === 'redis' && env['WEBCHAT_SECRET'] === undefined) {
+      log.info('WEBCHAT_SECRET is not set: web chat tokens are signed with a random per-process secret, so set the same WEBCHAT_SECRET on every process');
+    }
     webchat.adapter.use(app.middleware);
     const detachWebchat = await attachAgentDelivery({ adapter: webchat.adapter, stores, route: webchat.adapter.channelId });
     stoppers.push(detachWebchat);
-    stoppers.push(startSlaWatch(app, config, log));
+    const sla = new SlaWatcher({ service: app.service, manifest: config.manifest, onError: (e) => log.error('SLA watch failed', { error: e instanceof Error ? e.message : String(e) }) });
+    sla.start();
+    stoppers.push(() => sla.stop());
 
     agentConsole = createAgentConsole({
       manifest: config.manifest,
@@ -222,9 +161,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
         log.info(`WhatsApp Cloud API webhook on ${cloud.path}`);
       }
       if (opts.whatsappWeb === true) {
-        const lease = shared.lease;
-        if (lease === undefined && storeUrl !== 'memory') log.info('WhatsApp Web: this store has no shared lease, so run one process with --whatsapp-web');
-        const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: lease ?? new MemoryLease(clock) });
+        // The lease lives in the store: on Redis only one process runs the WhatsApp Web session.
+        const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: stores.lease });
         stoppers.push(() => web.stop());
       }
     }
