@@ -404,12 +404,7 @@ export class HandoffMiddleware implements Middleware {
     activity: Activity,
   ): HandoffPacket {
     const reason = decision.reason ?? 'customer_request';
-    const name = customer?.name ?? 'The customer';
-    const about = signals.topic ?? signals.intent ?? 'an unrecognised request';
-    const collected = Object.entries(memory.collected)
-      .map(([k, v]) => `${k} ${String(v)}`)
-      .join(', ');
-    const summary = `${name} (${signals.value.tier}) wrote about ${about.replace(/_/g, ' ')}; handed off on turn ${signals.turn} for ${reason.replace(/_/g, ' ')}${collected === '' ? '' : ` with ${collected}`}.`;
+    const summary = summarize(customer, signals, decision, memory.collected);
     return {
       conversationId: id,
       reason,
@@ -489,6 +484,22 @@ export class HandoffMiddleware implements Middleware {
 /** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
 const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 
+
+/**
+ * The briefing's one sentence: who, what about, why now (the policy's own words), what is known.
+ * e.g. "Dana Reyes (standard customer), about order status, turn 2: order_number still missing
+ * after 1 request(s). Known: order_number A12345."
+ */
+function summarize(customer: CustomerProfile | null, signals: TurnSignals, decision: Decision, collected: Readonly<Record<string, unknown>>): string {
+  const who = customer?.name === undefined ? `A ${signals.value.tier} customer` : `${customer.name} (${signals.value.tier} customer)`;
+  const topic = signals.topic ?? signals.intent;
+  // an intent that only asks for a person is not a topic
+  const isTopic = topic !== null && !(topic === signals.intent && signals.flags.includes('customer_request'));
+  const about = isTopic ? `, about ${topic.replace(/_/g, ' ')}` : '';
+  const why = decision.fired[0]?.detail ?? (decision.reason ?? 'handoff').replace(/_/g, ' ');
+  const known = Object.entries(collected).map(([k, v]) => `${k} ${String(v)}`);
+  return `${who}${about}, turn ${signals.turn}: ${why}.${known.length === 0 ? '' : ` Known: ${known.join(', ')}.`}`;
+}
 
 /**
  * A proactive turn (an agent's or the system's message going out) rather than a customer's:
