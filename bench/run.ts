@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { benchMiddleware } from './middleware.js';
+import { benchWebchat } from './webchat.js';
 
 type Section = () => Promise<Record<string, unknown>>;
 
@@ -27,6 +28,7 @@ async function middlewareTunedGc(): Promise<Record<string, unknown>> {
 const sections: [string, Section][] = [
   ['middleware', () => benchMiddleware(Number(process.env.BENCH_TURNS ?? 10_000))],
   ['middleware, 64 MB young generation', middlewareTunedGc],
+  ['web chat (500 widget WebSockets, real service)', () => benchWebchat()],
 ];
 
 async function main(): Promise<void> {
