@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { benchMiddleware } from './middleware.js';
 import { benchWebchat } from './webchat.js';
+import { benchRedis } from './redis.js';
 
 type Section = () => Promise<Record<string, unknown>>;
 
@@ -29,6 +30,7 @@ const sections: [string, Section][] = [
   ['middleware', () => benchMiddleware(Number(process.env.BENCH_TURNS ?? 10_000))],
   ['middleware, 64 MB young generation', middlewareTunedGc],
   ['web chat (500 widget WebSockets, real service)', () => benchWebchat()],
+  ['redis scale-out (2 processes, 1,000 conversations)', () => benchRedis()],
 ];
 
 async function main(): Promise<void> {

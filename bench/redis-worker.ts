@@ -1,0 +1,181 @@
+/**
+ * One handover node for the Redis benchmark, run in its own process by bench/redis.ts
+ * (child_process.fork): the sample bot behind HandoffMiddleware on a SimAdapter, on the Redis store
+ * under the benchmark's prefix, with a delivery listener on its own route. The parent drives it
+ * over IPC: `load` (many concurrent conversations), `trigger` (hand-offs whose start it stamps),
+ * `watch` (stamp when a briefing from another process arrives), `stop`.
+ *
+ * Times that cross processes are `performance.timeOrigin + performance.now()`: sub-millisecond
+ * wall-clock time on the same machine, comparable between the two workers.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createHandover } from '../src/app.js';
+import { attachAgentDelivery } from '../src/bridge/agent-delivery.js';
+import { SimAdapter } from '../src/channels/sim/sim-adapter.js';
+import { readScenarios, type Scenario } from '../src/cli/scenario.js';
+import { parseManifest } from '../src/config/load-config.js';
+import type { CustomerProfile } from '../src/core/conversation.js';
+import { StaticCustomerDirectory } from '../src/core/static-customer-directory.js';
+import { conversationId } from '../src/core/ids.js';
+import { createRedisStores } from '../src/store/redis/index.js';
+
+/** What the parent asks. */
+export type WorkerRequest =
+  | { readonly seq: number; readonly cmd: 'start'; readonly url: string; readonly prefix: string; readonly node: string }
+  | {
+      readonly seq: number;
+      readonly cmd: 'load';
+      /** Concurrent conversations this process drives. */
+      readonly conversations: number;
+      readonly durationMs: number;
+      /** Pause between one conversation's turns; 0 = closed loop (next turn as soon as the answer came). */
+      readonly thinkMs: number;
+      /** Stamp this many hand-offs, one every `triggerEveryMs`, while the load runs. */
+      readonly triggers: number;
+      readonly triggerEveryMs: number;
+    }
+  | { readonly seq: number; readonly cmd: 'watch' }
+  | { readonly seq: number; readonly cmd: 'collect' }
+  | { readonly seq: number; readonly cmd: 'stop' };
+
+/** What a `load` returns. */
+export interface LoadResult {
+  readonly latenciesMs: number[];
+  readonly wallMs: number;
+  readonly conversations: number;
+  readonly handoffs: number;
+  /** Hand-off conversation id -> wall-clock ms just before its triggering turn started. */
+  readonly triggeredAt: Record<string, number>;
+}
+
+/** What `collect` returns on the watching process: id -> when the event came, when the briefing was read. */
+export interface WatchResult {
+  readonly eventAt: Record<string, number>;
+  readonly briefingAt: Record<string, number>;
+}
+
+export type WorkerReply = { readonly seq: number; readonly ok: true; readonly result: unknown } | { readonly seq: number; readonly ok: false; readonly error: string };
+
+const wallNow = (): number => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const TRIGGER = 'trig';
+
+const manifest = parseManifest(JSON.parse(readFileSync('manifest.json', 'utf8')));
+const scenarios: Scenario[] = [...readScenarios('../shared/scenarios/acme-en.json'), ...readScenarios('test/scenarios/acme-more-en.json')];
+/** Scenarios that stay with the bot: the load is bot turns, as in bench/middleware.ts. */
+const calm = scenarios.filter((s) => s.expect?.handoff === null);
+const customers: CustomerProfile[] = scenarios.map((s) => s.customer);
+
+type Node = Awaited<ReturnType<typeof startNode>>;
+let node: Node | undefined;
+/** Each load gets fresh conversation ids: a reused id would carry the previous run's fallbacks. */
+let phase = 0;
+const eventAt: Record<string, number> = {};
+const briefingAt: Record<string, number> = {};
+
+async function startNode(url: string, prefix: string, name: string) {
+  const stores = await createRedisStores({ url, prefix, onError: (e) => process.stderr.write(`bench worker ${name}: store error ${String(e)}\n`) });
+  let handoffs = 0;
+  const app = createHandover({
+    manifest,
+    stores,
+    directory: new StaticCustomerDirectory(customers),
+    route: () => name,
+    onDecision: (d) => {
+      if (d.handoff !== null) handoffs++;
+    },
+    onError: (e, where) => process.stderr.write(`bench worker ${name}: ${where}: ${String(e)}\n`),
+  });
+  const adapter = new SimAdapter('webchat');
+  adapter.use(app.middleware);
+  const stopDelivery = await attachAgentDelivery({ adapter, stores, route: name });
+  return { name, stores, app, adapter, stopDelivery, handoffs: () => handoffs };
+}
+
+async function turn(n: Node, conversation: string, userId: string, text: string, locale: string): Promise<void> {
+  await n.adapter.receive({ conversationId: conversation, userId, text, locale }, (ctx) => n.app.bot.run(ctx));
+}
+
+async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  const triggeredAt: Record<string, number> = {};
+  const handoffsBefore = n.handoffs();
+  const run0 = ++phase;
+  let conversations = 0;
+  const start = performance.now();
+  const end = start + req.durationMs;
+  const slot = async (k: number): Promise<void> => {
+    // spread the first turns over one think time so the conversations do not move in lockstep
+    if (req.thinkMs > 0) await sleep(Math.random() * req.thinkMs);
+    for (let run = 0; performance.now() < end; run++) {
+      const s = calm[(k + run) % calm.length]!;
+      const conversation = `${n.name}-${run0}-${k}-${run}`;
+      conversations++;
+      for (const t of s.turns) {
+        if (performance.now() >= end) break;
+        const t0 = performance.now();
+        await turn(n, conversation, s.customer.id, t.text, s.locale);
+        latenciesMs.push(performance.now() - t0);
+        if (req.thinkMs > 0) await sleep(req.thinkMs * (0.5 + Math.random()));
+      }
+      n.adapter.clear(conversation);
+    }
+  };
+  const triggers = async (): Promise<void> => {
+    const customer = calm[0]!.customer.id;
+    for (let i = 0; i < req.triggers && performance.now() < end; i++) {
+      await sleep(req.triggerEveryMs);
+      const conversation = `${TRIGGER}-${n.name}-${run0}-${i}`;
+      await turn(n, conversation, customer, 'hi', 'en');
+      const id = conversationId(`webchat:${conversation}`);
+      triggeredAt[id] = wallNow();
+      await turn(n, conversation, customer, 'I want to talk to a real person', 'en');
+      n.adapter.clear(conversation);
+    }
+  };
+  await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
+  return { latenciesMs, wallMs: performance.now() - start, conversations, handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length, triggeredAt };
+}
+
+function watch(n: Node): void {
+  n.stores.events.subscribe(async (e) => {
+    if (e.type !== 'handoff.requested' || !e.conversationId.startsWith(`webchat:${TRIGGER}-`)) return;
+    eventAt[e.conversationId] = wallNow();
+    // what an agent console does on the event: fetch the briefing
+    await n.app.service.packet(e.conversationId);
+    briefingAt[e.conversationId] = wallNow();
+  });
+}
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.cmd) {
+    case 'start':
+      node = await startNode(req.url, req.prefix, req.node);
+      return { pid: process.pid };
+    case 'load':
+      if (node === undefined) throw new Error('start first');
+      return load(node, req);
+    case 'watch':
+      if (node === undefined) throw new Error('start first');
+      watch(node);
+      return null;
+    case 'collect':
+      return { eventAt, briefingAt } satisfies WatchResult;
+    case 'stop':
+      if (node !== undefined) {
+        await node.stopDelivery();
+        await node.stores.close();
+      }
+      node = undefined;
+      setImmediate(() => process.disconnect?.());
+      return null;
+  }
+}
+
+process.on('message', (req: WorkerRequest) => {
+  handle(req).then(
+    (result) => process.send?.({ seq: req.seq, ok: true, result } satisfies WorkerReply),
+    (e: unknown) => process.send?.({ seq: req.seq, ok: false, error: (e as Error).stack ?? String(e) } satisfies WorkerReply),
+  );
+});
