@@ -25,7 +25,12 @@ type Json = Record<string, unknown>;
 /** FAQ questions the bot answers in one turn without handing off. */
 const QUESTIONS = ['what time do you open on saturday?', 'do you ship to canada', 'what is your return policy', 'what payment methods do you accept', 'where is your store located'];
 
-/** Options of {@link benchWebchat}. */
+/**
+ * Options of {@link benchWebchat}.
+ *
+ * @example
+ * await benchWebchat({ connections: 100, messagesPerConnection: 10, paceMs: 1000, steadyMs: 5000 });
+ */
 export interface WebchatBenchOptions {
   readonly connections?: number;
   /** Messages per connection in the saturation phase. */

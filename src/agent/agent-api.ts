@@ -35,7 +35,12 @@ import { fillMacro } from './macros.js';
 import { openApiDocument } from './openapi-document.js';
 import { DECOY_HASH, verifyPassword } from './password-hash.js';
 
-/** Options of {@link createAgentApi}. */
+/**
+ * Options of {@link createAgentApi}.
+ *
+ * @example
+ * createAgentApi({ manifest, service, stores, clock, auth, roster, sessions, worklist, maxBodyBytes: 64 * 1024 });
+ */
 export interface AgentApiOptions {
   readonly manifest: Manifest;
   readonly service: HandoffService;
@@ -58,7 +63,12 @@ const agentIdField = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'let
 const agentNameField = z.string().trim().min(1).max(80);
 const acting = { agentId: agentIdField.optional(), agentName: agentNameField.optional() };
 
-/** Request bodies, validated with zod (unknown fields are refused, so typos surface). */
+/**
+ * Request bodies, validated with zod (unknown fields are refused, so typos surface).
+ *
+ * @example
+ * BODY_SCHEMAS.sendMessage.parse({ text: 'Hi, I am Ana.' });
+ */
 export const BODY_SCHEMAS = {
   login: z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
   acceptConversation: z.object(acting).strict(),
@@ -145,7 +155,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     return briefing;
   };
 
-  const macrosFor = (p: Principal, packet: HandoffPacket | undefined, actorName: { id: string; name: string }): MacroView[] =>
+  const macrosFor = (packet: HandoffPacket | undefined, actorName: { id: string; name: string }): MacroView[] =>
     opts.manifest.console.macros.map((m) => ({
       id: m.id,
       title: m.title,
@@ -161,7 +171,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       state: stateView(s),
       briefing: packet === undefined ? null : briefingOf(packet),
       transcript,
-      macros: macrosFor(p, packet, me),
+      macros: macrosFor(packet, me),
       now: opts.clock.now(),
     };
   };

@@ -31,7 +31,12 @@ import { ConsoleAuth } from './console-auth.js';
 import { CONSOLE_CSP, consolePage, consoleStyles } from './console-page.js';
 import { ConsoleSocketHub } from './console-socket-hub.js';
 
-/** Options of {@link createAgentConsole}. */
+/**
+ * Options of {@link createAgentConsole}.
+ *
+ * @example
+ * createAgentConsole({ manifest, service: app.service, stores, env: process.env, secureCookies: true });
+ */
 export interface AgentConsoleOptions {
   readonly manifest: Manifest;
   readonly service: HandoffService;
@@ -51,7 +56,14 @@ export interface AgentConsoleOptions {
   readonly heartbeatMs?: number;
 }
 
-/** The composed console. */
+/**
+ * The composed console.
+ *
+ * @example
+ * const c = createAgentConsole(opts);
+ * await c.warmUp();
+ * server.on('upgrade', (req, socket, head) => c.handleUpgrade(req, socket, head) || socket.destroy());
+ */
 export interface AgentConsole {
   readonly handleRequest: RequestHandler;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;

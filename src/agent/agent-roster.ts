@@ -9,7 +9,12 @@
  */
 import type { Manifest } from '../config/manifest-schema.js';
 
-/** An agent as the console and the API see them (never with the password hash). */
+/**
+ * An agent as the console and the API see them (never with the password hash).
+ *
+ * @example
+ * const ana: ConsoleAgent = { id: 'ana', name: 'Ana', role: 'agent', queues: ['support'] };
+ */
 export interface ConsoleAgent {
   readonly id: string;
   readonly name: string;
@@ -18,6 +23,12 @@ export interface ConsoleAgent {
   readonly queues: readonly string[];
 }
 
+/**
+ * The agents of manifest.json, by id.
+ *
+ * @example
+ * new AgentRoster(manifest).find('ana')?.queues; // ['support', 'support_l2', 'billing']
+ */
 export class AgentRoster {
   private readonly agents: Map<string, { readonly agent: ConsoleAgent; readonly passwordHash: string }>;
   /** Every queue of the manifest, in manifest order. */

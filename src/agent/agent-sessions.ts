@@ -13,7 +13,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 
-/** What a session document holds. */
+/**
+ * What a session document holds.
+ *
+ * @example
+ * const s: AgentSession | undefined = await sessions.get(token); // { agentId: 'ana', createdAt, expiresAt }
+ */
 export interface AgentSession {
   readonly agentId: string;
   readonly createdAt: number;
@@ -22,6 +27,12 @@ export interface AgentSession {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * Session documents keyed by the SHA-256 of the cookie token.
+ *
+ * @example
+ * const sessions = new AgentSessions({ documents: stores.documents, clock, ttlMs: 480 * 60_000 });
+ */
 export class AgentSessions {
   constructor(private readonly opts: { readonly documents: DocumentStore; readonly clock: Clock; readonly ttlMs: number }) {}
 

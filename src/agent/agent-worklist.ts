@@ -18,6 +18,12 @@ interface Worklist {
 /** How many conversations one agent's list keeps (oldest dropped first). */
 const LIMIT = 200;
 
+/**
+ * Per-agent lists of owned conversations (`agent-worklist:<agentId>` documents).
+ *
+ * @example
+ * await new AgentWorklist(stores.documents).list('ana');
+ */
 export class AgentWorklist {
   constructor(private readonly documents: DocumentStore) {}
 

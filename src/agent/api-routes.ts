@@ -7,7 +7,12 @@
  * // { route: { operationId: 'acceptConversation', … }, params: { conversationId: 'webchat:abc' } }
  */
 
-/** Operation ids of the API (one handler each). */
+/**
+ * Operation ids of the API (one handler each).
+ *
+ * @example
+ * const op: OperationId = 'acceptConversation';
+ */
 export type OperationId =
   | 'login'
   | 'logout'
@@ -22,7 +27,12 @@ export type OperationId =
   | 'returnToBot'
   | 'getOpenApi';
 
-/** One route: method, OpenAPI path template and whether it needs a caller. */
+/**
+ * One route: method, OpenAPI path template and whether it needs a caller.
+ *
+ * @example
+ * const r: ApiRoute = { method: 'GET', path: '/api/queues', operationId: 'listQueues', summary: 'Queues', auth: true };
+ */
 export interface ApiRoute {
   readonly method: 'GET' | 'POST';
   /** OpenAPI path template, e.g. `/api/queues/{queue}`. */
@@ -64,7 +74,12 @@ const compiled = API_ROUTES.map((route) => {
   return { route, names, re: new RegExp(`^${source}$`) };
 });
 
-/** The result of matching a request against the table. */
+/**
+ * The result of matching a request against the table.
+ *
+ * @example
+ * const m: RouteMatch = matchRoute('GET', '/api/queues/support'); // { kind: 'found', params: { queue: 'support' } }
+ */
 export type RouteMatch =
   | { readonly kind: 'found'; readonly route: ApiRoute; readonly params: Readonly<Record<string, string>> }
   | { readonly kind: 'wrong-method'; readonly allowed: readonly string[] }

@@ -12,6 +12,12 @@ import { HandoverError } from '../core/errors.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/**
+ * The configured help-desk tokens (only their SHA-256 is kept in memory).
+ *
+ * @example
+ * ApiTokens.parse('zendesk:0123456789abcdef0123').nameOf('0123456789abcdef0123'); // 'zendesk'
+ */
 export class ApiTokens {
   private constructor(private readonly entries: ReadonlyArray<{ readonly name: string; readonly digest: Buffer }>) {}
 

@@ -9,12 +9,22 @@
 import type { DomainEvent } from '../core/events.js';
 import type { CustomerProfile, TranscriptEntry } from '../core/conversation.js';
 
-/** The caller: a console agent, or an external help desk using a bearer token. */
+/**
+ * The caller: a console agent, or an external help desk using a bearer token.
+ *
+ * @example
+ * const caller: CallerView = { kind: 'agent', id: 'ana', name: 'Ana', role: 'agent', queues: ['support'] };
+ */
 export type CallerView =
   | { readonly kind: 'agent'; readonly id: string; readonly name: string; readonly role: 'agent' | 'supervisor'; readonly queues: readonly string[] }
   | { readonly kind: 'desk'; readonly name: string; readonly queues: readonly string[] };
 
-/** `GET /api/me`. */
+/**
+ * `GET /api/me`.
+ *
+ * @example
+ * const me = (await (await fetch('/api/me')).json()) as MeView;
+ */
 export interface MeView {
   readonly caller: CallerView;
   readonly macros: readonly MacroView[];
@@ -26,14 +36,24 @@ export interface MeView {
   readonly now: number;
 }
 
-/** A response macro; in a conversation view its placeholders are already filled where known. */
+/**
+ * A response macro; in a conversation view its placeholders are already filled where known.
+ *
+ * @example
+ * const m: MacroView = { id: 'greet', title: 'Greeting', text: 'Hi Dana, I am Ana.' };
+ */
 export interface MacroView {
   readonly id: string;
   readonly title: string;
   readonly text: string;
 }
 
-/** One waiting (or owned) conversation in a list. */
+/**
+ * One waiting (or owned) conversation in a list.
+ *
+ * @example
+ * queue.conversations.map((c: QueueItemView) => c.slaDeadline);
+ */
 export interface QueueItemView {
   readonly conversationId: string;
   readonly status: string;
@@ -50,7 +70,12 @@ export interface QueueItemView {
   readonly agentId: string | null;
 }
 
-/** `GET /api/queues/{queue}` and each entry of `GET /api/queues`. */
+/**
+ * `GET /api/queues/{queue}` and each entry of `GET /api/queues`.
+ *
+ * @example
+ * const q = (await (await fetch('/api/queues/support')).json()) as QueueView;
+ */
 export interface QueueView {
   readonly id: string;
   readonly slaSeconds: number;
@@ -60,7 +85,12 @@ export interface QueueView {
   readonly conversations: readonly QueueItemView[];
 }
 
-/** The ownership state of a conversation. */
+/**
+ * The ownership state of a conversation.
+ *
+ * @example
+ * if (view.state.status === 'assigned' && view.state.agentId === 'ana') showComposer();
+ */
 export interface StateView {
   readonly status: string;
   readonly queue: string | null;
@@ -75,7 +105,12 @@ export interface StateView {
   readonly version: number;
 }
 
-/** The handoff briefing (the packet without its transcript copy). */
+/**
+ * The handoff briefing (the packet without its transcript copy).
+ *
+ * @example
+ * view.briefing?.trace.forEach((line) => console.log(line));
+ */
 export interface BriefingView {
   readonly reason: string;
   readonly trace: readonly string[];
@@ -95,7 +130,12 @@ export interface BriefingView {
   readonly turn: number;
 }
 
-/** `GET /api/conversations/{id}` and the answer of every action on it. */
+/**
+ * `GET /api/conversations/{id}` and the answer of every action on it.
+ *
+ * @example
+ * const view = (await (await fetch(`/api/conversations/${encodeURIComponent(id)}`)).json()) as ConversationView;
+ */
 export interface ConversationView {
   readonly conversationId: string;
   readonly state: StateView;
@@ -106,12 +146,22 @@ export interface ConversationView {
   readonly now: number;
 }
 
-/** Frames the server sends on `/agent/ws`. */
+/**
+ * Frames the server sends on `/agent/ws`.
+ *
+ * @example
+ * ws.onmessage = (m) => { const f = JSON.parse(m.data) as ConsoleSocketFrame; if (f.type === 'event') show(f.event); };
+ */
 export type ConsoleSocketFrame =
   | { readonly type: 'hello'; readonly caller: CallerView; readonly now: number }
   | { readonly type: 'event'; readonly event: DomainEvent; readonly now: number };
 
-/** Every error body: `{ error: { code, message } }`. */
+/**
+ * Every error body: `{ error: { code, message } }`.
+ *
+ * @example
+ * const { error } = (await res.json()) as ApiErrorBody; // { code: 'HANDOVER_ERR_ALREADY_TAKEN', message }
+ */
 export interface ApiErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }

@@ -14,10 +14,21 @@ import type { AgentRoster, ConsoleAgent } from './agent-roster.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { ApiTokens } from './api-tokens.js';
 
-/** Name of the session cookie. */
+/**
+ * Name of the session cookie.
+ *
+ * @example
+ * parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+ */
 export const SESSION_COOKIE = 'handover_agent';
 
-/** The caller of a console request. */
+/**
+ * The caller of a console request.
+ *
+ * @example
+ * const who: Principal = await auth.require(req);
+ * if (who.kind === 'agent') who.agent.name;
+ */
 export type Principal =
   | { readonly kind: 'agent'; readonly agent: ConsoleAgent; readonly sessionToken: string }
   | { readonly kind: 'desk'; readonly name: string };
@@ -46,6 +57,13 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
+/**
+ * Authenticates console requests and builds the session cookie.
+ *
+ * @example
+ * const auth = new ConsoleAuth({ roster, sessions, tokens: ApiTokens.fromEnv(process.env), secureCookies: true });
+ * res.setHeader('Set-Cookie', auth.sessionCookie(token, expiresAt, ttlMs));
+ */
 export class ConsoleAuth {
   constructor(private readonly opts: { readonly roster: AgentRoster; readonly sessions: AgentSessions; readonly tokens: ApiTokens; readonly secureCookies?: boolean }) {}
 

@@ -12,12 +12,23 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HandoverError } from '../core/errors.js';
 
-/** The bundled console script and its ETag. */
+/**
+ * The bundled console script and its ETag.
+ *
+ * @example
+ * const { code, etag }: ConsoleBundle = await buildConsoleBundle();
+ */
 export interface ConsoleBundle {
   readonly code: string;
   readonly etag: string;
 }
 
+/**
+ * Builds (or reads) the console script; throws `HANDOVER_ERR_CONFIG_INVALID` when it cannot.
+ *
+ * @example
+ * const bundle = await buildConsoleBundle({ prebuiltPath: 'dist/console.js' });
+ */
 export async function buildConsoleBundle(opts: { prebuiltPath?: string } = {}): Promise<ConsoleBundle> {
   if (opts.prebuiltPath !== undefined) {
     const code = await readFile(opts.prebuiltPath, 'utf8');

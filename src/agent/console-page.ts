@@ -6,7 +6,12 @@
  * res.end(consolePage('login'));
  */
 
-/** The page, for a signed-out (`login`) or signed-in (`console`) request. */
+/**
+ * The page, for a signed-out (`login`) or signed-in (`console`) request.
+ *
+ * @example
+ * res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' }).end(consolePage('login'));
+ */
 export function consolePage(view: 'login' | 'console'): string {
   return `<!doctype html>
 <html lang="en">

@@ -25,7 +25,12 @@ import { AgentSessions } from './agent-sessions.js';
 import type { CallerView, ConsoleSocketFrame } from './api-types.js';
 import type { ConsoleAuth, Principal } from './console-auth.js';
 
-/** Options of {@link ConsoleSocketHub}. */
+/**
+ * Options of {@link ConsoleSocketHub}.
+ *
+ * @example
+ * new ConsoleSocketHub({ auth, sessions, stores, clock, heartbeatMs: 30_000, sessionCheckMs: 60_000 });
+ */
 export interface ConsoleSocketHubOptions {
   readonly auth: ConsoleAuth;
   readonly sessions: AgentSessions;
@@ -48,7 +53,12 @@ interface Client {
 
 const QUEUE_EVENTS = new Set(['handoff.requested', 'handoff.escalated', 'handoff.callback_scheduled', 'handoff.callback_due']);
 
-/** True when this caller should receive this event (state: the conversation's current state). */
+/**
+ * True when this caller should receive this event (state: the conversation's current state).
+ *
+ * @example
+ * eventVisibleTo(principal, ['support'], false, { type: 'handoff.requested', queue: 'support', … }, state); // true
+ */
 export function eventVisibleTo(p: Principal, queues: readonly string[], seesAll: boolean, e: DomainEvent, s: HandoffState | undefined): boolean {
   if (seesAll) return true;
   const mine = p.kind === 'agent' && ((s?.agentId ?? null) === p.agent.id || ('agentId' in e && e.agentId === p.agent.id));
@@ -58,6 +68,14 @@ export function eventVisibleTo(p: Principal, queues: readonly string[], seesAll:
   return s?.queue !== null && s?.queue !== undefined && queues.includes(s.queue);
 }
 
+/**
+ * The `/agent/ws` sockets of this process and the event fan-out to them.
+ *
+ * @example
+ * const hub = new ConsoleSocketHub({ auth, sessions, stores, clock });
+ * hub.handleUpgrade(req, socket, head);
+ * hub.closeSession(token); // after a sign-out
+ */
 export class ConsoleSocketHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   private readonly clients = new Set<Client>();

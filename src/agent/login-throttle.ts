@@ -12,6 +12,13 @@
 import type { Clock } from '../core/clock.js';
 import { HandoverError } from '../core/errors.js';
 
+/**
+ * Counts failed sign-ins per key (agent id + address) in a sliding window.
+ *
+ * @example
+ * const t = new LoginThrottle({ clock, maxFailures: 5, windowMs: 15 * 60_000 });
+ * t.check('ana|10.0.0.7');
+ */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
   private readonly maxFailures: number;

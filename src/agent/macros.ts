@@ -13,7 +13,12 @@
  * }); // 'Hi Maria, order A1001?'
  */
 
-/** What placeholders are filled from. */
+/**
+ * What placeholders are filled from.
+ *
+ * @example
+ * const ctx: MacroContext = { agent: { id: 'ana', name: 'Ana' }, customer: packet.customer, collected: packet.collected };
+ */
 export interface MacroContext {
   readonly agent: { readonly id: string; readonly name: string };
   readonly customer: { readonly id?: string; readonly name?: string; readonly email?: string; readonly zip?: string } | null;
@@ -29,7 +34,12 @@ function scalar(v: unknown): string | undefined {
   return undefined;
 }
 
-/** The value of one placeholder name, or undefined when the conversation does not know it. */
+/**
+ * The value of one placeholder name, or undefined when the conversation does not know it.
+ *
+ * @example
+ * placeholderValue('order_number', { agent, customer: null, collected: { order_number: 'A1' } }); // 'A1'
+ */
 export function placeholderValue(name: string, ctx: MacroContext): string | undefined {
   if (name === 'agent.name') return ctx.agent.name;
   if (name === 'agent.id') return ctx.agent.id;

@@ -26,7 +26,12 @@ import type { DocumentStore } from '../core/ports/document-store.js';
 import type { EventBus } from '../core/ports/event-bus.js';
 import type { ServerLog } from '../server/http-server.js';
 
-/** Options of {@link startWebhooks}. */
+/**
+ * Options of {@link startWebhooks}.
+ *
+ * @example
+ * startWebhooks({ webhooks: manifest.webhooks, events: stores.events, dedupe: stores.documents, attempts: 6, baseDelayMs: 1000 });
+ */
 export interface WebhookOptions {
   readonly webhooks: Manifest['webhooks'];
   readonly events: EventBus;
@@ -49,7 +54,12 @@ export interface WebhookOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** The outcome of one delivery (for logs and tests). */
+/**
+ * The outcome of one delivery (for logs and tests).
+ *
+ * @example
+ * webhooks.deliveries.filter((d: WebhookDelivery) => !d.ok);
+ */
 export interface WebhookDelivery {
   readonly url: string;
   readonly event: DomainEvent['type'];
@@ -60,7 +70,14 @@ export interface WebhookDelivery {
   readonly error?: string;
 }
 
-/** A running dispatcher. */
+/**
+ * A running dispatcher.
+ *
+ * @example
+ * const w = startWebhooks(opts);
+ * await w.idle();
+ * await w.close();
+ */
 export interface Webhooks {
   /** Resolves when nothing is waiting or running (tests). */
   idle(): Promise<void>;
@@ -70,7 +87,12 @@ export interface Webhooks {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The JSON body of a webhook POST. */
+/**
+ * The JSON body of a webhook POST.
+ *
+ * @example
+ * const p = JSON.parse(rawBody) as WebhookPayload; // { id, type: 'handoff.accepted', timestamp, event }
+ */
 export interface WebhookPayload {
   /** Same on every retry of one event to one URL: receivers dedupe on it. */
   readonly id: string;

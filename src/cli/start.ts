@@ -28,7 +28,12 @@ import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandle
 import { SlaWatcher } from '../handoff/sla-watcher.js';
 import { openStores, type OpenedStores } from '../store/open-stores.js';
 
-/** Options of {@link startService}; everything has a default. */
+/**
+ * Options of {@link startService}; everything has a default.
+ *
+ * @example
+ * await startService({ port: 8080, host: '0.0.0.0', store: 'redis://127.0.0.1:6379', whatsappCloud: true });
+ */
 export interface StartOptions {
   /** Default: PORT, else 3978. 0 picks a free port. */
   readonly port?: number;
@@ -47,7 +52,13 @@ export interface StartOptions {
   readonly webchat?: { readonly heartbeatMs?: number };
 }
 
-/** The running service. */
+/**
+ * The running service.
+ *
+ * @example
+ * const svc: RunningService = await startService({ port: 0 });
+ * svc.urls.console; await svc.close();
+ */
 export interface RunningService {
   readonly config: Config;
   readonly app: Handover;

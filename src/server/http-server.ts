@@ -19,18 +19,38 @@ import type { Duplex } from 'node:stream';
 import { HandoverError } from '../core/errors.js';
 import { sendError } from './http-json.js';
 
-/** Answers a request and resolves true, or resolves false when the path is not its own. */
+/**
+ * Answers a request and resolves true, or resolves false when the path is not its own.
+ *
+ * @example
+ * const health: RequestHandler = async (req, res) => (req.url === '/healthz' ? (res.end('ok'), true) : false);
+ */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-/** Takes over an upgrade (WebSocket) and returns true, or returns false when the path is not its own. */
+/**
+ * Takes over an upgrade (WebSocket) and returns true, or returns false when the path is not its own.
+ *
+ * @example
+ * const ws: UpgradeHandler = (req, socket, head) => req.url === '/ws' && (wss.handleUpgrade(req, socket, head, onSocket), true);
+ */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
-/** Where the server reports what went wrong (handler errors); default: the console. */
+/**
+ * Where the server reports what went wrong (handler errors); default: the console.
+ *
+ * @example
+ * const log: ServerLog = { info: () => {}, error: (m, meta) => console.error(m, meta) };
+ */
 export interface ServerLog {
   info(message: string, meta?: Record<string, unknown>): void;
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
-/** Options of {@link createHttpServer}. */
+/**
+ * Options of {@link createHttpServer}.
+ *
+ * @example
+ * createHttpServer({ handlers: [api, pages], upgrades: [sockets], closeGraceMs: 5_000 });
+ */
 export interface HttpServerOptions {
   readonly handlers: readonly RequestHandler[];
   readonly upgrades?: readonly UpgradeHandler[];
@@ -39,7 +59,13 @@ export interface HttpServerOptions {
   readonly closeGraceMs?: number;
 }
 
-/** The running server. */
+/**
+ * The running server.
+ *
+ * @example
+ * const srv: HttpServer = createHttpServer({ handlers });
+ * const { url } = await srv.listen(0, '127.0.0.1');
+ */
 export interface HttpServer {
   readonly server: http.Server;
   /** Starts listening; port 0 picks a free one. */

@@ -7,6 +7,12 @@
  */
 import type { ApiErrorBody } from '../api-types.js';
 
+/**
+ * An API answer with an error status, carrying the server's code.
+ *
+ * @example
+ * catch (e) { if (e instanceof ApiError && e.status === 409) showTaken(); }
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -17,6 +23,12 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Calls the API; throws `ApiError` for a 4xx/5xx.
+ *
+ * @example
+ * const view = await api<ConversationView>('POST', conversationPath(id, 'accept'), {});
+ */
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
@@ -33,7 +45,12 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   return data as T;
 }
 
-/** The API path of a conversation (ids contain ':' and are URL-encoded). */
+/**
+ * The API path of a conversation (ids contain ':' and are URL-encoded).
+ *
+ * @example
+ * conversationPath('webchat:abc', 'accept'); // '/api/conversations/webchat%3Aabc/accept'
+ */
 export function conversationPath(id: string, action?: string): string {
   return `/api/conversations/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
 }

@@ -52,6 +52,12 @@ function describeEvent(line: TranscriptEntry): string {
   }
 }
 
+/**
+ * The signed-in console page.
+ *
+ * @example
+ * new ConsoleApp(document.getElementById('app')!).start();
+ */
 export class ConsoleApp {
   private me: MeView | undefined;
   /** serverNow − Date.now(): countdowns use the server's clock. */

@@ -8,9 +8,20 @@
 
 type Child = Node | string | null | undefined | false;
 
-/** Attributes: strings become attributes, `on*` functions become listeners. */
+/**
+ * Attributes: strings become attributes, `on*` functions become listeners.
+ *
+ * @example
+ * h('button', { type: 'button', class: 'send', onclick: () => send() }, 'Send');
+ */
 export type Attrs = Record<string, string | number | boolean | ((e: Event) => void) | undefined>;
 
+/**
+ * Creates an element with attributes, listeners and text/element children.
+ *
+ * @example
+ * const li = h('li', { class: 'line' }, h('span', {}, 'Customer'), text);
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -23,7 +34,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return node;
 }
 
-/** Appends children; strings become text nodes. */
+/**
+ * Appends children; strings become text nodes.
+ *
+ * @example
+ * append(list, h('li', {}, 'one'), 'plain text');
+ */
 export function append(parent: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
@@ -31,7 +47,12 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
-/** Replaces every child of a node. */
+/**
+ * Replaces every child of a node.
+ *
+ * @example
+ * replace(box, h('p', {}, 'Nothing here'));
+ */
 export function replace(parent: Node, ...children: Child[]): void {
   while (parent.firstChild !== null) parent.removeChild(parent.firstChild);
   append(parent, ...children);

@@ -16,22 +16,42 @@ function mmss(ms: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
 
-/** Time left before an SLA deadline (negative: breached). */
+/**
+ * Time left before an SLA deadline (negative: breached).
+ *
+ * @example
+ * slaText(65_000).text; // 'SLA 01:05'
+ */
 export function slaText(leftMs: number): { text: string; breached: boolean } {
   return leftMs >= 0 ? { text: `SLA ${mmss(leftMs)}`, breached: false } : { text: `SLA breached +${mmss(leftMs)}`, breached: true };
 }
 
-/** "waiting 3:05" */
+/**
+ * "waiting 3:05"
+ *
+ * @example
+ * waitingText(185_000); // 'waiting 03:05'
+ */
 export function waitingText(sinceMs: number): string {
   return `waiting ${mmss(sinceMs)}`;
 }
 
-/** Local clock time of a timestamp, e.g. "14:03:12". */
+/**
+ * Local clock time of a timestamp, e.g. "14:03:12".
+ *
+ * @example
+ * clockTime(Date.now()); // '14:03:12'
+ */
 export function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** "0 → −2 → −4 (worsening)" from per-turn sentiment scores. */
+/**
+ * "0 → −2 → −4 (worsening)" from per-turn sentiment scores.
+ *
+ * @example
+ * sentimentTrend([{ turn: 1, score: 0 }, { turn: 2, score: -3 }]); // '0 → −3 (worsening)'
+ */
 export function sentimentTrend(points: readonly { turn: number; score: number }[]): string {
   if (points.length === 0) return 'no customer messages scored';
   const shown = points.slice(-8).map((p) => (p.score > 0 ? `+${p.score}` : String(p.score).replace('-', '−')));
@@ -57,7 +77,12 @@ const REASONS: Record<string, string> = {
   agent_takeover: 'Taken over by an agent',
 };
 
-/** A readable label for a handoff reason id. */
+/**
+ * A readable label for a handoff reason id.
+ *
+ * @example
+ * reasonLabel('customer_request'); // 'Customer asked for a person'
+ */
 export function reasonLabel(reason: string | null): string {
   if (reason === null) return 'no reason';
   return REASONS[reason] ?? reason;

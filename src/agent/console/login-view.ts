@@ -8,6 +8,12 @@
 import { api, ApiError } from './api-client.js';
 import { h, replace } from './dom.js';
 
+/**
+ * Shows the sign-in form in `root`, with an optional notice.
+ *
+ * @example
+ * renderLogin(root, 'Your session ended. Sign in again.');
+ */
 export function renderLogin(root: HTMLElement, notice?: string): void {
   const id = h('input', { id: 'agent-id', name: 'id', autocomplete: 'username', required: true, autofocus: true, spellcheck: 'false' });
   const password = h('input', { id: 'agent-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
