@@ -58,6 +58,7 @@ describe('agent console and web chat in Chromium (the real start composition)', 
     await agent.locator('#agent-password').fill('wrong password');
     await agent.locator('form.login button[type=submit]').click();
     await agent.locator('.login-error', { hasText: 'Wrong agent id or password.' }).waitFor();
+    await shot(agent, 'sign-in');
     await agent.locator('#agent-password').fill('ana-demo-password');
     await agent.locator('form.login button[type=submit]').click();
     await agent.locator('.who', { hasText: 'Signed in as Ana (agent)' }).waitFor();
