@@ -117,6 +117,8 @@ describe('agent console and web chat in Chromium (the real start composition)', 
     await agent.locator('.reply-input').fill('Hi, I am Ana. I can help with that.');
     await agent.locator('.reply-input').press('Enter');
     await bubble('Hi, I am Ana. I can help with that.').waitFor();
+    await customer.locator('.hov-notice', { hasText: 'Ana joined the chat' }).waitFor();
+    assert.equal(await customer.locator('.hov-msg', { hasText: 'has joined' }).count(), 0, 'the join is said once, as a notice, not also as a bubble');
     await transcript.locator('.line.from-agent', { hasText: 'Hi, I am Ana. I can help with that.' }).waitFor();
 
     // The customer's messages appear live, as text — never as markup.

@@ -196,10 +196,14 @@ export class ChatView {
         this.agentName = name ?? this.t.agentBadge;
         this.notice(a, format(this.t.agentJoined, { name: this.agentName }));
         this.renderStatus();
+        // the notice says it; the same words as a bubble would say it twice (channels without
+        // notices, such as WhatsApp, show the activity's text instead)
+        continue;
       } else if (handover?.left === true || handover?.left === 'true') {
         this.notice(a, format(this.t.agentLeft, { name: name ?? this.agentName ?? this.t.agentBadge }));
         this.agentName = undefined;
         this.renderStatus();
+        continue;
       } else if (handover?.kind === 'handoff_status' && (handover.state === 'returned' || handover.state === 'completed')) {
         // Back with the bot (its message says so): the header stops naming the agent.
         this.agentName = undefined;
