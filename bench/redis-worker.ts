@@ -20,7 +20,12 @@ import { StaticCustomerDirectory } from '../src/core/static-customer-directory.j
 import { conversationId } from '../src/core/ids.js';
 import { createRedisStores } from '../src/store/redis/index.js';
 
-/** What the parent asks. */
+/**
+ * What the parent asks (bench/redis.ts adds `seq` and matches the reply by it).
+ *
+ * @example
+ * child.send({ seq: 1, cmd: 'start', url: 'redis://127.0.0.1:6379', prefix: 'handover-bench:1', node: 'bench-1' } satisfies WorkerRequest);
+ */
 export type WorkerRequest =
   | { readonly seq: number; readonly cmd: 'start'; readonly url: string; readonly prefix: string; readonly node: string }
   | {
@@ -39,7 +44,13 @@ export type WorkerRequest =
   | { readonly seq: number; readonly cmd: 'collect' }
   | { readonly seq: number; readonly cmd: 'stop' };
 
-/** What a `load` returns. */
+/**
+ * What a `load` returns.
+ *
+ * @example
+ * const r = await worker.ask<LoadResult>({ cmd: 'load', conversations: 500, durationMs: 10_000, thinkMs: 0, triggers: 0, triggerEveryMs: 50 });
+ * r.latenciesMs.length / r.wallMs * 1000; // turns per second
+ */
 export interface LoadResult {
   readonly latenciesMs: number[];
   readonly wallMs: number;
@@ -49,12 +60,23 @@ export interface LoadResult {
   readonly triggeredAt: Record<string, number>;
 }
 
-/** What `collect` returns on the watching process: id -> when the event came, when the briefing was read. */
+/**
+ * What `collect` returns on the watching process: id -> when the event came, when the briefing was read.
+ *
+ * @example
+ * const { briefingAt } = await worker.ask<WatchResult>({ cmd: 'collect' });
+ */
 export interface WatchResult {
   readonly eventAt: Record<string, number>;
   readonly briefingAt: Record<string, number>;
 }
 
+/**
+ * The worker's answer to one request.
+ *
+ * @example
+ * child.on('message', (r: WorkerReply) => (r.ok ? resolve(r.result) : reject(new Error(r.error))));
+ */
 export type WorkerReply = { readonly seq: number; readonly ok: true; readonly result: unknown } | { readonly seq: number; readonly ok: false; readonly error: string };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
