@@ -106,11 +106,19 @@ export class HandoffMiddleware implements Middleware {
     const activity = context.activity;
     const id = conversationKeyOf(activity);
     const now = this.clock.now();
-    await this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) });
+    // the customer's line, the ownership and (speculatively) the memory go out together: one round
+    // trip on Redis instead of three; the memory read is wasted only while a person owns the chat
+    const isMsg = activity.type === ActivityTypes.Message;
+    const [, stateRead, memoryRead] = await Promise.allSettled([
+      this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) }),
+      this.opts.stores.handoffs.get(id),
+      isMsg ? this.opts.stores.documents.read<ConversationMemory>(memoryKey(id)) : Promise.resolve(undefined),
+    ]);
 
     let state: HandoffState;
     try {
-      state = await this.opts.stores.handoffs.get(id);
+      if (stateRead.status === 'rejected') throw stateRead.reason;
+      state = stateRead.value;
     } catch (e) {
       this.report(e, 'read handoff state');
       if (activity.type === ActivityTypes.Message) await this.say(context, id, this.opts.texts.render(localeOf(activity, this.opts.manifest), 'handoff.store_trouble'));
@@ -120,7 +128,7 @@ export class HandoffMiddleware implements Middleware {
     if (activity.type !== ActivityTypes.Message) {
       // the bot may greet on conversationUpdate and the like: what it sends is recorded too
       context.onSendActivities(async (_ctx, activities, nextSend) => {
-        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
+        await this.record(id, ...activities.filter((a) => a.type !== 'trace').map((a) => botEntry(a, this.clock.now())));
         return nextSend();
       });
       return next();
@@ -129,7 +137,8 @@ export class HandoffMiddleware implements Middleware {
     let memory: ConversationMemory;
     let eTag: string | undefined;
     try {
-      const doc = await this.opts.stores.documents.read<ConversationMemory>(memoryKey(id));
+      if (memoryRead.status === 'rejected') throw memoryRead.reason;
+      const doc = memoryRead.value;
       memory = doc?.value ?? this.freshMemory(activity, now);
       if (doc === undefined) this.opts.metrics?.count({ conversations: 1 });
       eTag = doc?.eTag;
@@ -179,10 +188,14 @@ export class HandoffMiddleware implements Middleware {
     memory.history = historyToKeep(this.opts.manifest.policy, memory.history).slice(-HISTORY_LIMIT);
 
     const handoff =
-      decision.handoff && botError === undefined ? await this.handOff(context, id, memory, signals, decision, customer, hold.messages(), now) : null;
-    await hold.release(handoff);
+      decision.handoff && botError === undefined ? await this.handOff(context, id, state, memory, signals, decision, customer, hold.messages(), now) : null;
     if (handoff?.packet) memory.settledHandoff = null;
-    await this.saveMemory(id, memory, eTag);
+    // independent side effects: the customer's messages, the memory and the agents' notice go out together
+    await Promise.all([
+      hold.release(handoff),
+      this.saveMemory(id, memory, eTag),
+      handoff?.announced?.catch((e: unknown) => this.report(e, 'publish handoff.requested')),
+    ]);
     this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: handoff?.packet ?? null });
     if (botError !== undefined) throw botError;
   }
@@ -222,7 +235,7 @@ export class HandoffMiddleware implements Middleware {
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       if (releasing) return nextSend();
       if (!activities.some(isMessage)) {
-        for (const a of activities) if (a.type !== 'trace') await this.record(id, botEntry(a, this.clock.now()));
+        await this.record(id, ...activities.filter((a) => a.type !== 'trace').map((a) => botEntry(a, this.clock.now())));
         return nextSend();
       }
       held.push(...activities);
@@ -235,7 +248,8 @@ export class HandoffMiddleware implements Middleware {
         releasing = true;
         const outgoing = handoff?.packet ? held.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a))) : [...held];
         if (handoff !== null) outgoing.push({ type: ActivityTypes.Message, text: handoff.notice, channelData: { handover: { kind: 'handoff' } } });
-        for (const a of outgoing) await this.record(id, botEntry(a, this.clock.now()));
+        const at = this.clock.now();
+        await this.record(id, ...outgoing.map((a) => botEntry(a, at)));
         try {
           if (outgoing.length > 0) await context.sendActivities(outgoing);
           if (handoff?.packet) {
@@ -256,22 +270,20 @@ export class HandoffMiddleware implements Middleware {
   private async handOff(
     context: TurnContext,
     id: ConversationId,
+    current: HandoffState,
     memory: ConversationMemory,
     signals: TurnSignals,
     decision: Decision,
     customer: CustomerProfile | null,
     botMessages: readonly Partial<Activity>[],
     now: number,
-  ): Promise<{ packet: HandoffPacket | null; notice: string }> {
+  ): Promise<{ packet: HandoffPacket | null; notice: string; announced?: Promise<void> }> {
     const queue = decision.queue ?? this.opts.manifest.policy.defaultQueue;
     const reason = decision.reason ?? 'customer_request';
     const activity = context.activity;
     try {
-      const transcriptSoFar = [
-        ...(await this.opts.stores.transcripts.read(id)),
-        ...botMessages.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a))).map((a) => botEntry(a, now)),
-      ];
-      const wait = await this.service.expectedWaitMs(queue);
+      const [stored, wait] = await Promise.all([this.opts.stores.transcripts.read(id), this.service.expectedWaitMs(queue)]);
+      const transcriptSoFar = [...stored, ...botMessages.filter((a) => !DROPPED_ON_HANDOFF.includes(kindOf(a))).map((a) => botEntry(a, now))];
       const r = await this.service.request({
         conversationId: id,
         reason,
@@ -279,6 +291,7 @@ export class HandoffMiddleware implements Middleware {
         priority: decision.priority,
         route: this.opts.route?.(activity) ?? activity.channelId ?? 'default',
         packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
+        current,
       });
       const slaMs = (this.opts.manifest.queues[queue]?.slaSeconds ?? Infinity) * 1000;
       this.opts.metrics?.count({
@@ -301,7 +314,7 @@ export class HandoffMiddleware implements Middleware {
           notice = `${notice} ${this.opts.texts.render(memory.locale, 'handoff.callback_offer', { time: this.slotText(slot.start, memory.locale) })}`;
         }
       }
-      return { packet: r.packet, notice };
+      return { packet: r.packet, notice, announced: r.announced };
     } catch (e) {
       this.report(e, 'request handoff');
       return { packet: null, notice: this.opts.texts.render(memory.locale, 'handoff.store_trouble') };
@@ -448,14 +461,19 @@ export class HandoffMiddleware implements Middleware {
     }
   }
 
-  /** Append to the transcript; on failure keep the line and retry it (in order) next time. */
-  private async record(id: ConversationId, entry: TranscriptEntry): Promise<void> {
-    this.pending.push({ id, entry });
+  /**
+   * Append to the transcript; on failure keep the lines and retry them, in order, before any newer
+   * line. Consecutive pending lines of one conversation go in one append (one round trip).
+   */
+  private async record(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void> {
+    for (const entry of entries) this.pending.push({ id, entry });
     while (this.pending.length > 0) {
       const head = this.pending[0]!;
+      let n = 1;
+      while (n < this.pending.length && this.pending[n]!.id === head.id) n++;
       try {
-        await this.opts.stores.transcripts.append(head.id, head.entry);
-        this.pending.shift();
+        await this.opts.stores.transcripts.append(head.id, ...this.pending.slice(0, n).map((p) => p.entry));
+        this.pending.splice(0, n);
       } catch (e) {
         this.report(e, 'append transcript');
         return;

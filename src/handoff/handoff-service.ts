@@ -43,6 +43,8 @@ export interface RequestInput {
   readonly route: string;
   /** Builds the briefing once the handoff id, queue and deadline are known. */
   readonly packet: (h: { queue: QueueId; priority: number; slaDeadline: number; requestedAt: number }) => HandoffPacket;
+  /** The state the caller already read this turn (saves a round trip; a stale one is re-read). */
+  readonly current?: HandoffState;
 }
 
 /**
@@ -87,33 +89,44 @@ export class HandoffService {
    * Queue a conversation for a human and store its briefing. The briefing is stored first: a
    * conversation is never queued without one (a failure leaves at worst an unused packet).
    */
-  async request(input: RequestInput): Promise<{ state: HandoffState; packet: HandoffPacket }> {
+  async request(input: RequestInput): Promise<{ state: HandoffState; packet: HandoffPacket; announced: Promise<void> }> {
     const id = handoffId(this.newId());
     const slaMs = this.slaMs(input.queue);
     const now = this.opts.clock.now();
     const packet = input.packet({ queue: queueId(input.queue), priority: input.priority, slaDeadline: now + slaMs, requestedAt: now });
-    await this.opts.stores.packets.put(id, packet);
-    const before = await this.opts.stores.handoffs.get(input.conversationId);
-    const r = transition(
-      before,
-      { type: 'request', handoffId: id, queue: queueId(input.queue), priority: input.priority, reason: input.reason, slaMs, channel: input.route },
-      now,
-    );
-    if (!r.ok) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
-    const c = await this.opts.stores.handoffs.commit(input.conversationId, before.version, r.state);
-    if (!c.ok) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${input.conversationId} changed while handing off`);
-    const after = c.state;
-    await this.opts.stores.events.publish({
-      type: 'handoff.requested',
-      conversationId: input.conversationId,
-      at: now,
-      handoffId: id,
-      queue: after.queue ?? queueId(input.queue),
-      priority: after.priority,
-      reason: input.reason,
-      slaDeadline: after.slaDeadline ?? now + slaMs,
-    });
-    return { state: after, packet };
+    const command: HandoffCommand = { type: 'request', handoffId: id, queue: queueId(input.queue), priority: input.priority, reason: input.reason, slaMs, channel: input.route };
+    // the briefing is stored before the state can say "queued"; the state read rides along unless
+    // the caller brought it
+    const [, read] = await Promise.all([
+      this.opts.stores.packets.put(id, packet),
+      input.current === undefined ? this.opts.stores.handoffs.get(input.conversationId) : Promise.resolve(input.current),
+    ]);
+    let before = read;
+    for (let attempt = 0; ; attempt++) {
+      const r = transition(before, command, now);
+      if (!r.ok) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
+      const c = await this.opts.stores.handoffs.commit(input.conversationId, before.version, r.state);
+      if (c.ok) {
+        const after = c.state;
+        // agents hear of it without the customer's turn waiting for the broadcast
+        const announced = this.opts.stores.events.publish({
+          type: 'handoff.requested',
+          conversationId: input.conversationId,
+          at: now,
+          handoffId: id,
+          queue: after.queue ?? queueId(input.queue),
+          priority: after.priority,
+          reason: input.reason,
+          slaDeadline: after.slaDeadline ?? now + slaMs,
+        });
+        return { state: after, packet, announced };
+      }
+      // the caller's state was stale (or another process moved): decide again on the fresh one
+      if (attempt >= 1 || input.current === undefined) {
+        throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${input.conversationId} changed while handing off`);
+      }
+      before = c.current;
+    }
   }
 
   /** Expected wait in a queue: (position / staffed agents) × average handling time. */

@@ -159,6 +159,19 @@ export function describeStoreContract(name: string, factory: StoresFactory): voi
         ]);
         assert.deepEqual(await stores.transcripts.read(cid()), []);
       });
+
+      it('appends several entries in one call, in order', async () => {
+        const id = cid();
+        await stores.transcripts.append(id, { at: 1, from: 'customer', type: 'message', text: 'a' });
+        await stores.transcripts.append(
+          id,
+          { at: 2, from: 'bot', type: 'message', text: 'b' },
+          { at: 3, from: 'bot', type: 'typing' },
+          { at: 4, from: 'bot', type: 'message', text: 'c' },
+        );
+        await stores.transcripts.append(id);
+        assert.deepEqual((await stores.transcripts.read(id)).map((e) => e.at), [1, 2, 3, 4]);
+      });
     });
 
     describe('DocumentStore', () => {

@@ -9,7 +9,8 @@ import type { TranscriptEntry } from '../conversation.js';
  * await transcripts.append(id, { at: clock.now(), from: 'customer', type: 'message', text: 'hi' });
  */
 export interface TranscriptStore {
-  append(id: ConversationId, entry: TranscriptEntry): Promise<void>;
+  /** Append one or more entries, in order, atomically (one round trip on a remote store). */
+  append(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void>;
   /** Every entry in order of appending. */
   read(id: ConversationId): Promise<TranscriptEntry[]>;
 }

@@ -8,10 +8,11 @@ import type { TranscriptStore } from '../../core/ports/transcript-store.js';
  */
 export class MemoryTranscriptStore implements TranscriptStore {
   private readonly logs = new Map<ConversationId, TranscriptEntry[]>();
-  async append(id: ConversationId, entry: TranscriptEntry): Promise<void> {
+  async append(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     let log = this.logs.get(id);
     if (log === undefined) this.logs.set(id, (log = []));
-    log.push(entry);
+    log.push(...entries);
   }
   async read(id: ConversationId): Promise<TranscriptEntry[]> {
     return [...(this.logs.get(id) ?? [])];

@@ -20,8 +20,10 @@ export class RedisTranscriptStore implements TranscriptStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  async append(id: ConversationId, entry: TranscriptEntry): Promise<void> {
-    await this.client.rPush(this.keys.transcript(id), JSON.stringify(entry));
+  async append(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // one RPUSH with every value: atomic and in order
+    await this.client.rPush(this.keys.transcript(id), entries.map((e) => JSON.stringify(e)));
   }
 
   async read(id: ConversationId): Promise<TranscriptEntry[]> {
