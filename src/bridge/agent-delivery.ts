@@ -22,7 +22,7 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
       await ctx.sendActivity({
         type: ActivityTypes.Message,
         text: m.text ?? '',
-        ...(m.agentName === undefined ? {} : { from: { id: m.agentId ?? 'agent', name: m.agentName, role: 'bot' } }),
+        // botbuilder sends every activity from the bot's own account: the agent's name travels here
         channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...m.meta } },
       });
     });
