@@ -9,36 +9,8 @@ import { HandoverError, isHandoverError, type ErrorCode } from '../../core/error
  * const body = await readJsonBody(req, 256 * 1024); // throws HANDOVER_ERR_PAYLOAD_TOO_LARGE / _BAD_REQUEST
  * sendJson(res, 201, { ok: true });
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
-  const tooLarge = (): HandoverError =>
-    new HandoverError('HANDOVER_ERR_PAYLOAD_TOO_LARGE', `Body larger than ${limitBytes} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    // Do not buffer it; drain in the background so the client can read our 413 instead of a reset.
-    req.resume();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limitBytes) {
-      // Keep draining (discarding) a little so the 413 is readable; give up on endless streams.
-      if (size > limitBytes * 8) req.destroy();
-      continue;
-    }
-    chunks.push(buf);
-  }
-  if (size > limitBytes) throw tooLarge();
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HandoverError('HANDOVER_ERR_BAD_REQUEST', 'Body is not valid JSON');
-  }
-}
+// one implementation for every front door (bounded, 413 without buffering, 400 on bad JSON)
+export { readJsonBody } from '../../server/http-json.js';
 
 /**
  * Writes a JSON response unless the socket is already gone.
