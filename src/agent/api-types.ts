@@ -7,7 +7,7 @@
  * const me = (await (await fetch('/api/me')).json()) as MeView;
  */
 import type { DomainEvent } from '../core/events.js';
-import type { CustomerProfile, TranscriptEntry } from '../core/conversation.js';
+import type { HandoffPacket, TranscriptEntry } from '../core/conversation.js';
 
 /**
  * The caller: a console agent, or an external help desk using a bearer token.
@@ -106,29 +106,13 @@ export interface StateView {
 }
 
 /**
- * The handoff briefing (the packet without its transcript copy).
+ * The handoff briefing: the packet without its transcript copy (the view carries the transcript)
+ * and its conversation id (the view's own). Derived, so it never drifts from the packet.
  *
  * @example
  * view.briefing?.trace.forEach((line) => console.log(line));
  */
-export interface BriefingView {
-  readonly reason: string;
-  readonly trace: readonly string[];
-  readonly summary: string;
-  readonly intent: string | null;
-  readonly sentiment: readonly { readonly turn: number; readonly score: number }[];
-  readonly collected: Readonly<Record<string, unknown>>;
-  readonly customer: CustomerProfile | null;
-  readonly authenticated: boolean;
-  readonly steps: readonly string[];
-  readonly queue: string;
-  readonly priority: number;
-  readonly slaDeadline: number;
-  readonly requestedAt: number;
-  readonly channel: string;
-  readonly locale: string;
-  readonly turn: number;
-}
+export type BriefingView = Omit<HandoffPacket, 'transcript' | 'conversationId'>;
 
 /**
  * `GET /api/conversations/{id}` and the answer of every action on it.
