@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { createHandover, type Handover } from '../../../src/app.js';
 import { createWhatsAppCloudHandler, type WhatsAppCloudHandler } from '../../../src/channels/whatsapp/attach.js';
 import { attachWhatsAppWeb } from '../../../src/channels/whatsapp/attach.js';
@@ -22,6 +21,7 @@ import { MemoryLease } from '../../../src/store/memory/memory-lease.js';
 import { createMemoryStores } from '../../../src/store/memory/index.js';
 import { FakeGraphApi } from '../../support/fake-graph-api.js';
 import { customers, manifest } from '../../support/harness.js';
+import { streamUpload } from '../../support/stream-upload.js';
 
 const ENV = {
   WHATSAPP_VERIFY_TOKEN: 'verify-me-please',
@@ -216,25 +216,7 @@ describe('handoff over the WhatsApp Cloud API with the real middleware and dialo
   });
 
   it('refuses a 50 MB body with 413 before reading it all', async () => {
-    const chunk = Buffer.alloc(1024 * 1024, 0x61);
-    let produced = 0;
-    const body = Readable.from(
-      (function* () {
-        for (let i = 0; i < 50; i++) {
-          produced += 1;
-          yield chunk;
-        }
-      })(),
-    );
-    const outcome = await new Promise<{ status?: number; error?: string }>((resolve) => {
-      const req = request(`${w.url}${w.cloud.path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' } }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0 });
-      });
-      req.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? String(e) }));
-      body.pipe(req);
-    });
-    body.destroy();
+    const { outcome, produced } = await streamUpload(`${w.url}${w.cloud.path}`, 50, { 'x-hub-signature-256': 'sha256=00' });
     assert.ok(outcome.status === 413 || outcome.error === 'ECONNRESET' || outcome.error === 'EPIPE', JSON.stringify(outcome));
     const refusal = w.logger.lines.find((l) => l.message.startsWith('webhook body too large'));
     assert.ok(refusal !== undefined, 'the refusal is logged');

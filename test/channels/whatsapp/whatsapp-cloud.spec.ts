@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { ActivityHandler, MessageFactory, type Activity } from 'botbuilder';
 import { ManualClock } from '../../../src/core/clock.js';
 import { isHandoverError } from '../../../src/core/errors.js';
@@ -14,6 +13,7 @@ import { WhatsAppCloudAdapter, type CloudMessageStatus, type WindowClosedEvent }
 import { createCloudWebhookHandler, type CloudWebhookHandler } from '../../../src/channels/whatsapp/cloud/cloud-webhook-handler.js';
 import { parseWhatsAppCloudConfig } from '../../../src/channels/whatsapp/cloud/cloud-config.js';
 import { FakeGraphApi } from '../../support/fake-graph-api.js';
+import { streamUpload } from '../../support/stream-upload.js';
 
 const APP_SECRET = 'test-app-secret-0123456789';
 const VERIFY_TOKEN = 'verify-me-please';
@@ -215,25 +215,7 @@ describe('WhatsApp Cloud API channel (webhook + Graph API over local servers)', 
     });
 
     it('refuses a 50 MB body with 413 early, without reading it all', async () => {
-      const chunk = Buffer.alloc(1024 * 1024, 0x61);
-      let produced = 0;
-      const body = Readable.from(
-        (function* () {
-          for (let i = 0; i < 50; i++) {
-            produced += 1;
-            yield chunk;
-          }
-        })(),
-      );
-      const outcome = await new Promise<{ status?: number; error?: string }>((resolve) => {
-        const req = request(`${h.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' } }, (res) => {
-          res.resume();
-          resolve({ status: res.statusCode ?? 0 });
-        });
-        req.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? String(e) }));
-        body.pipe(req);
-      });
-      body.destroy();
+      const { outcome, produced } = await streamUpload(`${h.url}/webhooks/whatsapp`, 50, { 'x-hub-signature-256': 'sha256=00' });
       // Either the 413 arrived, or the server closed the socket under a client still writing.
       assert.ok(outcome.status === 413 || outcome.error === 'ECONNRESET' || outcome.error === 'EPIPE', JSON.stringify(outcome));
       const refusal = h.logger.lines.find((l) => l.message.startsWith('webhook body too large'));
