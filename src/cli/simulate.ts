@@ -11,7 +11,7 @@ import type { HandoffPacket, TurnSignals } from '../core/conversation.js';
 import type { Decision } from '../policy/evaluate.js';
 import { createHandover } from '../app.js';
 import { SimAdapter } from '../channels/sim/sim-adapter.js';
-import { loadDialogs, type DialogCatalog } from '../dialogs/load-dialogs.js';
+import type { DialogCatalog } from '../dialogs/load-dialogs.js';
 import { openStores as openConfiguredStores } from '../store/open-stores.js';
 import type { Scenario } from './scenario.js';
 
@@ -107,5 +107,3 @@ export function checkScenario(s: Scenario, r: ScenarioResult): string | null {
 export async function openStores(url: string): Promise<Stores> {
   return openConfiguredStores(url, { prefix: `handover-sim:${process.pid}:${Date.now()}`, deleteKeysOnClose: true });
 }
-
-export { loadDialogs };
