@@ -58,7 +58,10 @@ export function createHandover(opts: HandoverOptions): Handover {
   const metrics = new MetricsRecorder(opts.stores.documents, clock);
   const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, ...(opts.newId ? { newId: opts.newId } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service });
+  const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const middleware = new HandoffMiddleware({
+    // the dialog state is read with the middleware's own reads (one round trip on Redis)
+    preload: (ctx) => conversationState.load(ctx),
     callbacks,
     metrics,
     manifest: opts.manifest,
@@ -72,7 +75,6 @@ export function createHandover(opts: HandoverOptions): Handover {
     ...(opts.route ? { route: opts.route } : {}),
     ...(opts.newId ? { newId: opts.newId } : {}),
   });
-  const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
   return { middleware, bot, service, callbacks, metrics, texts, catalog, conversationState };
 }

@@ -40,7 +40,7 @@ import { CallbackService } from '../handoff/callback-service.js';
 import { formatSlot } from '../handoff/callback-slots.js';
 import type { MetricsRecorder } from '../handoff/metrics.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
-import { OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
+import { DEFERRED_SAVES_KEY, OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 
 export interface HandoffMiddlewareOptions {
   readonly manifest: Manifest;
@@ -58,6 +58,12 @@ export interface HandoffMiddlewareOptions {
   readonly callbacks?: CallbackService;
   /** Counts conversations, bot turns, handoffs and satisfaction answers. */
   readonly metrics?: MetricsRecorder;
+  /**
+   * Starts the reads the bot will make this turn (e.g. `(ctx) => conversationState.load(ctx)`),
+   * issued with the middleware's own reads so that on Redis they share one round trip. Called for
+   * customer messages only; a failure is ignored here (the bot's own read retries and reports it).
+   */
+  readonly preload?: (context: TurnContext) => Promise<unknown>;
   readonly newId?: () => string;
 }
 
@@ -113,6 +119,7 @@ export class HandoffMiddleware implements Middleware {
       this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) }),
       this.opts.stores.handoffs.get(id),
       isMsg ? this.opts.stores.documents.read<ConversationMemory>(memoryKey(id)) : Promise.resolve(undefined),
+      isMsg && this.opts.preload !== undefined ? this.opts.preload(context) : undefined,
     ]);
 
     let state: HandoffState;
@@ -171,6 +178,12 @@ export class HandoffMiddleware implements Middleware {
     context.turnState.set(OBSERVATION_KEY, obs);
 
     const hold = this.holdBotMessages(context, id);
+    // the bot's state save (saveWithTurn) rides with the writes below: one round trip, not two
+    const saves: Promise<void>[] = [];
+    let saveError: { error: unknown } | undefined;
+    context.turnState.set(DEFERRED_SAVES_KEY, (save: Promise<unknown>) =>
+      saves.push(save.then(() => undefined, (error: unknown) => void (saveError ??= { error }))),
+    );
     let botError: unknown;
     try {
       await next();
@@ -195,9 +208,11 @@ export class HandoffMiddleware implements Middleware {
       hold.release(handoff),
       this.saveMemory(id, memory, eTag),
       handoff?.announced?.catch((e: unknown) => this.report(e, 'publish handoff.requested')),
+      ...saves,
     ]);
     this.opts.onDecision?.({ conversationId: id, signals, decision, handoff: handoff?.packet ?? null });
     if (botError !== undefined) throw botError;
+    if (saveError !== undefined) throw saveError.error;
   }
 
   /** A person owns the chat: the bot stays silent for every activity type; messages go to them. */

@@ -16,6 +16,7 @@ import type { CustomerProfile } from '../core/conversation.js';
 
 export const OBSERVATION_KEY = Symbol.for('handover.observation');
 export const VIEW_KEY = Symbol.for('handover.view');
+export const DEFERRED_SAVES_KEY = Symbol.for('handover.deferredSaves');
 
 export interface RecognizedIntent {
   readonly intent: string | null;
@@ -136,4 +137,22 @@ export function observe(context: TurnContext): TurnObservation | undefined {
 /** The middleware's view of the conversation, or undefined when no HandoffMiddleware runs. */
 export function conversationView(context: TurnContext): ConversationView | undefined {
   return context.turnState.get(VIEW_KEY) as ConversationView | undefined;
+}
+
+/**
+ * Save the bot's state with the middleware's own end-of-turn writes instead of before them.
+ *
+ * Why: on Redis every sequential await is a network round trip. A bot that awaits its state save
+ * and then lets the middleware write the transcript and memory spends two round trips where one
+ * would do. Under a HandoffMiddleware the save is handed over (already issued, so it goes out in
+ * the same pipeline flush as the middleware's writes) and the middleware awaits it before the turn
+ * ends, throwing its failure as it would the bot's own. Without the middleware it is awaited here.
+ *
+ * @example
+ * await saveWithTurn(context, conversationState.saveChanges(context));
+ */
+export async function saveWithTurn(context: TurnContext, save: Promise<unknown>): Promise<void> {
+  const defer = context.turnState.get(DEFERRED_SAVES_KEY) as ((save: Promise<unknown>) => void) | undefined;
+  if (defer === undefined) await save;
+  else defer(save);
 }

@@ -26,7 +26,7 @@ import type { CustomerProfile } from '../core/conversation.js';
 import { Texts } from '../core/texts.js';
 import { extractEntities, type Entities } from '../signals/entities.js';
 import { affectWords } from '../signals/sentiment.js';
-import { conversationView, observe, type TurnObservation } from '../bridge/turn-observation.js';
+import { conversationView, observe, saveWithTurn, type TurnObservation } from '../bridge/turn-observation.js';
 import type { DialogCatalog } from './load-dialogs.js';
 import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
 import { IntentRecognizer, type Recognition } from './intent-recognizer.js';
@@ -170,7 +170,7 @@ export class DialogBot {
       await this.begin(dc, spec, state, obs, entities, text);
     }
     await this.routerState.set(context, state);
-    await this.opts.conversationState.saveChanges(context);
+    await saveWithTurn(context, this.opts.conversationState.saveChanges(context));
   }
 
   private async begin(
