@@ -28,13 +28,40 @@ export interface RedisConnectionOptions {
   /** How many failed attempts at start-up before giving up. Default 3. */
   readonly startAttempts?: number;
   /**
-   * How long a command may wait to be sent (while Redis is away it waits in the offline queue),
-   * after which it rejects. Default 5000 ms (node-redis'). A chat turn should fail fast enough to
-   * tell the customer to try again; a reply already on its way is not cut short.
+   * How long a command issued while Redis is away may wait in the offline queue before it rejects.
+   * Default 5000 ms (node-redis'). A chat turn should fail fast enough to tell the customer to try
+   * again; a command sent while connected is never cut short (see `timeOnlyWhileOffline`).
    */
   readonly commandTimeoutMs?: number;
   /** CLIENT SETNAME of this connection and its duplicates, so `CLIENT LIST` shows whose they are. */
   readonly name?: string;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+const offlineTimeouts = new WeakMap<RedisClient, number>();
+
+/**
+ * Gives a client's commands a timeout only while it is disconnected.
+ *
+ * Why: node-redis arms `AbortSignal.timeout()` for every command (a timer, a WeakRef and a
+ * listener), though the timeout only ever applies while the command waits unsent in the offline
+ * queue: it is disarmed as soon as the command is written. While connected that is pure cost —
+ * about 0.1 ms of CPU per chat turn, a DOMException built 5 s later for every command, and objects
+ * that survive young-generation collections (scavenges get longer, the p99 of a turn with them).
+ * The client's command options are what each command call copies, so they are chosen per call:
+ * none while ready, `timeoutMs` while Redis is away. A command issued in the same tick the socket
+ * dies waits for the reconnect instead (it was accepted while the client was ready).
+ */
+function timeOnlyWhileOffline(client: RedisClient, timeoutMs: number): void {
+  // node-redis reads `this._commandOptions` on every command call (withCommandOptions() overrides it the same way)
+  const holder = client as unknown as { _commandOptions?: object };
+  const online = holder._commandOptions;
+  if (online === undefined || !('timeout' in online)) {
+    throw new Error('node-redis no longer keeps per-client command options in _commandOptions: update timeOnlyWhileOffline (src/store/redis/redis-connection.ts)');
+  }
+  const offline = Object.freeze({ ...online, timeout: timeoutMs });
+  Object.defineProperty(client, '_commandOptions', { configurable: true, enumerable: false, get: () => (client.isReady ? online : offline) });
+  offlineTimeouts.set(client, timeoutMs);
 }
 
 /**
@@ -43,8 +70,8 @@ export interface RedisConnectionOptions {
  * Why both: a process started without Redis must say so at once (the caller turns the rejection
  * into HANDOVER_ERR_STORE_UNAVAILABLE with the fix), but a process that was running must survive a
  * Redis restart, so once connected it reconnects forever with capped exponential backoff. Commands
- * issued while disconnected wait in node-redis' offline queue and fail after its 5 s command
- * timeout, which callers see as ordinary rejections.
+ * issued while disconnected wait in node-redis' offline queue and fail after `commandTimeoutMs`
+ * (5 s by default), which callers see as ordinary rejections.
  *
  * @example
  * const client = await connectRedis({ url: 'redis://127.0.0.1:6379', onError: console.error });
@@ -58,7 +85,7 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
   const client = createClient({
     url: opts.url,
     ...(opts.name === undefined ? {} : { name: opts.name }),
-    ...(opts.commandTimeoutMs === undefined ? {} : { commandOptions: { timeout: opts.commandTimeoutMs } }),
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: opts.connectTimeoutMs ?? 2000,
       reconnectStrategy: (retries: number, cause: Error) => {
@@ -68,6 +95,7 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
       },
     },
   });
+  timeOnlyWhileOffline(client, opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   client.on('ready', () => {
     everReady = true;
   });
@@ -99,6 +127,8 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
  */
 export async function duplicateConnection(client: RedisClient, onError: (e: unknown) => void): Promise<RedisClient> {
   const conn = client.duplicate();
+  const timeoutMs = offlineTimeouts.get(client);
+  if (timeoutMs !== undefined) timeOnlyWhileOffline(conn, timeoutMs);
   conn.on('error', onError);
   await conn.connect();
   return conn;

@@ -13,6 +13,7 @@ import { isHandoverError } from '../../../../src/core/errors.js';
 import type { DomainEvent } from '../../../../src/core/events.js';
 import { waitFor } from '../../../contract/store-contract.js';
 import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../../../support/redis.js';
+import { TcpProxy } from '../../../multi-node/tcp-proxy.js';
 
 describe('Redis stores: start, keys, scripts, reconnects', function () {
   let admin: RedisClient;
@@ -148,5 +149,46 @@ describe('Redis stores: start, keys, scripts, reconnects', function () {
     }
     assert.ok(seen.length > 0, 'events flow again after the reconnect');
     await stop();
+  });
+
+  it('arms no per-command timer while connected; a command issued while Redis is away gives up after commandTimeoutMs', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    const real = AbortSignal.timeout.bind(AbortSignal);
+    const armed: number[] = [];
+    AbortSignal.timeout = (ms: number) => {
+      armed.push(ms);
+      return real(ms);
+    };
+    try {
+      const s = await createRedisStores({ url: proxy.url, prefix, commandTimeoutMs: 300 });
+      opened.push(s);
+      await Promise.all(Array.from({ length: 50 }, (_, i) => s.documents.write(`d${i}`, { i })));
+      assert.equal((await s.documents.read<{ i: number }>('d7'))?.value.i, 7);
+      assert.equal(armed.length, 0, 'no AbortSignal.timeout while the connection is ready');
+
+      // Redis goes away and stays away: the main connection is killed and cannot reconnect
+      proxy.down = true;
+      await admin.clientKill({ filter: 'ID', id: Number(await s.client.clientId()) });
+      await waitFor(() => !s.client.isReady, 5000);
+      const t0 = Date.now();
+      // rejected by the 300 ms timeout, or sooner when a failed reconnect attempt flushes the queue: never left waiting
+      await assert.rejects(s.documents.read('d7'));
+      const waited = Date.now() - t0;
+      assert.ok(waited < 3000, `gave up after ${waited} ms`);
+      assert.ok(armed.includes(300), 'the offline command carried the 300 ms timeout');
+
+      // back: commands run again, without timers
+      proxy.down = false;
+      await waitFor(() => s.client.isReady, 10_000);
+      armed.length = 0;
+      assert.equal((await s.documents.read<{ i: number }>('d8'))?.value.i, 8);
+      assert.equal(armed.length, 0);
+      await s.close();
+    } finally {
+      AbortSignal.timeout = real;
+      proxy.down = false;
+      await proxy.close();
+    }
   });
 });
