@@ -9,7 +9,7 @@
  * wall-clock time on the same machine, comparable between the two workers.
  */
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createHandover } from '../src/app.js';
 import { attachAgentDelivery } from '../src/bridge/agent-delivery.js';
 import { SimAdapter } from '../src/channels/sim/sim-adapter.js';
@@ -58,6 +58,24 @@ export interface LoadResult {
   readonly handoffs: number;
   /** Hand-off conversation id -> wall-clock ms just before its triggering turn started. */
   readonly triggeredAt: Record<string, number>;
+  /** Young-generation collections (scavenges) during the load, and the turns one of them paused. */
+  readonly gc: GcSummary;
+}
+
+/**
+ * The scavenges seen during a load: how many, their pauses, and the share of turns slower than
+ * 5 ms that overlapped one (a turn during a pause waits for it whatever the store does).
+ *
+ * @example
+ * const { scavenges, pauseP50Ms, slowTurnsOverlappingGc } = result.gc;
+ */
+export interface GcSummary {
+  readonly scavenges: number;
+  readonly pauseP50Ms: number;
+  readonly pauseMaxMs: number;
+  readonly markCompacts: number;
+  readonly slowTurns: number;
+  readonly slowTurnsOverlappingGc: number;
 }
 
 /**
@@ -80,6 +98,27 @@ export interface WatchResult {
 export type WorkerReply = { readonly seq: number; readonly ok: true; readonly result: unknown } | { readonly seq: number; readonly ok: false; readonly error: string };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/** Every GC pause of this process (start, duration, kind: 1 scavenge, 4 mark-compact), kept for the current load. */
+const pauses: { start: number; duration: number; kind: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration, kind: ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+}).observe({ entryTypes: ['gc'] });
+
+function summarizeGc(turns: readonly { start: number; ms: number }[]): GcSummary {
+  const scavenges = pauses.filter((p) => p.kind === 1).map((p) => p.duration).sort((x, y) => x - y);
+  const slow = turns.filter((t) => t.ms > 5);
+  const overlapping = slow.filter((t) => pauses.some((p) => p.start < t.start + t.ms && p.start + p.duration > t.start)).length;
+  const r = (n: number) => Math.round(n * 100) / 100;
+  return {
+    scavenges: scavenges.length,
+    pauseP50Ms: r(scavenges[Math.floor(scavenges.length / 2)] ?? 0),
+    pauseMaxMs: r(scavenges.at(-1) ?? 0),
+    markCompacts: pauses.filter((p) => p.kind === 4).length,
+    slowTurns: slow.length,
+    slowTurnsOverlappingGc: overlapping,
+  };
+}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const TRIGGER = 'trig';
 
@@ -121,7 +160,9 @@ async function turn(n: Node, conversation: string, userId: string, text: string,
 
 async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Promise<LoadResult> {
   const latenciesMs: number[] = [];
+  const timed: { start: number; ms: number }[] = [];
   const triggeredAt: Record<string, number> = {};
+  pauses.length = 0;
   const handoffsBefore = n.handoffs();
   const run0 = ++phase;
   let conversations = 0;
@@ -138,7 +179,9 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
         if (performance.now() >= end) break;
         const t0 = performance.now();
         await turn(n, conversation, s.customer.id, t.text, s.locale);
-        latenciesMs.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        latenciesMs.push(ms);
+        timed.push({ start: t0, ms });
         if (req.thinkMs > 0) await sleep(req.thinkMs * (0.5 + Math.random()));
       }
       n.adapter.clear(conversation);
@@ -157,7 +200,14 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
     }
   };
   await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
-  return { latenciesMs, wallMs: performance.now() - start, conversations, handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length, triggeredAt };
+  return {
+    latenciesMs,
+    wallMs: performance.now() - start,
+    conversations,
+    handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length,
+    triggeredAt,
+    gc: summarizeGc(timed),
+  };
 }
 
 function watch(n: Node): void {

@@ -137,6 +137,7 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
       serial: {
         what: 'one conversation per process, one turn at a time: the cost of a turn on Redis without any queueing',
         ...stats(merged(serial), wall(serial)),
+        gcPerProcess: serial.map((r) => r.gc),
       },
       saturated: {
         what: 'closed loop: each conversation sends its next message as soon as the answer came (latency = mostly queueing behind the other 499)',
@@ -149,6 +150,7 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
         ...stats(merged(paced), wall(paced)),
         turnsMeasured: turns(paced),
         unexpectedHandoffs: paced.reduce((n, r) => n + r.handoffs, 0),
+        gcPerProcess: paced.map((r) => r.gc),
       },
       triggerToAgent: {
         what: 'from just before the triggering turn on process A to process B having the handoff.requested event / the briefing read from Redis',
