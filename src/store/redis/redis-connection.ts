@@ -55,11 +55,13 @@ const offlineTimeouts = new WeakMap<RedisClient, number>();
 function timeOnlyWhileOffline(client: RedisClient, timeoutMs: number): void {
   // node-redis reads `this._commandOptions` on every command call (withCommandOptions() overrides it the same way)
   const holder = client as unknown as { _commandOptions?: object };
-  const online = holder._commandOptions;
-  if (online === undefined || !('timeout' in online)) {
+  const current = holder._commandOptions;
+  if (current === undefined || !('timeout' in current)) {
     throw new Error('node-redis no longer keeps per-client command options in _commandOptions: update timeOnlyWhileOffline (src/store/redis/redis-connection.ts)');
   }
-  const offline = Object.freeze({ ...online, timeout: timeoutMs });
+  // from whatever the client was given (a duplicate copies its parent's current options)
+  const online = Object.freeze({ ...current, timeout: 0 });
+  const offline = Object.freeze({ ...current, timeout: timeoutMs });
   Object.defineProperty(client, '_commandOptions', { configurable: true, enumerable: false, get: () => (client.isReady ? online : offline) });
   offlineTimeouts.set(client, timeoutMs);
 }
