@@ -159,7 +159,6 @@ async function turn(n: Node, conversation: string, userId: string, text: string,
 }
 
 async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Promise<LoadResult> {
-  const latenciesMs: number[] = [];
   const timed: { start: number; ms: number }[] = [];
   const triggeredAt: Record<string, number> = {};
   pauses.length = 0;
@@ -179,9 +178,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
         if (performance.now() >= end) break;
         const t0 = performance.now();
         await turn(n, conversation, s.customer.id, t.text, s.locale);
-        const ms = performance.now() - t0;
-        latenciesMs.push(ms);
-        timed.push({ start: t0, ms });
+        timed.push({ start: t0, ms: performance.now() - t0 });
         if (req.thinkMs > 0) await sleep(req.thinkMs * (0.5 + Math.random()));
       }
       n.adapter.clear(conversation);
@@ -201,7 +198,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   };
   await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
   return {
-    latenciesMs,
+    latenciesMs: timed.map((t) => t.ms),
     wallMs: performance.now() - start,
     conversations,
     handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length,
