@@ -19,6 +19,7 @@
  */
 import { BayesClassifier } from 'natural/lib/natural/classifiers';
 import { PorterStemmer, PorterStemmerPt, PorterStemmerEs } from 'natural/lib/natural/stemmers';
+import { stemmedTokensFor, type StemmedTokens } from './stemmed-tokens.js';
 
 /** The top intent (null when nothing is known), its confidence in [0, 1], the ranking and the coverage. */
 export interface Recognition {
@@ -60,7 +61,7 @@ export class IntentRecognizer {
   private constructor(
     private readonly classifier: BayesClassifier,
     private readonly vocabulary: ReadonlySet<string>,
-    private readonly stemmer: Stemmer,
+    private readonly tokens: StemmedTokens,
     readonly intents: readonly string[],
     private readonly affect: ReadonlySet<string>,
     private readonly locale: string,
@@ -78,6 +79,7 @@ export class IntentRecognizer {
   ): IntentRecognizer {
     const smoothing = opts.smoothing ?? SMOOTHING;
     const stemmer = stemmerFor(locale);
+    const tokens = stemmedTokensFor(locale);
     // natural's default add-one smoothing over a small vocabulary makes a word seen only in one
     // intent barely more likely there than anywhere else; a small pseudo-count keeps evidence sharp.
     const classifier = new BayesClassifier(stemmer as never, smoothing);
@@ -87,21 +89,21 @@ export class IntentRecognizer {
       if (list.length === 0) continue;
       intents.push(intent);
       for (const ex of list) {
-        const tokens = tokens2(stemmer, stripEntities(ex), locale);
-        for (const tok of tokens) vocabulary.add(tok);
-        classifier.addDocument(tokens, intent);
+        const toks = tokens2(tokens, stripEntities(ex), locale);
+        for (const tok of toks) vocabulary.add(tok);
+        classifier.addDocument(toks, intent);
       }
     }
     if (intents.length < 2) throw new Error(`need examples for at least two intents (locale ${locale})`);
     classifier.train();
     const affect = new Set<string>();
     for (const w of opts.affectWords ?? []) for (const t of stemmer.tokenizeAndStem(w)) if (!vocabulary.has(t)) affect.add(t);
-    return new IntentRecognizer(classifier, vocabulary, stemmer, intents, affect, locale);
+    return new IntentRecognizer(classifier, vocabulary, tokens, intents, affect, locale);
   }
 
   recognize(text: string): Recognition {
     // entity values (order numbers, money, ZIPs, e-mails) say nothing about the intent
-    const all = tokens2(this.stemmer, stripEntities(text.slice(0, MAX_TEXT)), this.locale);
+    const all = tokens2(this.tokens, stripEntities(text.slice(0, MAX_TEXT)), this.locale);
     if (all.length === 0) return { intent: null, confidence: 0, ranking: [], coverage: 0 };
     const known = all.filter((t) => this.vocabulary.has(t));
     // emotion words the vocabulary does not know weigh half: "someone used my card, this is
@@ -130,10 +132,12 @@ const EXTRA_STOPS: Record<string, ReadonlySet<string>> = {
   'pt-BR': new Set(['é', 'está', 'estão', 'são', 'foi', 'ser', 'ter', 'tem', 'têm', 'isso', 'esse', 'essa', 'este', 'esta', 'aqui', 'aí', 'lá', 'pra', 'pro', 'já', 'só', 'também', 'então', 'né', 'vc', 'você', 'vocês']),
   es: new Set(['es', 'está', 'están', 'son', 'fue', 'ser', 'esto', 'eso', 'esa', 'ese', 'este', 'esta', 'aquí', 'ahí', 'allí', 'ya', 'sólo', 'solo', 'también', 'pues', 'usted', 'ustedes', 'mí', 'tú', 'él']),
 };
-function tokens2(stemmer: Stemmer, text: string, locale = 'en'): string[] {
+function tokens2(tokens: StemmedTokens, text: string, locale = 'en'): string[] {
   const stops = EXTRA_STOPS[locale];
-  const content = stemmer.tokenizeAndStem(text).filter((t) => stops === undefined || !stops.has(t));
-  const all = stemmer.tokenizeAndStem(text, true);
-  const extra = all.filter((t) => KEEP.has(t) && !content.includes(t));
-  return [...content, ...extra];
+  const split = tokens.split(text);
+  const content: string[] = [];
+  for (const t of split) if (!t.stop && (stops === undefined || !stops.has(t.stem))) content.push(t.stem);
+  const extra: string[] = [];
+  for (const t of split) if (KEEP.has(t.stem) && !content.includes(t.stem)) extra.push(t.stem);
+  return extra.length === 0 ? content : [...content, ...extra];
 }
