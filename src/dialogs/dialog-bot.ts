@@ -18,6 +18,7 @@ import {
   TextPrompt,
   WaterfallDialog,
   type DialogState,
+  type DialogStateManagerConfiguration,
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -56,6 +57,9 @@ interface RouterState {
   fallbacks: number;
 }
 
+/** The turn-state key botbuilder-dialogs' DialogStateManager caches its configuration under. */
+const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 const AUTH_GAVE_UP = Symbol('handover.authGaveUp');
 
 /** What a message offers for an entity kind (a ZIP answer may be the whole text). */
@@ -83,6 +87,7 @@ export class DialogBot {
   private readonly routerState: StatePropertyAccessor<RouterState>;
   private readonly recognizers = new Map<string, IntentRecognizer>();
   private readonly faqRecognizers = new Map<string, IntentRecognizer>();
+  private stateConfiguration: DialogStateManagerConfiguration | undefined;
   readonly texts: Texts;
 
   constructor(private readonly opts: DialogBotOptions) {
@@ -130,7 +135,13 @@ export class DialogBot {
     const spec = rec.intent === null ? undefined : this.opts.catalog.dialogs.get(rec.intent);
     obs?.recognized({ intent: rec.intent, confidence: rec.confidence, queue: spec?.queue ?? null, flags: spec?.flags ?? [] });
 
+    // botbuilder rebuilds its memory-scope configuration (a ServiceCollection, a zod parse) for the
+    // first DialogContext of every turn unless turn state holds one; it is the same every turn, so
+    // the first turn's is kept and handed to the rest (what botbuilder's DialogManager does with
+    // its stateConfiguration)
+    if (this.stateConfiguration !== undefined) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await this.dialogs.createContext(context);
+    this.stateConfiguration ??= dc.state.configuration;
     if (view?.resumedFromAgent === true) {
       // whatever the bot was asking before the handoff is settled or moot now
       await dc.cancelAllDialogs();

@@ -109,3 +109,30 @@ describe('a calm turn is one batch of reads and one batch of writes', () => {
     assert.equal(log.at(-1), 'done documents.write botstate', 'the turn ended after the save was done');
   });
 });
+
+describe('botbuilder-dialogs configuration', () => {
+  it('the memory-scope configuration is built once and shared by every turn, whose dialogs still run', async () => {
+    const app = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory(customers) });
+    const adapter = new SimAdapter('webchat');
+    const seen: unknown[] = [];
+    adapter.use({
+      onTurn: async (ctx, next) => {
+        await next();
+        // botbuilder-dialogs caches the configuration its DialogContexts used under this key
+        seen.push(ctx.turnState.get('DialogStateManagerConfiguration'));
+      },
+    });
+    adapter.use(app.middleware);
+    const say = async (conversationId: string, text: string) => (await adapter.receive({ conversationId, userId: 'c-1001', text }, (ctx) => app.bot.run(ctx))).map((a) => a.text);
+    const prompt = await say('cfg1', 'I need to change the delivery address for order A12345');
+    assert.match(String(prompt[0]), /ZIP/);
+    // a waterfall continued on a later turn, in another conversation too
+    await say('cfg2', 'hello');
+    const retry = await say('cfg1', '00000');
+    assert.match(String(retry[0]), /doesn't match/);
+    assert.equal(seen.length, 3);
+    assert.ok(seen[0] !== undefined && typeof seen[0] === 'object');
+    assert.equal(seen[1], seen[0]);
+    assert.equal(seen[2], seen[0]);
+  });
+});
