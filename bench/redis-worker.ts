@@ -8,6 +8,8 @@
  * Times that cross processes are `performance.timeOrigin + performance.now()`: sub-millisecond
  * wall-clock time on the same machine, comparable between the two workers.
  */
+// botbuilder loaded with native async functions, as `handover start` runs it (src/runtime/native-async.ts)
+import '../src/runtime/install-native-async.js';
 import { readFileSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createHandover } from '../src/app.js';

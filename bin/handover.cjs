@@ -4,6 +4,8 @@
 'use strict';
 process.env.DOTENV_CONFIG_QUIET = process.env.DOTENV_CONFIG_QUIET || 'true';
 require('tsx/cjs/api').register();
+// botbuilder's async methods load as native async functions (src/runtime/native-async.ts)
+require('../src/runtime/native-async.ts').installNativeAsync();
 const { main } = require('../src/cli/main.ts');
 main(process.argv.slice(2)).then(
   (code) => {

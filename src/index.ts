@@ -28,6 +28,7 @@ export { createMemoryStores } from './store/memory/index.js';
 export { openStores, type OpenStoresOptions, type OpenedStores } from './store/open-stores.js';
 export { createRedisStores, type RedisStores, type RedisStoresOptions } from './store/redis/index.js';
 export { SlaWatcher } from './handoff/sla-watcher.js';
+export { installNativeAsync, nativeAsyncBodies } from './runtime/native-async.js';
 export { SimAdapter } from './channels/sim/sim-adapter.js';
 export { evaluate, estimateCost, type Decision, type CostEstimate } from './policy/evaluate.js';
 export { SentimentScorer } from './signals/sentiment.js';
