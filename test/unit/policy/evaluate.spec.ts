@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { evaluate, estimateCost, historyToKeep } from '../../../src/policy/evaluate.js';
 import { PolicySchema } from '../../../src/config/manifest-schema.js';
 import { turn } from '../../support/signals.js';
@@ -101,5 +102,30 @@ describe('policy evaluate', () => {
     const strict = PolicySchema.parse({ fallbackLoop: { fallbacks: 1 }, stalled: { afterSeconds: 30 } });
     assert.equal(evaluate(strict, [turn({ fallback: true, fallbacks: 1, confidence: 0.5, progress: false })]).reason, 'fallback_loop');
     assert.equal(evaluate(strict, [turn({ progress: false, secondsSinceProgress: 31 })]).reason, 'stalled');
+  });
+});
+
+describe('evaluate: nothing of a decision outlives it', () => {
+  it('a discarded decision leaves nothing in the old generation (a per-call getter made each one promote ~400 bytes)', () => {
+    // a child Node with --expose-gc: 100,000 decisions thrown away, young collections in between,
+    // then how much the old generation grew per decision (the getter version: ~426 bytes; now: ~0)
+    const probe = [
+      "require('tsx/cjs/api').register();",
+      "const v8 = require('v8');",
+      "const { evaluate } = require('./src/policy/evaluate.ts');",
+      "const policy = require('./src/config/manifest-schema.ts').PolicySchema.parse({});",
+      "const { turn } = require('./test/support/signals.ts');",
+      'const history = [turn(), turn()];',
+      'for (let i = 0; i < 2000; i++) evaluate(policy, history);',
+      'gc(); gc();',
+      "const old = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_used_size;",
+      'const before = old();',
+      "for (let r = 0; r < 5; r++) { for (let i = 0; i < 20000; i++) evaluate(policy, history); gc({ type: 'minor' }); gc({ type: 'minor' }); }",
+      'const d = evaluate(policy, history);',
+      'process.stdout.write(JSON.stringify({ perDecision: (old() - before) / 100000, trace: JSON.parse(JSON.stringify(d)).trace.length }));',
+    ].join('\n');
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', probe], { encoding: 'utf8' })) as { perDecision: number; trace: number };
+    assert.ok(out.perDecision < 20, `old generation grew ${out.perDecision} bytes per decision`);
+    assert.equal(out.trace, 11, 'JSON still carries the trace');
   });
 });
