@@ -64,7 +64,7 @@ export async function benchMiddleware(turnsPerSide = 10_000): Promise<Record<str
   const make = (withMiddleware: boolean) => {
     const clock = new ManualClock(Date.UTC(2026, 0, 5));
     const app = createHandover({ manifest, stores: createMemoryStores(), directory, clock });
-    const adapter = new SimAdapter('webchat');
+    const adapter = new SimAdapter('webchat', { keepSent: false });
     if (withMiddleware) {
       const timed = new OwnTime(app.middleware);
       own.push(timed);

@@ -150,7 +150,8 @@ async function startNode(url: string, prefix: string, name: string) {
     },
     onError: (e, where) => process.stderr.write(`bench worker ${name}: ${where}: ${String(e)}\n`),
   });
-  const adapter = new SimAdapter('webchat');
+  // replies are not kept for the whole conversation (no real channel does): only the turn's
+  const adapter = new SimAdapter('webchat', { keepSent: false });
   adapter.use(app.middleware);
   const stopDelivery = await attachAgentDelivery({ adapter, stores, route: name });
   return { name, stores, app, adapter, stopDelivery, handoffs: () => handoffs };
@@ -171,7 +172,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   const end = start + req.durationMs;
   const slot = async (k: number): Promise<void> => {
     // spread the first turns over one think time so the conversations do not move in lockstep
-    if (req.thinkMs > 0) await sleep(Math.random() * req.thinkMs);
+    if (req.thinkMs > 0) await sleep(Math.round(Math.random() * req.thinkMs));
     for (let run = 0; performance.now() < end; run++) {
       const s = calm[(k + run) % calm.length]!;
       const conversation = `${n.name}-${run0}-${k}-${run}`;
@@ -181,7 +182,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
         const t0 = performance.now();
         await turn(n, conversation, s.customer.id, t.text, s.locale);
         timed.push({ start: t0, ms: performance.now() - t0 });
-        if (req.thinkMs > 0) await sleep(req.thinkMs * (0.5 + Math.random()));
+        if (req.thinkMs > 0) await sleep(Math.round(req.thinkMs * (0.5 + Math.random())));
       }
       n.adapter.clear(conversation);
     }

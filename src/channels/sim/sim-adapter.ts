@@ -17,13 +17,25 @@ import {
 } from 'botbuilder';
 import { PROACTIVE_KEY } from '../../bridge/handoff-middleware.js';
 
+/** This turn's replies, when the adapter does not keep them (`keepSent: false`). */
+const REPLIES_KEY = Symbol('sim.replies');
+
 export class SimAdapter extends BotAdapter {
-  /** Every activity sent, per conversation id, in order. */
+  /** Every activity sent, per conversation id, in order (empty with `keepSent: false`). */
   readonly sent = new Map<string, Partial<Activity>[]>();
   private seq = 0;
+  private readonly keepSent: boolean;
 
-  constructor(readonly channelId: string = 'sim') {
+  /**
+   * @param opts.keepSent keep what was sent in `sent` (default true). Load generators turn it off:
+   *   a conversation's replies would otherwise live for its whole length, a cost no real channel has.
+   */
+  constructor(
+    readonly channelId: string = 'sim',
+    opts: { keepSent?: boolean } = {},
+  ) {
     super();
+    this.keepSent = opts.keepSent ?? true;
   }
 
   async receive(
@@ -31,6 +43,7 @@ export class SimAdapter extends BotAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<Partial<Activity>[]> {
     const before = this.sent.get(input.conversationId)?.length ?? 0;
+    const replies: Partial<Activity>[] = [];
     const activity = {
       type: input.type ?? ActivityTypes.Message,
       id: `in-${++this.seq}`,
@@ -45,8 +58,9 @@ export class SimAdapter extends BotAdapter {
       ...(input.name === undefined ? {} : { name: input.name }),
     } as Activity;
     const context = new TurnContext(this, activity);
+    context.turnState.set(REPLIES_KEY, replies);
     await this.runMiddleware(context, logic);
-    return (this.sent.get(input.conversationId) ?? []).slice(before);
+    return this.keepSent ? (this.sent.get(input.conversationId) ?? []).slice(before) : replies;
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -54,10 +68,12 @@ export class SimAdapter extends BotAdapter {
     for (const a of activities) {
       if (a.type === 'trace') continue;
       if (a.type === 'delay') continue; // no sleeping in simulation
-      const conv = a.conversation?.id ?? context.activity.conversation.id;
-      let list = this.sent.get(conv);
-      if (list === undefined) this.sent.set(conv, (list = []));
-      list.push(a);
+      if (this.keepSent) {
+        const conv = a.conversation?.id ?? context.activity.conversation.id;
+        let list = this.sent.get(conv);
+        if (list === undefined) this.sent.set(conv, (list = []));
+        list.push(a);
+      } else (context.turnState.get(REPLIES_KEY) as Partial<Activity>[] | undefined)?.push(a);
       out.push({ id: a.id ?? `out-${++this.seq}` });
     }
     return out;
