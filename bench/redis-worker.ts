@@ -41,6 +41,8 @@ export type WorkerRequest =
       /** Stamp this many hand-offs, one every `triggerEveryMs`, while the load runs. */
       readonly triggers: number;
       readonly triggerEveryMs: number;
+      /** Turns starting earlier than this after the load began are not timed (the ramp-up while first messages spread out). */
+      readonly measureAfterMs?: number;
     }
   | { readonly seq: number; readonly cmd: 'watch' }
   | { readonly seq: number; readonly cmd: 'collect' }
@@ -170,6 +172,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   let conversations = 0;
   const start = performance.now();
   const end = start + req.durationMs;
+  const measureFrom = start + (req.measureAfterMs ?? 0);
   const slot = async (k: number): Promise<void> => {
     // spread the first turns over one think time so the conversations do not move in lockstep
     if (req.thinkMs > 0) await sleep(Math.round(Math.random() * req.thinkMs));
@@ -181,8 +184,9 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
         if (performance.now() >= end) break;
         const t0 = performance.now();
         await turn(n, conversation, s.customer.id, t.text, s.locale);
-        timed.push({ start: t0, ms: performance.now() - t0 });
-        if (req.thinkMs > 0) await sleep(Math.round(req.thinkMs * (0.5 + Math.random())));
+        if (t0 >= measureFrom) timed.push({ start: t0, ms: performance.now() - t0 });
+        // (never past the end: the load stops on time)
+        if (req.thinkMs > 0) await sleep(Math.round(Math.min(req.thinkMs * (0.5 + Math.random()), Math.max(0, end - performance.now()))));
       }
       n.adapter.clear(conversation);
     }
@@ -202,7 +206,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
   return {
     latenciesMs: timed.map((t) => t.ms),
-    wallMs: performance.now() - start,
+    wallMs: performance.now() - measureFrom,
     conversations,
     handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length,
     triggeredAt,

@@ -6,7 +6,9 @@
  * - Saturated: 1,000 conversations (500 per process) each sending its next message as soon as the
  *   answer came: the most turns per second the pair can do; latency there is mostly queueing.
  * - Paced: the same 1,000 conversations with a think time between messages (a fixed offered load
- *   below saturation): the turn latency a customer sees.
+ *   below saturation): the turn latency a customer sees. Two paces: 1–3 s between messages (a
+ *   stress load, ~500 turns/s) and 5–15 s (people reading and typing, ~100 turns/s, with a
+ *   hand-off every 250 ms). Turns are timed once the first messages have spread over one think time.
  * - Trigger to agent: during the paced run, process A hands a conversation off every 50 ms;
  *   process B (subscribed to `handoff.requested`, as an agent console is) reads the briefing.
  *   Measured from just before the triggering turn on A to the briefing in hand on B.
@@ -73,11 +75,16 @@ const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
  * @example
  * const figures = await benchRedis({ url: 'redis://127.0.0.1:6379' });
  */
-export async function benchRedis(opts: { url?: string; saturatedMs?: number; pacedMs?: number; thinkMs?: number } = {}): Promise<Record<string, unknown>> {
+export async function benchRedis(
+  opts: { url?: string; saturatedMs?: number; pacedMs?: number; thinkMs?: number; humanMs?: number; humanThinkMs?: number } = {},
+): Promise<Record<string, unknown>> {
   const url = opts.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const saturatedMs = opts.saturatedMs ?? 10_000;
   const pacedMs = opts.pacedMs ?? 15_000;
   const thinkMs = opts.thinkMs ?? Number(process.env.BENCH_THINK_MS ?? 2_000);
+  // people in a chat: a reply read and the next message typed, 5–15 s
+  const humanThinkMs = opts.humanThinkMs ?? 10_000;
+  const humanMs = opts.humanMs ?? 40_000;
   const section = 'Redis store, 2 processes × 500 concurrent conversations (sample bot)';
   const admin: RedisClient = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
   admin.on('error', () => {});
@@ -95,8 +102,9 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
   const [a, b] = workers;
   try {
     await Promise.all(workers.map((w, i) => w.ask({ cmd: 'start', url, prefix, node: `bench-${i + 1}` })));
-    const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS) =>
-      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs: 50 });
+    const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS, triggerEveryMs = 50) =>
+      // paced loads are timed once the first messages have spread over one think time
+      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think });
 
     // warm-up: JIT, script cache, connections
     const warm = await Promise.all(workers.map((w) => w.ask<LoadResult>({ cmd: 'load', conversations: 50, durationMs: 2_000, thinkMs: 0, triggers: 0, triggerEveryMs: 0 })));
@@ -110,6 +118,9 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
     const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / 50)), load(b, pacedMs, thinkMs)]);
     const watched = await b.ask<WatchResult>({ cmd: 'collect' });
 
+    // the same 1,000 conversations at a person's pace, with a hand-off every 250 ms on process A
+    const human = await Promise.all([load(a, humanMs, humanThinkMs, Math.floor(humanMs / 250), PER_PROCESS, 250), load(b, humanMs, humanThinkMs)]);
+
     const toEvent: number[] = [];
     const toBriefing: number[] = [];
     for (const [id, t0] of Object.entries(paced[0].triggeredAt)) {
@@ -120,7 +131,7 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
     }
     const triggered = Object.keys(paced[0].triggeredAt).length;
 
-    const conversations = [...warm, ...serial, ...saturated, ...paced].reduce((n, r) => n + r.conversations, 0) + triggered;
+    const conversations = [...warm, ...serial, ...saturated, ...paced, ...human].reduce((n, r) => n + r.conversations, 0) + triggered + human.reduce((n, r) => n + Object.keys(r.triggeredAt).length, 0);
     const memory = await memoryUsage(admin, prefix);
     const turns = (rs: readonly LoadResult[]) => rs.reduce((n, r) => n + r.latenciesMs.length, 0);
     const merged = (rs: readonly LoadResult[]) => rs.flatMap((r) => r.latenciesMs);
@@ -151,6 +162,13 @@ export async function benchRedis(opts: { url?: string; saturatedMs?: number; pac
         turnsMeasured: turns(paced),
         unexpectedHandoffs: paced.reduce((n, r) => n + r.handoffs, 0),
         gcPerProcess: paced.map((r) => r.gc),
+      },
+      pacedHuman: {
+        what: `each conversation waits ${humanThinkMs / 2}–${(humanThinkMs * 3) / 2} ms (mean ${humanThinkMs}, a person reading and typing) between messages, a hand-off every 250 ms on process A; offered ≈ ${Math.round((2 * PER_PROCESS * 1000) / humanThinkMs)} turns/s`,
+        ...stats(merged(human), wall(human)),
+        turnsMeasured: turns(human),
+        unexpectedHandoffs: human.reduce((n, r) => n + r.handoffs, 0),
+        gcPerProcess: human.map((r) => r.gc),
       },
       triggerToAgent: {
         what: 'from just before the triggering turn on process A to process B having the handoff.requested event / the briefing read from Redis',
