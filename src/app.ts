@@ -8,13 +8,14 @@
  * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
  */
 import { join } from 'node:path';
-import { ConversationState } from 'botbuilder';
+import type { ConversationState } from 'botbuilder';
 import type { Manifest } from './config/manifest-schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CustomerDirectory } from './core/ports/customer-directory.js';
 import type { Stores } from './core/ports/stores.js';
 import { Texts } from './core/texts.js';
 import { DocumentStorage } from './bridge/document-storage.js';
+import { JsonDiffConversationState } from './bridge/json-diff-conversation-state.js';
 import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
 import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
@@ -58,7 +59,8 @@ export function createHandover(opts: HandoverOptions): Handover {
   const metrics = new MetricsRecorder(opts.stores.documents, clock);
   const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, ...(opts.newId ? { newId: opts.newId } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service });
-  const conversationState = new ConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
+  // botbuilder's ConversationState, with a JSON change check instead of three SHA-256 hashes a turn
+  const conversationState = new JsonDiffConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const middleware = new HandoffMiddleware({
     // the dialog state is read with the middleware's own reads (one round trip on Redis)
     preload: (ctx) => conversationState.load(ctx),
