@@ -19,7 +19,8 @@ import { readScenarios, type Scenario } from '../src/cli/scenario.js';
 import { parseManifest } from '../src/config/load-config.js';
 import type { CustomerProfile } from '../src/core/conversation.js';
 import { StaticCustomerDirectory } from '../src/core/static-customer-directory.js';
-import { conversationId } from '../src/core/ids.js';
+import { conversationId, type ConversationId } from '../src/core/ids.js';
+import { memoryKey } from '../src/handoff/conversation-memory.js';
 import { createRedisStores } from '../src/store/redis/index.js';
 
 /**
@@ -43,6 +44,12 @@ export type WorkerRequest =
       readonly triggerEveryMs: number;
       /** Turns starting earlier than this after the load began are not timed (the ramp-up while first messages spread out). */
       readonly measureAfterMs?: number;
+      /**
+       * The floor: each turn makes only the store calls of a calm turn (the same two round trips, the
+       * same keys and about the same bytes), with no bot and no middleware. What any Redis-backed turn
+       * costs on this machine at this load; the real turn's latency minus this is the turn's own.
+       */
+      readonly floor?: boolean;
     }
   | { readonly seq: number; readonly cmd: 'watch' }
   | { readonly seq: number; readonly cmd: 'collect' }
@@ -163,6 +170,33 @@ async function turn(n: Node, conversation: string, userId: string, text: string,
   await n.adapter.receive({ conversationId: conversation, userId, text, locale }, (ctx) => n.app.bot.run(ctx));
 }
 
+/** A real conversation memory (about 2 KB), read after the first real load: what a floor turn writes. */
+let sampleMemory: unknown;
+const BOT_STATE_SAMPLE = { router: { expecting: null, activeIntent: null, fallbacks: 0 }, dialogState: { dialogStack: [] } };
+
+/**
+ * A calm turn's store traffic and nothing else (see `floor`): batch 1 appends the customer's line
+ * and reads ownership, memory and bot state; batch 2 writes bot state and memory (eTag
+ * compare-and-set scripts) and appends the bot's line.
+ */
+async function floorTurn(n: Node, conversation: string, text: string): Promise<void> {
+  const id: ConversationId = conversationId(`webchat:${conversation}`);
+  const { documents, handoffs, transcripts } = n.stores;
+  const botKey = `botstate:webchat/conversations/${conversation}/`;
+  const at = Date.now();
+  const [, , memory] = await Promise.all([
+    transcripts.append(id, { at, from: 'customer', type: 'message', text }),
+    handoffs.get(id),
+    documents.read(memoryKey(id)),
+    documents.read(botKey),
+  ]);
+  await Promise.all([
+    documents.write(botKey, BOT_STATE_SAMPLE, '*'),
+    transcripts.append(id, { at, from: 'bot', type: 'message', text: 'Thanks, that is noted.' }),
+    documents.write(memoryKey(id), sampleMemory, memory?.eTag),
+  ]);
+}
+
 async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Promise<LoadResult> {
   const timed: { start: number; ms: number }[] = [];
   const triggeredAt: Record<string, number> = {};
@@ -183,7 +217,8 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
       for (const t of s.turns) {
         if (performance.now() >= end) break;
         const t0 = performance.now();
-        await turn(n, conversation, s.customer.id, t.text, s.locale);
+        if (req.floor === true) await floorTurn(n, conversation, t.text);
+        else await turn(n, conversation, s.customer.id, t.text, s.locale);
         if (t0 >= measureFrom) timed.push({ start: t0, ms: performance.now() - t0 });
         // (never past the end: the load stops on time)
         if (req.thinkMs > 0) await sleep(Math.round(Math.min(req.thinkMs * (0.5 + Math.random()), Math.max(0, end - performance.now()))));
@@ -204,6 +239,10 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
     }
   };
   await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
+  if (sampleMemory === undefined && req.floor !== true) {
+    sampleMemory = (await n.stores.documents.read(memoryKey(conversationId(`webchat:${n.name}-${run0}-0-0`))))?.value;
+    if (sampleMemory === undefined) throw new Error('bench worker: no conversation memory to sample for the floor turns');
+  }
   return {
     latenciesMs: timed.map((t) => t.ms),
     wallMs: performance.now() - measureFrom,
