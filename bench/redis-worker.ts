@@ -50,6 +50,12 @@ export type WorkerRequest =
        * costs on this machine at this load; the real turn's latency minus this is the turn's own.
        */
       readonly floor?: boolean;
+      /**
+       * Probe conversations run beside the load, at its pace, each turn only a calm turn's store calls
+       * (as `floor`), timed apart: what a turn with no work of its own waits for under this very load
+       * (the machine, Redis, the other turns' CPU). Not counted in `conversations`.
+       */
+      readonly probes?: number;
     }
   | { readonly seq: number; readonly cmd: 'watch' }
   | { readonly seq: number; readonly cmd: 'collect' }
@@ -64,6 +70,8 @@ export type WorkerRequest =
  */
 export interface LoadResult {
   readonly latenciesMs: number[];
+  /** The probes' turn latencies (see `probes`), empty without probes. */
+  readonly probeLatenciesMs: number[];
   readonly wallMs: number;
   readonly conversations: number;
   readonly handoffs: number;
@@ -207,19 +215,22 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   const start = performance.now();
   const end = start + req.durationMs;
   const measureFrom = start + (req.measureAfterMs ?? 0);
-  const slot = async (k: number): Promise<void> => {
+  const probeTimed: { start: number; ms: number }[] = [];
+  const slot = async (k: number, probe = false): Promise<void> => {
+    const floor = probe || req.floor === true;
+    const sink = probe ? probeTimed : timed;
     // spread the first turns over one think time so the conversations do not move in lockstep
     if (req.thinkMs > 0) await sleep(Math.round(Math.random() * req.thinkMs));
     for (let run = 0; performance.now() < end; run++) {
       const s = calm[(k + run) % calm.length]!;
-      const conversation = `${n.name}-${run0}-${k}-${run}`;
-      conversations++;
+      const conversation = `${n.name}-${run0}-${probe ? 'p' : ''}${k}-${run}`;
+      if (!probe) conversations++;
       for (const t of s.turns) {
         if (performance.now() >= end) break;
         const t0 = performance.now();
-        if (req.floor === true) await floorTurn(n, conversation, t.text);
+        if (floor) await floorTurn(n, conversation, t.text);
         else await turn(n, conversation, s.customer.id, t.text, s.locale);
-        if (t0 >= measureFrom) timed.push({ start: t0, ms: performance.now() - t0 });
+        if (t0 >= measureFrom) sink.push({ start: t0, ms: performance.now() - t0 });
         // (never past the end: the load stops on time)
         if (req.thinkMs > 0) await sleep(Math.round(Math.min(req.thinkMs * (0.5 + Math.random()), Math.max(0, end - performance.now()))));
       }
@@ -238,13 +249,14 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
       n.adapter.clear(conversation);
     }
   };
-  await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), triggers()]);
+  await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), ...Array.from({ length: req.probes ?? 0 }, (_, k) => slot(k, true)), triggers()]);
   if (sampleMemory === undefined && req.floor !== true) {
     sampleMemory = (await n.stores.documents.read(memoryKey(conversationId(`webchat:${n.name}-${run0}-0-0`))))?.value;
     if (sampleMemory === undefined) throw new Error('bench worker: no conversation memory to sample for the floor turns');
   }
   return {
     latenciesMs: timed.map((t) => t.ms),
+    probeLatenciesMs: probeTimed.map((t) => t.ms),
     wallMs: performance.now() - measureFrom,
     conversations,
     handoffs: n.handoffs() - handoffsBefore - Object.keys(triggeredAt).length,

@@ -12,9 +12,10 @@
  * - Trigger to agent: during the paced run, process A hands a conversation off every 50 ms;
  *   process B (subscribed to `handoff.requested`, as an agent console is) reads the briefing.
  *   Measured from just before the triggering turn on A to the briefing in hand on B.
- * - Floor: after the serial and each paced load, the same conversations at the same pace make only
- *   a calm turn's store calls (two round trips, no bot, no middleware): what any Redis-backed turn
- *   costs on this machine at that load. Reported beside each load with the ratio.
+ * - Floor: what any Redis-backed turn costs here, a turn that makes only a calm turn's store calls
+ *   (two round trips, no bot, no middleware). Serial: one such conversation per process right after
+ *   the serial load. Paced: 50 probe conversations per process inside the load itself, at its pace,
+ *   timed apart, so they see the same machine, Redis and queueing. Reported with the ratio.
  * - Memory: MEMORY USAGE summed over the prefix's keys, divided by the conversations created.
  * The prefix is deleted afterwards. Workers run with Node's default flags; BENCH_WORKER_FLAGS adds
  * some (e.g. `--max-semi-space-size=64`), BENCH_THINK_MS changes the paced think time (default 2000).
@@ -27,7 +28,7 @@ import { createClient } from 'redis';
 import { deleteKeysByPrefix } from '../src/store/redis/delete-keys.js';
 import { RedisKeys } from '../src/store/redis/keys.js';
 import type { RedisClient } from '../src/store/redis/redis-connection.js';
-import { stats } from './middleware.js';
+import { stats, type LatencyStats } from './middleware.js';
 import type { LoadResult, WatchResult, WorkerReply, WorkerRequest } from './redis-worker.js';
 
 /** Request types without the sequence number the IPC wrapper adds. */
@@ -70,6 +71,8 @@ class Worker {
 }
 
 const PER_PROCESS = 500;
+/** Probe conversations beside each paced load, per process (a 10 % extra of store-only turns). */
+const PROBES_PER_PROCESS = 50;
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
 /**
@@ -106,8 +109,8 @@ export async function benchRedis(
   try {
     await Promise.all(workers.map((w, i) => w.ask({ cmd: 'start', url, prefix, node: `bench-${i + 1}` })));
     const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS, triggerEveryMs = 50, floor = false) =>
-      // paced loads are timed once the first messages have spread over one think time
-      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think, floor });
+      // paced loads are timed once the first messages have spread over one think time; they carry probes
+      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think, floor, probes: think > 0 ? PROBES_PER_PROCESS : 0 });
     // the floor of a load: the same conversations at the same pace, each turn only a calm turn's store calls
     const floorOf = (durationMs: number, think: number, conversations = PER_PROCESS) => Promise.all(workers.map((w) => load(w, durationMs, think, 0, conversations, 0, true)));
 
@@ -123,11 +126,9 @@ export async function benchRedis(
     await b.ask({ cmd: 'watch' });
     const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / 50)), load(b, pacedMs, thinkMs)]);
     const watched = await b.ask<WatchResult>({ cmd: 'collect' });
-    const pacedFloor = await floorOf(pacedMs, thinkMs);
 
     // the same 1,000 conversations at a person's pace, with a hand-off every 250 ms on process A
     const human = await Promise.all([load(a, humanMs, humanThinkMs, Math.floor(humanMs / 250), PER_PROCESS, 250), load(b, humanMs, humanThinkMs)]);
-    const humanFloor = await floorOf(humanMs, humanThinkMs);
 
     const toEvent: number[] = [];
     const toBriefing: number[] = [];
@@ -139,20 +140,23 @@ export async function benchRedis(
     }
     const triggered = Object.keys(paced[0].triggeredAt).length;
 
-    const conversations = [...warm, ...serial, ...saturated, ...paced, ...human, ...serialFloor, ...pacedFloor, ...humanFloor].reduce((n, r) => n + r.conversations, 0) + triggered + human.reduce((n, r) => n + Object.keys(r.triggeredAt).length, 0);
+    const conversations = [...warm, ...serial, ...saturated, ...paced, ...human, ...serialFloor].reduce((n, r) => n + r.conversations, 0) + triggered + human.reduce((n, r) => n + Object.keys(r.triggeredAt).length, 0);
     const memory = await memoryUsage(admin, prefix);
     const turns = (rs: readonly LoadResult[]) => rs.reduce((n, r) => n + r.latenciesMs.length, 0);
     const merged = (rs: readonly LoadResult[]) => rs.flatMap((r) => r.latenciesMs);
     const wall = (rs: readonly LoadResult[]) => Math.max(...rs.map((r) => r.wallMs));
-    /** The load's figures beside its floor's, and their ratios (both measured in this run, minutes apart). */
+    const ratios = (r: LatencyStats, f: LatencyStats) => ({ p50: round(r.p50Ms / Math.max(1e-6, f.p50Ms), 2), p99: round(r.p99Ms / Math.max(1e-6, f.p99Ms), 2) });
+    /** The serial load beside its floor (run right after it), and their ratios. */
     const withFloor = (real: readonly LoadResult[], floor: readonly LoadResult[]) => {
       const r = stats(merged(real), wall(real));
       const f = stats(merged(floor), wall(floor));
-      return {
-        ...r,
-        floor: { what: 'the same load, each turn only the store calls of a calm turn (two round trips, no bot, no middleware, no hand-offs)', ...f, gcPerProcess: floor.map((x) => x.gc) },
-        ratioToFloor: { p50: round(r.p50Ms / Math.max(1e-6, f.p50Ms), 2), p99: round(r.p99Ms / Math.max(1e-6, f.p99Ms), 2) },
-      };
+      return { ...r, floor: { what: 'one conversation per process, one turn at a time, each turn only the store calls of a calm turn (two round trips, no bot, no middleware)', ...f }, ratioToFloor: ratios(r, f) };
+    };
+    /** A paced load beside its probes (store-only turns run within it), and their ratios. */
+    const withProbes = (real: readonly LoadResult[]) => {
+      const r = stats(merged(real), wall(real));
+      const f = stats(real.flatMap((x) => x.probeLatenciesMs), wall(real));
+      return { ...r, floor: { what: `${PROBES_PER_PROCESS} probe conversations per process inside this load, at its pace, each turn only the store calls of a calm turn: what a turn with no work of its own waits for under this load`, ...f }, ratioToFloor: ratios(r, f) };
     };
     const info = await admin.info('server');
     return {
@@ -176,14 +180,14 @@ export async function benchRedis(
       },
       paced: {
         what: `each conversation waits ${thinkMs / 2}–${(thinkMs * 3) / 2} ms (mean ${thinkMs}) between messages; offered ≈ ${Math.round((2 * PER_PROCESS * 1000) / thinkMs)} turns/s`,
-        ...withFloor(paced, pacedFloor),
+        ...withProbes(paced),
         turnsMeasured: turns(paced),
         unexpectedHandoffs: paced.reduce((n, r) => n + r.handoffs, 0),
         gcPerProcess: paced.map((r) => r.gc),
       },
       pacedHuman: {
         what: `each conversation waits ${humanThinkMs / 2}–${(humanThinkMs * 3) / 2} ms (mean ${humanThinkMs}, a person reading and typing) between messages, a hand-off every 250 ms on process A; offered ≈ ${Math.round((2 * PER_PROCESS * 1000) / humanThinkMs)} turns/s`,
-        ...withFloor(human, humanFloor),
+        ...withProbes(human),
         turnsMeasured: turns(human),
         unexpectedHandoffs: human.reduce((n, r) => n + r.handoffs, 0),
         gcPerProcess: human.map((r) => r.gc),
