@@ -15,7 +15,8 @@
  * - Floor: what any Redis-backed turn costs here, a turn that makes only a calm turn's store calls
  *   (two round trips, no bot, no middleware). Serial: one such conversation per process right after
  *   the serial load. Paced: 50 probe conversations per process inside the load itself, at its pace,
- *   timed apart, so they see the same machine, Redis and queueing. Reported with the ratio.
+ *   timed apart, so they see the same machine, Redis and queueing (ratio reported); and, right
+ *   after the load, the same 1,000 conversations with store-only turns and nothing else running.
  * - Memory: MEMORY USAGE summed over the prefix's keys, divided by the conversations created.
  * The prefix is deleted afterwards. Workers run with Node's default flags; BENCH_WORKER_FLAGS adds
  * some (e.g. `--max-semi-space-size=64`), BENCH_THINK_MS changes the paced think time (default 2000).
@@ -110,7 +111,7 @@ export async function benchRedis(
     await Promise.all(workers.map((w, i) => w.ask({ cmd: 'start', url, prefix, node: `bench-${i + 1}` })));
     const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS, triggerEveryMs = 50, floor = false) =>
       // paced loads are timed once the first messages have spread over one think time; they carry probes
-      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think, floor, probes: think > 0 ? PROBES_PER_PROCESS : 0 });
+      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think, floor, probes: think > 0 && !floor ? PROBES_PER_PROCESS : 0 });
     // the floor of a load: the same conversations at the same pace, each turn only a calm turn's store calls
     const floorOf = (durationMs: number, think: number, conversations = PER_PROCESS) => Promise.all(workers.map((w) => load(w, durationMs, think, 0, conversations, 0, true)));
 
@@ -126,9 +127,12 @@ export async function benchRedis(
     await b.ask({ cmd: 'watch' });
     const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / 50)), load(b, pacedMs, thinkMs)]);
     const watched = await b.ask<WatchResult>({ cmd: 'collect' });
+    // the floor alone: the same 1,000 conversations at the same pace, store-only turns, no bot running at all
+    const pacedAlone = await floorOf(pacedMs, thinkMs);
 
     // the same 1,000 conversations at a person's pace, with a hand-off every 250 ms on process A
     const human = await Promise.all([load(a, humanMs, humanThinkMs, Math.floor(humanMs / 250), PER_PROCESS, 250), load(b, humanMs, humanThinkMs)]);
+    const humanAlone = await floorOf(humanMs, humanThinkMs);
 
     const toEvent: number[] = [];
     const toBriefing: number[] = [];
@@ -140,7 +144,7 @@ export async function benchRedis(
     }
     const triggered = Object.keys(paced[0].triggeredAt).length;
 
-    const conversations = [...warm, ...serial, ...saturated, ...paced, ...human, ...serialFloor].reduce((n, r) => n + r.conversations, 0) + triggered + human.reduce((n, r) => n + Object.keys(r.triggeredAt).length, 0);
+    const conversations = [...warm, ...serial, ...saturated, ...paced, ...human, ...serialFloor, ...pacedAlone, ...humanAlone].reduce((n, r) => n + r.conversations, 0) + triggered + human.reduce((n, r) => n + Object.keys(r.triggeredAt).length, 0);
     const memory = await memoryUsage(admin, prefix);
     const turns = (rs: readonly LoadResult[]) => rs.reduce((n, r) => n + r.latenciesMs.length, 0);
     const merged = (rs: readonly LoadResult[]) => rs.flatMap((r) => r.latenciesMs);
@@ -152,11 +156,17 @@ export async function benchRedis(
       const f = stats(merged(floor), wall(floor));
       return { ...r, floor: { what: 'one conversation per process, one turn at a time, each turn only the store calls of a calm turn (two round trips, no bot, no middleware)', ...f }, ratioToFloor: ratios(r, f) };
     };
-    /** A paced load beside its probes (store-only turns run within it), and their ratios. */
-    const withProbes = (real: readonly LoadResult[]) => {
+    /** A paced load beside its probes (store-only turns run within it) and its floor alone (the same pace, nothing else running), with the ratios. */
+    const withFloors = (real: readonly LoadResult[], alone: readonly LoadResult[]) => {
       const r = stats(merged(real), wall(real));
-      const f = stats(real.flatMap((x) => x.probeLatenciesMs), wall(real));
-      return { ...r, floor: { what: `${PROBES_PER_PROCESS} probe conversations per process inside this load, at its pace, each turn only the store calls of a calm turn: what a turn with no work of its own waits for under this load`, ...f }, ratioToFloor: ratios(r, f) };
+      const under = stats(real.flatMap((x) => x.probeLatenciesMs), wall(real));
+      const by = stats(merged(alone), wall(alone));
+      return {
+        ...r,
+        floor: { what: `${PROBES_PER_PROCESS} probe conversations per process inside this load, at its pace, each turn only the store calls of a calm turn: what a turn with no work of its own waits for under this load (the machine, Redis, the other turns' work)`, ...under },
+        ratioToFloor: ratios(r, under),
+        floorAlone: { what: 'right after, the same conversations at the same pace with store-only turns and nothing else running: the machine and Redis alone', ...by, gcPerProcess: alone.map((x) => x.gc) },
+      };
     };
     const info = await admin.info('server');
     return {
@@ -180,14 +190,14 @@ export async function benchRedis(
       },
       paced: {
         what: `each conversation waits ${thinkMs / 2}–${(thinkMs * 3) / 2} ms (mean ${thinkMs}) between messages; offered ≈ ${Math.round((2 * PER_PROCESS * 1000) / thinkMs)} turns/s`,
-        ...withProbes(paced),
+        ...withFloors(paced, pacedAlone),
         turnsMeasured: turns(paced),
         unexpectedHandoffs: paced.reduce((n, r) => n + r.handoffs, 0),
         gcPerProcess: paced.map((r) => r.gc),
       },
       pacedHuman: {
         what: `each conversation waits ${humanThinkMs / 2}–${(humanThinkMs * 3) / 2} ms (mean ${humanThinkMs}, a person reading and typing) between messages, a hand-off every 250 ms on process A; offered ≈ ${Math.round((2 * PER_PROCESS * 1000) / humanThinkMs)} turns/s`,
-        ...withProbes(human),
+        ...withFloors(human, humanAlone),
         turnsMeasured: turns(human),
         unexpectedHandoffs: human.reduce((n, r) => n + r.handoffs, 0),
         gcPerProcess: human.map((r) => r.gc),

@@ -16,6 +16,7 @@ export { HandoffMiddleware, conversationKeyOf, PROACTIVE_KEY, type HandoffMiddle
 export { observe, observeRecognizer, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
 export { attachAgentDelivery } from './bridge/agent-delivery.js';
 export { DocumentStorage } from './bridge/document-storage.js';
+export { JsonDiffConversationState, stateFingerprint } from './bridge/json-diff-conversation-state.js';
 export { HandoffService } from './handoff/handoff-service.js';
 export { CallbackService } from './handoff/callback-service.js';
 export { MetricsRecorder, readMetrics, type MetricsReport, type MetricCounts } from './handoff/metrics.js';

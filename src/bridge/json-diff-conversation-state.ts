@@ -32,6 +32,15 @@ export function stateFingerprint(state: State | undefined): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * Drop-in for botbuilder's `ConversationState` (same constructor, same storage keys).
+ *
+ * @example
+ * const state = new JsonDiffConversationState(new MemoryStorage());
+ * const count = state.createProperty<number>('count');
+ * await count.set(context, ((await count.get(context, 0)) ?? 0) + 1);
+ * await state.saveChanges(context); // written: the JSON changed
+ */
 export class JsonDiffConversationState extends ConversationState {
   /** BotState's own turn-state slot (a private Symbol of botbuilder's), so clear/get/delete still apply. */
   private readonly slot: symbol;
