@@ -83,9 +83,12 @@ const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
  * const figures = await benchRedis({ url: 'redis://127.0.0.1:6379' });
  */
 export async function benchRedis(
-  opts: { url?: string; saturatedMs?: number; pacedMs?: number; thinkMs?: number; humanMs?: number; humanThinkMs?: number } = {},
+  opts: { url?: string; warmMs?: number; serialMs?: number; saturatedMs?: number; pacedMs?: number; thinkMs?: number; humanMs?: number; humanThinkMs?: number; triggerEveryMs?: number } = {},
 ): Promise<Record<string, unknown>> {
   const url = opts.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const warmMs = opts.warmMs ?? 2_000;
+  const serialMs = opts.serialMs ?? 3_000;
+  const triggerEveryMs = opts.triggerEveryMs ?? 50;
   const saturatedMs = opts.saturatedMs ?? 10_000;
   const pacedMs = opts.pacedMs ?? 15_000;
   const thinkMs = opts.thinkMs ?? Number(process.env.BENCH_THINK_MS ?? 2_000);
@@ -116,17 +119,22 @@ export async function benchRedis(
     const floorOf = (durationMs: number, think: number, conversations = PER_PROCESS) => Promise.all(workers.map((w) => load(w, durationMs, think, 0, conversations, 0, true)));
 
     // warm-up: JIT, script cache, connections
-    const warm = await Promise.all(workers.map((w) => w.ask<LoadResult>({ cmd: 'load', conversations: 50, durationMs: 2_000, thinkMs: 0, triggers: 0, triggerEveryMs: 0 })));
+    const warm = await Promise.all(workers.map((w) => w.ask<LoadResult>({ cmd: 'load', conversations: 50, durationMs: warmMs, thinkMs: 0, triggers: 0, triggerEveryMs: 0 })));
 
     // the floor: one conversation per process, one turn at a time (every turn's Redis round trips, no queueing)
-    const serial = await Promise.all([load(a, 3_000, 0, 0, 1), load(b, 3_000, 0, 0, 1)]);
-    const serialFloor = await floorOf(3_000, 0, 1);
+    const serial = await Promise.all([load(a, serialMs, 0, 0, 1), load(b, serialMs, 0, 0, 1)]);
+    const serialFloor = await floorOf(serialMs, 0, 1);
 
     const saturated = await Promise.all([load(a, saturatedMs, 0), load(b, saturatedMs, 0)]);
 
     await b.ask({ cmd: 'watch' });
-    const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / 50)), load(b, pacedMs, thinkMs)]);
-    const watched = await b.ask<WatchResult>({ cmd: 'collect' });
+    const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / triggerEveryMs), PER_PROCESS, triggerEveryMs), load(b, pacedMs, thinkMs)]);
+    // the last hand-offs' events may still be on their way: wait (at most 2 s) until each has its briefing
+    let watched = await b.ask<WatchResult>({ cmd: 'collect' });
+    for (const until = performance.now() + 2_000; performance.now() < until && Object.keys(paced[0].triggeredAt).some((id) => watched.briefingAt[id] === undefined); ) {
+      await new Promise((r) => setTimeout(r, 50));
+      watched = await b.ask<WatchResult>({ cmd: 'collect' });
+    }
     // the floor alone: the same 1,000 conversations at the same pace, store-only turns, no bot running at all
     const pacedAlone = await floorOf(pacedMs, thinkMs);
 
