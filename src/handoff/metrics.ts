@@ -72,6 +72,7 @@ export function emptyCounts(): MetricCounts {
 /** UTC day of an instant, the metrics document's key. */
 export const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
 const key = (day: string) => `metrics:${day}`;
+const DAY_MS = 86_400_000;
 
 function add(into: MetricCounts, d: Partial<MetricCounts>): void {
   for (const [k, v] of Object.entries(d) as [keyof MetricCounts, unknown][]) {
@@ -89,6 +90,8 @@ function add(into: MetricCounts, d: Partial<MetricCounts>): void {
  */
 export class MetricsRecorder {
   private pending = new Map<string, MetricCounts>();
+  private lastDayNumber = Number.NaN;
+  private lastDay = '';
 
   constructor(
     private readonly docs: DocumentStore,
@@ -97,7 +100,14 @@ export class MetricsRecorder {
 
   /** Count something now (kept in this process until `flush`). */
   count(d: Partial<MetricCounts>): void {
-    const day = dayOf(this.clock.now());
+    const now = this.clock.now();
+    // several counts a turn: the day's key is formatted once per UTC day, not per count
+    const dayNumber = Math.floor(now / DAY_MS);
+    if (dayNumber !== this.lastDayNumber) {
+      this.lastDayNumber = dayNumber;
+      this.lastDay = dayOf(now);
+    }
+    const day = this.lastDay;
     let c = this.pending.get(day);
     if (c === undefined) this.pending.set(day, (c = emptyCounts()));
     add(c, d);
