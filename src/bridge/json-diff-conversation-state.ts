@@ -2,8 +2,8 @@
  * botbuilder's `ConversationState` with a cheaper change check. `BotState` hashes the state three
  * times a turn (after the read, before the save, after the write), each time with a key-sorting
  * stringify and SHA-256: about 40 µs of a 0.5 ms turn on Redis. Here the "hash" is the state's
- * plain JSON (without its eTag): after the read, before the save, and as the save hands the state
- * to storage (the text kept is the text written). Everything else — the cache slot in turn state, `clear()`,
+ * plain JSON (without its eTag), taken after the read and before the save; the save keeps the text
+ * it compared, so a change made after that comparison is written by the next save. Everything else — the cache slot in turn state, `clear()`,
  * `delete()`, property accessors, botbuilder-dialogs' memory scopes — is botbuilder's own.
  *
  * The one difference: a state whose properties were re-created in another order with the same
@@ -68,14 +68,15 @@ export class JsonDiffConversationState extends ConversationState {
 
   override saveChanges(context: TurnContext, force = false): Promise<void> {
     const cached = context.turnState.get(this.slot) as CachedBotState | undefined;
-    if (!force && (cached === undefined || cached.hash === stateFingerprint(cached.state))) return Promise.resolve();
+    const current = cached === undefined ? undefined : stateFingerprint(cached.state);
+    if (!force && (cached === undefined || cached.hash === current)) return Promise.resolve();
     return Promise.resolve(this.storageKey(context)).then((key) => {
       const saved = cached ?? { state: {}, hash: '' };
       saved.state.eTag = '*';
-      // taken in the same synchronous step as the storage's own serialisation: the text kept is the text written
-      const written = stateFingerprint(saved.state);
       return this.storage.write({ [key]: saved.state }).then(() => {
-        saved.hash = written;
+        // the text compared above (one JSON a save): a change made after it, even during the write,
+        // differs from it and is written by the next save; never marked saved unwritten
+        saved.hash = current ?? stateFingerprint(saved.state);
         context.turnState.set(this.slot, saved);
       });
     });
