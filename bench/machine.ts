@@ -5,6 +5,7 @@
  * tenants). Every latency tail in the other sections sits on top of this one.
  */
 import { performance } from 'node:perf_hooks';
+import { quantile } from './middleware.js';
 
 /**
  * Tick gaps of an idle 1 ms timer: p50, p99, p99.9, max, and how many exceeded 5 ms.
@@ -28,7 +29,7 @@ export async function benchMachine(durationMs = 10_000): Promise<Record<string, 
     }, 1);
   });
   gaps.sort((a, b) => a - b);
-  const q = (p: number) => Math.round((gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))] ?? 0) * 1000) / 1000;
+  const q = (p: number) => Math.round(quantile(gaps, p) * 1000) / 1000;
   const stalls = gaps.filter((g) => g > 5);
   return {
     section: 'machine: an idle 1 ms timer (nothing of ours running)',

@@ -39,9 +39,19 @@ export interface LatencyStats {
   meanMs: number;
 }
 
+/**
+ * The p-quantile of ascending samples (the sample at rank ⌊p·n⌋, the last for p = 1; 0 for none).
+ *
+ * @example
+ * quantile([1, 2, 3, 4], 0.5); // 3
+ */
+export function quantile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
 export function stats(samples: number[], wallMs: number): LatencyStats {
   const s = [...samples].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  const q = (p: number) => quantile(s, p);
   return {
     turns: s.length,
     turnsPerSecond: Math.round((s.length / wallMs) * 1000),

@@ -205,6 +205,9 @@ async function floorTurn(n: Node, conversation: string, text: string): Promise<v
   ]);
 }
 
+/** The channel's conversation id of slot k's run-th conversation in load number `load` (probes apart). */
+const conversationName = (n: Node, load: number, k: number, run: number, probe = false): string => `${n.name}-${load}-${probe ? 'p' : ''}${k}-${run}`;
+
 async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Promise<LoadResult> {
   const timed: { start: number; ms: number }[] = [];
   const triggeredAt: Record<string, number> = {};
@@ -223,7 +226,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
     if (req.thinkMs > 0) await sleep(Math.round(Math.random() * req.thinkMs));
     for (let run = 0; performance.now() < end; run++) {
       const s = calm[(k + run) % calm.length]!;
-      const conversation = `${n.name}-${run0}-${probe ? 'p' : ''}${k}-${run}`;
+      const conversation = conversationName(n, run0, k, run, probe);
       if (!probe) conversations++;
       for (const t of s.turns) {
         if (performance.now() >= end) break;
@@ -251,7 +254,7 @@ async function load(n: Node, req: Extract<WorkerRequest, { cmd: 'load' }>): Prom
   };
   await Promise.all([...Array.from({ length: req.conversations }, (_, k) => slot(k)), ...Array.from({ length: req.probes ?? 0 }, (_, k) => slot(k, true)), triggers()]);
   if (sampleMemory === undefined && req.floor !== true) {
-    sampleMemory = (await n.stores.documents.read(memoryKey(conversationId(`webchat:${n.name}-${run0}-0-0`))))?.value;
+    sampleMemory = (await n.stores.documents.read(memoryKey(conversationId(`webchat:${conversationName(n, run0, 0, 0)}`))))?.value;
     if (sampleMemory === undefined) throw new Error('bench worker: no conversation memory to sample for the floor turns');
   }
   return {

@@ -29,7 +29,7 @@ import { createClient } from 'redis';
 import { deleteKeysByPrefix } from '../src/store/redis/delete-keys.js';
 import { RedisKeys } from '../src/store/redis/keys.js';
 import type { RedisClient } from '../src/store/redis/redis-connection.js';
-import { stats, type LatencyStats } from './middleware.js';
+import { quantile, stats, type LatencyStats } from './middleware.js';
 import type { LoadResult, WatchResult, WorkerReply, WorkerRequest } from './redis-worker.js';
 
 /** Request types without the sequence number the IPC wrapper adds. */
@@ -112,9 +112,9 @@ export async function benchRedis(
   const [a, b] = workers;
   try {
     await Promise.all(workers.map((w, i) => w.ask({ cmd: 'start', url, prefix, node: `bench-${i + 1}` })));
-    const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS, triggerEveryMs = 50, floor = false) =>
+    const load = (w: Worker, durationMs: number, think: number, triggers = 0, conversations = PER_PROCESS, every = triggerEveryMs, floor = false) =>
       // paced loads are timed once the first messages have spread over one think time; they carry probes
-      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs, measureAfterMs: think, floor, probes: think > 0 && !floor ? PROBES_PER_PROCESS : 0 });
+      w.ask<LoadResult>({ cmd: 'load', conversations, durationMs, thinkMs: think, triggers, triggerEveryMs: every, measureAfterMs: think, floor, probes: think > 0 && !floor ? PROBES_PER_PROCESS : 0 });
     // the floor of a load: the same conversations at the same pace, each turn only a calm turn's store calls
     const floorOf = (durationMs: number, think: number, conversations = PER_PROCESS) => Promise.all(workers.map((w) => load(w, durationMs, think, 0, conversations, 0, true)));
 
@@ -128,7 +128,7 @@ export async function benchRedis(
     const saturated = await Promise.all([load(a, saturatedMs, 0), load(b, saturatedMs, 0)]);
 
     await b.ask({ cmd: 'watch' });
-    const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / triggerEveryMs), PER_PROCESS, triggerEveryMs), load(b, pacedMs, thinkMs)]);
+    const paced = await Promise.all([load(a, pacedMs, thinkMs, Math.floor(pacedMs / triggerEveryMs)), load(b, pacedMs, thinkMs)]);
     // the last hand-offs' events may still be on their way: wait (at most 2 s) until each has its briefing
     let watched = await b.ask<WatchResult>({ cmd: 'collect' });
     for (const until = performance.now() + 2_000; performance.now() < until && Object.keys(paced[0].triggeredAt).some((id) => watched.briefingAt[id] === undefined); ) {
@@ -232,7 +232,7 @@ export async function benchRedis(
 
 function latency(samples: number[]): { count: number; p50Ms: number; p99Ms: number; maxMs: number } {
   const s = [...samples].sort((x, y) => x - y);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  const q = (p: number) => quantile(s, p);
   return { count: s.length, p50Ms: round(q(0.5)), p99Ms: round(q(0.99)), maxMs: round(s.at(-1) ?? 0) };
 }
 
