@@ -9,8 +9,10 @@
  * the queue's expected wait), queue the conversation with its briefing, and emit botbuilder's
  * `handoff.initiate` event with the transcript attached.
  *
- * A transcript or store failure never loses the customer's message (it is kept and retried) and
- * never crashes the turn; errors thrown by the bot itself still reach `adapter.onTurnError`.
+ * A transcript or store failure never loses the customer's message (it is kept and retried, per
+ * conversation and in order, by `TranscriptWriter`) and never crashes the turn; errors thrown by
+ * the bot itself still reach `adapter.onTurnError`. Each conversation's lines are written in the
+ * order they happened, exactly once, whatever the concurrency.
  *
  * @example
  * const handover = new HandoffMiddleware({ manifest, stores, directory, texts });
@@ -41,6 +43,7 @@ import { formatSlot } from '../handoff/callback-slots.js';
 import type { MetricsRecorder } from '../handoff/metrics.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { DEFERRED_SAVES_KEY, OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
+import { TranscriptWriter, type TranscriptWriterOptions } from './transcript-writer.js';
 
 export interface HandoffMiddlewareOptions {
   readonly manifest: Manifest;
@@ -65,6 +68,8 @@ export interface HandoffMiddlewareOptions {
    */
   readonly preload?: (context: TurnContext) => Promise<unknown>;
   readonly newId?: () => string;
+  /** Background retries of a refused transcript write, and how many lines one conversation may keep meanwhile (see `TranscriptWriter`). */
+  readonly transcriptRetry?: TranscriptWriterOptions['retry'] & { readonly maxPendingLines?: number };
 }
 
 /** A 1–5 answer to the satisfaction question (a digit, optionally with a word or a star). */
@@ -81,30 +86,37 @@ export function conversationKeyOf(activity: Partial<Activity>): ConversationId {
   return toConversationId(`${activity.channelId ?? 'unknown'}:${activity.conversation?.id ?? 'unknown'}`);
 }
 
-interface PendingEntry {
-  readonly id: ConversationId;
-  readonly entry: TranscriptEntry;
-}
-
 export class HandoffMiddleware implements Middleware {
   readonly service: HandoffService;
   readonly callbacks: CallbackService;
   private readonly clock: Clock;
   private readonly sentiment = new SentimentScorer();
   private readonly newId: () => string;
-  /** Transcript lines the store refused; retried, in order, before any newer line is written. */
-  private readonly pending: PendingEntry[] = [];
+  /** Per-conversation ordered transcript writes: refused lines are retried (bounded) before any newer line of the same conversation. */
+  private readonly transcript: TranscriptWriter;
 
   constructor(private readonly opts: HandoffMiddlewareOptions) {
     this.clock = opts.clock ?? systemClock;
     this.newId = opts.newId ?? randomUUID;
     this.service = opts.service ?? new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, texts: opts.texts, newId: this.newId });
     this.callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, service: this.service });
+    const { maxPendingLines, ...retry } = opts.transcriptRetry ?? {};
+    this.transcript = new TranscriptWriter({
+      store: opts.stores.transcripts,
+      onError: (e) => this.report(e, 'append transcript'),
+      retry,
+      ...(maxPendingLines === undefined ? {} : { maxPendingLines }),
+    });
   }
 
   /** Lines kept in memory because the store refused them (0 when all is well). */
   get pendingTranscriptLines(): number {
-    return this.pending.length;
+    return this.transcript.pendingLines;
+  }
+
+  /** Stops the background retries of refused transcript lines (call when the process shuts down). */
+  close(): void {
+    this.transcript.close();
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -477,23 +489,12 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /**
-   * Append to the transcript; on failure keep the lines and retry them, in order, before any newer
-   * line. Consecutive pending lines of one conversation go in one append (one round trip).
+   * Append to the conversation's transcript after every earlier line of it, in one append with any
+   * lines still pending for it; a refused write is kept and retried for this conversation only.
+   * Never throws (failures go to `onError`).
    */
-  private async record(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void> {
-    for (const entry of entries) this.pending.push({ id, entry });
-    while (this.pending.length > 0) {
-      const head = this.pending[0]!;
-      let n = 1;
-      while (n < this.pending.length && this.pending[n]!.id === head.id) n++;
-      try {
-        await this.opts.stores.transcripts.append(head.id, ...this.pending.slice(0, n).map((p) => p.entry));
-        this.pending.splice(0, n);
-      } catch (e) {
-        this.report(e, 'append transcript');
-        return;
-      }
-    }
+  private record(id: ConversationId, ...entries: TranscriptEntry[]): Promise<void> {
+    return this.transcript.write(id, entries);
   }
 
   private async say(context: TurnContext, id: ConversationId, text: string): Promise<void> {

@@ -8,9 +8,10 @@
 export const ERROR_CODES = {
   HANDOVER_ERR_CONFIG_INVALID: 'manifest.json or the environment is invalid',
   HANDOVER_ERR_DIALOGS_INVALID: 'a dialog file or locale file is invalid',
+  HANDOVER_ERR_EVAL_INVALID: 'an evaluation file (handover eval) is invalid',
   HANDOVER_ERR_STORE_UNAVAILABLE: 'the store did not answer',
   HANDOVER_ERR_STORE_DATA_INVALID: 'the store holds data this version cannot read (corrupt, or foreign keys under the prefix)',
-  HANDOVER_ERR_STATE_CONFLICT: 'the conversation changed under this operation (compare-and-set lost)',
+  HANDOVER_ERR_STATE_CONFLICT: 'the conversation changed under this operation (compare-and-set lost, or the expected version is stale)',
   HANDOVER_ERR_NOT_IN_STATE: 'the handoff is not in a state that allows this operation',
   HANDOVER_ERR_ALREADY_TAKEN: 'another agent already took this conversation',
   HANDOVER_ERR_UNKNOWN_CONVERSATION: 'no such conversation',
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   HANDOVER_ERR_METHOD_NOT_ALLOWED: 'the endpoint exists but not for this HTTP method',
   HANDOVER_ERR_TOO_MANY_REQUESTS: 'too many attempts (e.g. failed sign-ins); wait and try again',
   HANDOVER_ERR_INTERNAL: 'an unexpected server error (details are logged, never sent to the client)',
+  HANDOVER_ERR_TRANSCRIPT_UNWRITTEN: 'transcript lines could not be written after the bounded retries (kept in memory, up to a limit, and written with the next line)',
   HANDOVER_ERR_WEBHOOK_DELIVERY: 'an outgoing webhook could not be delivered after its retries',
 } as const;
 
