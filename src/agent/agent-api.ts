@@ -5,8 +5,10 @@
  *
  * Every failure is a JSON `{ error: { code, message } }`: 400 malformed JSON or a body of the
  * wrong shape (zod), 401 no credential, 403 another agent's conversation or a queue not theirs,
- * 404 unknown conversation/queue/endpoint, 405 wrong method, 409 already taken or not in a state
- * that allows the action, 413 body over the limit, 429 too many failed sign-ins.
+ * 404 unknown conversation/queue/endpoint, 405 wrong method, 409 already taken, not in a state
+ * that allows the action or changed since the caller's `expectedVersion`, 413 body over the limit,
+ * 429 too many failed sign-ins. A transfer's `idempotencyKey` makes a repeated request (a double
+ * click, a retry) the same transfer: 200 with the current state, nothing moved twice.
  *
  * @example
  * const api = createAgentApi({ manifest, service, stores, clock, auth, roster, sessions, worklist });
@@ -28,7 +30,7 @@ import type { AgentRoster } from './agent-roster.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { AgentWorklist } from './agent-worklist.js';
 import { matchRoute, type OperationId } from './api-routes.js';
-import type { BriefingView, CallerView, ConversationView, MacroView, MeView, QueueItemView, QueueView, StateView } from './api-types.js';
+import type { BriefingView, CallerView, ConversationView, MacroView, MeView, MyConversationsView, QueueItemView, QueueView, StateView } from './api-types.js';
 import type { ConsoleAuth, Principal } from './console-auth.js';
 import { LoginThrottle } from './login-throttle.js';
 import { fillMacro } from './macros.js';
@@ -59,6 +61,9 @@ export interface AgentApiOptions {
   readonly queueListLimit?: number;
 }
 
+/** Default page of "My conversations". */
+const MY_PAGE = 100;
+
 const agentIdField = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits, . _ @ - (at most 64)');
 const agentNameField = z.string().trim().min(1).max(80);
 const acting = { agentId: agentIdField.optional(), agentName: agentNameField.optional() };
@@ -73,7 +78,16 @@ export const BODY_SCHEMAS = {
   login: z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
   acceptConversation: z.object(acting).strict(),
   sendMessage: z.object({ text: z.string().trim().min(1, 'text must not be empty').max(4000), ...acting }).strict(),
-  transferConversation: z.object({ queue: z.string().min(1).max(64), note: z.string().trim().max(1000).optional(), ...acting }).strict(),
+  transferConversation: z
+    .object({
+      queue: z.string().min(1).max(64),
+      note: z.string().trim().max(1000).optional(),
+      // what the caller saw and which click this is: a stale view is refused (409), a repeated click is the same transfer
+      expectedVersion: z.number().int().min(1).optional(),
+      idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,128}$/, '1 to 128 visible ASCII characters').optional(),
+      ...acting,
+    })
+    .strict(),
   resolveConversation: z.object(acting).strict(),
   returnToBot: z
     .object({
@@ -196,6 +210,19 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     };
   };
 
+  /**
+   * One page of the conversations an agent owns (derived from the committed states, so complete),
+   * each read fresh: one whose state moved since the page was read is left out, not shown wrongly.
+   */
+  const ownedPage = async (agent: AgentId, after: string | null, limit: number): Promise<{ items: QueueItemView[]; next: string | null; total: number }> => {
+    const page = await worklist.page(agent, { after, limit });
+    const items = await Promise.all(page.conversations.map((c) => itemOf(c)));
+    return { items: items.filter((i) => i.status === 'assigned' && i.agentId === agent), next: page.next, total: page.total };
+  };
+
+  /** Who is calling, as the scope of their idempotency keys. */
+  const callerKey = (p: Principal): string => (p.kind === 'agent' ? `agent:${p.agent.id}` : `desk:${p.name}`);
+
   const queueView = async (queue: string): Promise<QueueView> => {
     const q = opts.manifest.queues[queue];
     if (q === undefined) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
@@ -243,20 +270,28 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
     async getMe(_req, res, _params, p) {
       const caller = p!;
-      let active: QueueItemView[] = [];
-      if (caller.kind === 'agent') {
-        const ids = await worklist.list(caller.agent.id);
-        const items = await Promise.all(ids.map((c) => itemOf(toConversationId(c))));
-        active = items.filter((i) => i.status === 'assigned' && i.agentId === caller.agent.id);
-      }
+      const page = caller.kind === 'agent' ? await ownedPage(toAgentId(caller.agent.id), null, MY_PAGE) : { items: [], next: null, total: 0 };
       const me: MeView = {
         caller: callerView(caller),
         macros: opts.manifest.console.macros,
         allQueues: roster.allQueues,
-        active,
+        active: page.items,
+        activeNext: page.next,
+        activeTotal: page.total,
         now: opts.clock.now(),
       };
       sendJson(res, 200, me);
+    },
+
+    async listMyConversations(req, res, _params, p) {
+      const caller = p!;
+      if (caller.kind !== 'agent') throw forbidden('a bearer token owns no conversations: list a queue, or sign in as the agent');
+      const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const raw = q.get('limit');
+      const limit = raw === null ? MY_PAGE : Number(raw);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+      const page = await ownedPage(toAgentId(caller.agent.id), q.get('after'), limit);
+      sendJson(res, 200, { conversations: page.items, next: page.next, total: page.total, now: opts.clock.now() } satisfies MyConversationsView);
     },
 
     async listQueues(_req, res, _params, p) {
@@ -283,8 +318,9 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       const actor = actorOf(p!, body);
       const s = await visibleState(p!, id);
       if (!canSeeQueue(p!, s.queue)) throw forbidden(`queue "${s.queue ?? '-'}" is not one of yours`);
-      const { state } = await service.accept(id, actor.id, actor.name);
-      await worklist.add(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      // checked again inside the compare-and-set: a transfer landing after the check above refuses the claim (403)
+      const queues = auth.seesAll(p!) ? undefined : auth.queuesOf(p!);
+      const { state } = await service.accept(id, actor.id, actor.name, queues === undefined ? {} : { queues });
       sendJson(res, 200, await conversationView(p!, id, state));
     },
 
@@ -301,11 +337,16 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       const body = parseBody(BODY_SCHEMAS.transferConversation, await readJsonBody(req, maxBody), false);
       const id = toConversationId(params['conversationId']!);
       if (!roster.hasQueue(body.queue)) throw badRequest(`unknown queue "${body.queue}"; queues: ${roster.allQueues.join(', ')}`);
-      const s = await visibleState(p!, id);
+      await visibleState(p!, id);
       // Supervisors and desks may move anyone's conversation; an agent only a waiting one or their own.
       const actor = auth.seesAll(p!) && body.agentId === undefined ? undefined : actorOf(p!, body);
-      const state = await service.transfer(id, body.queue, { ...(actor === undefined ? {} : { agentId: actor.id }), ...(body.note === undefined ? {} : { note: body.note }) });
-      if (s.agentId !== null) await worklist.remove(s.agentId, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
+      const state = await service.transfer(id, body.queue, {
+        ...(actor === undefined ? {} : { agentId: actor.id }),
+        ...(body.note === undefined ? {} : { note: body.note }),
+        ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+        // scoped to the caller, so two desks' keys never collide
+        ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: `${callerKey(p!)}:${body.idempotencyKey}` }),
+      });
       sendJson(res, 200, await conversationView(p!, id, state));
     },
 
@@ -315,7 +356,6 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       const actor = actorOf(p!, body);
       await visibleState(p!, id);
       const state = await service.resolve(id, actor.id, actor.name);
-      await worklist.remove(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
       sendJson(res, 200, await conversationView(p!, id, state));
     },
 
@@ -328,7 +368,6 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         ...(body.collected === undefined ? {} : { collected: body.collected }),
         ...(body.note === undefined ? {} : { note: body.note }),
       });
-      await worklist.remove(actor.id, id).catch((e: unknown) => opts.log?.error('worklist update failed', { error: String(e) }));
       sendJson(res, 200, await conversationView(p!, id, state));
     },
 

@@ -112,7 +112,7 @@ export function createAgentConsole(opts: AgentConsoleOptions): AgentConsole {
     auth,
     roster,
     sessions,
-    worklist: new AgentWorklist(opts.stores.documents),
+    worklist: new AgentWorklist(opts.stores),
     onLogout: (token) => sockets.closeSession(token),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),

@@ -17,6 +17,7 @@ export type OperationId =
   | 'login'
   | 'logout'
   | 'getMe'
+  | 'listMyConversations'
   | 'listQueues'
   | 'getQueue'
   | 'getConversation'
@@ -53,6 +54,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/login', operationId: 'login', summary: 'Sign in as a console agent (sets the session cookie)', auth: false },
   { method: 'POST', path: '/api/logout', operationId: 'logout', summary: 'Sign out (ends the session, clears the cookie)', auth: false },
   { method: 'GET', path: '/api/me', operationId: 'getMe', summary: 'The caller, the macros, every queue id and the conversations the agent owns', auth: true },
+  { method: 'GET', path: '/api/me/conversations', operationId: 'listMyConversations', summary: 'The conversations the agent owns, a page at a time (?after=<next>&limit=<1-500>)', auth: true },
   { method: 'GET', path: '/api/queues', operationId: 'listQueues', summary: "The caller's queues with their waiting conversations", auth: true },
   { method: 'GET', path: '/api/queues/{queue}', operationId: 'getQueue', summary: 'One queue: waiting conversations by priority, then age', auth: true },
   { method: 'GET', path: '/api/conversations/{conversationId}', operationId: 'getConversation', summary: 'A conversation: state, briefing, full transcript, filled macros', auth: true },

@@ -30,8 +30,12 @@ export interface MeView {
   readonly macros: readonly MacroView[];
   /** Every queue of the manifest (transfer targets). */
   readonly allQueues: readonly string[];
-  /** Conversations this agent accepted and still owns. */
+  /** Conversations this agent owns: the first page (by conversation id); `activeNext` continues it. */
   readonly active: readonly QueueItemView[];
+  /** Cursor of the next page of owned conversations (`GET /api/me/conversations?after=…`), null when `active` is all. */
+  readonly activeNext: string | null;
+  /** How many conversations this agent owns. */
+  readonly activeTotal: number;
   /** Server time (ms since the epoch): the page corrects SLA countdowns for clock skew with it. */
   readonly now: number;
 }
@@ -148,4 +152,19 @@ export type ConsoleSocketFrame =
  */
 export interface ApiErrorBody {
   readonly error: { readonly code: string; readonly message: string };
+}
+
+/**
+ * `GET /api/me/conversations`: one page of the conversations the agent owns, by conversation id.
+ *
+ * @example
+ * const page = (await (await fetch(`/api/me/conversations?after=${encodeURIComponent(me.activeNext!)}`)).json()) as MyConversationsView;
+ */
+export interface MyConversationsView {
+  readonly conversations: readonly QueueItemView[];
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: string | null;
+  /** How many conversations the agent owns. */
+  readonly total: number;
+  readonly now: number;
 }

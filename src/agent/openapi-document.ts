@@ -21,7 +21,7 @@ const ERRORS: Record<string, Json> = {
   '403': errorResponse('Not one of your queues, or another agent owns the conversation (HANDOVER_ERR_FORBIDDEN, HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT)'),
   '404': errorResponse('Unknown conversation or queue (HANDOVER_ERR_UNKNOWN_CONVERSATION, HANDOVER_ERR_UNKNOWN_QUEUE)'),
   '405': errorResponse('Wrong HTTP method; the Allow header lists the right one (HANDOVER_ERR_METHOD_NOT_ALLOWED)'),
-  '409': errorResponse('Already taken by another agent, or not in a state that allows this (HANDOVER_ERR_ALREADY_TAKEN, HANDOVER_ERR_NOT_IN_STATE)'),
+  '409': errorResponse('Already taken by another agent, not in a state that allows this, or changed since the `expectedVersion` sent (HANDOVER_ERR_ALREADY_TAKEN, HANDOVER_ERR_NOT_IN_STATE, HANDOVER_ERR_STATE_CONFLICT)'),
   '413': errorResponse('Body larger than the limit (64 KiB by default) (HANDOVER_ERR_PAYLOAD_TOO_LARGE)'),
 };
 const pick = (...codes: string[]): Json => Object.fromEntries(codes.map((c) => [c, ERRORS[c]!]));
@@ -50,7 +50,18 @@ const OPERATIONS: Record<OperationId, Json> = {
     },
   },
   logout: { responses: { '204': { description: 'Signed out; the cookie is cleared.' } } },
-  getMe: { responses: { '200': { description: 'The caller', ...json(ref('Me')) }, ...pick('401') } },
+  getMe: { responses: { '200': { description: 'The caller, with the first page of the conversations the agent owns', ...json(ref('Me')) }, ...pick('401') } },
+  listMyConversations: {
+    parameters: [
+      { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'The `next` of the previous page (`activeNext` of /api/me); leave out for the first page' },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+    ],
+    responses: {
+      '200': { description: 'One page, by conversation id; every conversation owned for the whole paging appears exactly once', ...json(ref('MyConversations')) },
+      ...pick('400', '401'),
+      '403': errorResponse('A bearer token owns no conversations (HANDOVER_ERR_FORBIDDEN)'),
+    },
+  },
   listQueues: {
     responses: {
       '200': { description: "The caller's queues (every queue for supervisors and bearer tokens)", ...json({ type: 'object', properties: { queues: { type: 'array', items: ref('Queue') }, now: { type: 'integer' } }, required: ['queues', 'now'] }) },
@@ -68,7 +79,11 @@ const OPERATIONS: Record<OperationId, Json> = {
   acceptConversation: {
     parameters: [conversationIdParam],
     requestBody: { required: false, ...json({ type: 'object', additionalProperties: false, properties: actingProps }) },
-    responses: { '200': { description: 'Accepted: the briefing comes first, then the transcript', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+    responses: {
+      '200': { description: 'Accepted: the briefing comes first, then the transcript', ...json(ref('Conversation')) },
+      ...pick('400', '401', '404', '409', '413'),
+      '403': errorResponse('Not one of your queues — checked in the same compare-and-set as the claim, so a transfer that lands first refuses it (HANDOVER_ERR_FORBIDDEN)'),
+    },
   },
   sendMessage: {
     parameters: [conversationIdParam],
@@ -89,7 +104,22 @@ const OPERATIONS: Record<OperationId, Json> = {
         type: 'object',
         additionalProperties: false,
         required: ['queue'],
-        properties: { queue: { type: 'string', description: 'Target queue id; the 2nd transfer without a resolution goes to the senior queue' }, note: { type: 'string', maxLength: 1000 }, ...actingProps },
+        properties: {
+          queue: { type: 'string', description: 'Target queue id; the 2nd transfer without a resolution goes to the senior queue' },
+          note: { type: 'string', maxLength: 1000 },
+          expectedVersion: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Optional. The `state.version` the caller saw: when the conversation changed since (accepted, moved, escalated), the transfer is refused with 409 HANDOVER_ERR_STATE_CONFLICT instead of acting on a stale view.',
+          },
+          idempotencyKey: {
+            type: 'string',
+            pattern: '^[\\x21-\\x7e]{1,128}$',
+            description:
+              'Optional. One key per intended transfer (e.g. a UUID made when the form is shown). A repeat with the same key — a double click, a retry after a timeout — is the same transfer: 200 with the current state, the conversation is not moved again (so a double click never counts as a 2nd transfer to the senior queue). Keys are scoped to the caller; the latest 8 of a conversation are remembered.',
+          },
+          ...actingProps,
+        },
       }),
     },
     responses: { '200': { description: 'Back in a queue', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
@@ -144,7 +174,19 @@ const SCHEMAS: Record<string, Json> = {
       caller: ref('Caller'),
       macros: { type: 'array', items: ref('Macro') },
       allQueues: { type: 'array', items: { type: 'string' } },
-      active: { type: 'array', items: ref('QueueItem') },
+      active: { type: 'array', items: ref('QueueItem'), description: 'The first page of the conversations the agent owns (by conversation id)' },
+      activeNext: { type: 'string', nullable: true, description: 'Cursor for GET /api/me/conversations?after=…; null when `active` holds them all' },
+      activeTotal: { type: 'integer', description: 'How many conversations the agent owns' },
+      now: { type: 'integer' },
+    },
+  },
+  MyConversations: {
+    type: 'object',
+    required: ['conversations', 'next', 'total'],
+    properties: {
+      conversations: { type: 'array', items: ref('QueueItem') },
+      next: { type: 'string', nullable: true, description: 'Pass as `after` for the next page; null on the last page' },
+      total: { type: 'integer' },
       now: { type: 'integer' },
     },
   },

@@ -11,9 +11,12 @@ import type { Stores } from '../core/ports/stores.js';
 import type { RelayMessage } from '../core/ports/message-relay.js';
 import { memoryKey, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { PROACTIVE_KEY } from './handoff-middleware.js';
+import { dropLateAgentMessage } from './late-agent-message.js';
 
 export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: Stores; route: string }): Promise<() => Promise<void>> {
   return opts.stores.relay.listen(opts.route, async (m: RelayMessage) => {
+    // an agent message read after the chat was resolved (or moved) must not reach the customer
+    if (await dropLateAgentMessage(opts.stores, m)) return;
     const memory = await opts.stores.documents.read<ConversationMemory>(memoryKey(m.conversationId));
     if (memory === undefined) return; // nothing to reach: the conversation never reached the bot
     const reference = memory.value.reference as Partial<ConversationReference>;

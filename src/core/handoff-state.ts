@@ -7,7 +7,9 @@
  *   queued --escalate--> queued (SLA breached: priority raised)
  *
  * `transition` is pure: it never throws for a refused move, it returns `{ ok: false, code }`.
- * Stores apply its result with a compare-and-set on `version`.
+ * Stores apply its result with a compare-and-set on `version`, so every check made here (the
+ * queues an agent may take, the version a transfer expects, a transfer already done under the same
+ * idempotency key) holds for exactly the state that the commit replaces.
  *
  * @example
  * const r = transition(initialState(), { type: 'request', ... }, now);
@@ -43,7 +45,16 @@ export interface HandoffState {
   readonly returnDigest: ReturnDigest | null;
   /** Where the chat lives (channel + serialized conversation reference) so any process can reach it. */
   readonly channel: string | null;
+  /**
+   * Idempotency keys of this handoff's latest transfers (at most {@link TRANSFER_KEYS_KEPT}): a
+   * transfer repeated with one of them (a double click, a client's retry) is already done.
+   * Absent in states stored by older versions.
+   */
+  readonly transferKeys?: readonly string[];
 }
+
+/** How many transfer idempotency keys a state remembers. */
+export const TRANSFER_KEYS_KEPT = 8;
 
 /** States in which the bot must stay silent (a person owns the chat, now or at a booked time). */
 export function isWithHuman(s: Pick<HandoffState, 'status'>): boolean {
@@ -81,7 +92,12 @@ export type HandoffCommand =
       readonly slaMs: number;
       readonly channel: string;
     }
-  | { readonly type: 'assign'; readonly agentId: AgentId }
+  | {
+      readonly type: 'assign';
+      readonly agentId: AgentId;
+      /** The queues this agent may take from (absent: any, e.g. a supervisor); checked against the state being replaced. */
+      readonly queues?: readonly QueueId[];
+    }
   /** An agent starts talking on their own (e.g. typing on the business phone): the bot yields at once. */
   | { readonly type: 'takeover'; readonly handoffId: HandoffId; readonly agentId: AgentId; readonly queue: QueueId; readonly channel: string }
   | {
@@ -92,6 +108,12 @@ export type HandoffCommand =
       readonly seniorQueue: QueueId;
       readonly seniorSlaMs: number;
       readonly maxTransfers: number;
+      /** Lowest priority of a conversation sent to the senior queue (the policy's `repeated_transfer` priority). */
+      readonly seniorPriority?: number;
+      /** The state version the caller saw: refused with `VERSION_CHANGED` when the conversation moved since. */
+      readonly expectedVersion?: number;
+      /** Same key as one of the latest transfers: refused with `ALREADY_DONE` (nothing changes). */
+      readonly idempotencyKey?: string;
     }
   | { readonly type: 'escalate'; readonly priorityBoost: number; readonly slaMs: number }
   | { readonly type: 'schedule'; readonly at: number }
@@ -99,7 +121,12 @@ export type HandoffCommand =
   | { readonly type: 'resolve'; readonly agentId: AgentId }
   | { readonly type: 'return'; readonly digest: ReturnDigest };
 
-export type TransitionCode = 'NOT_IN_STATE' | 'NOT_ASSIGNED_TO_AGENT';
+/**
+ * Why a move is refused: `QUEUE_NOT_ALLOWED` the conversation waits in a queue the agent may not
+ * take; `VERSION_CHANGED` the caller's expected version is stale; `ALREADY_DONE` a transfer with
+ * this idempotency key was already applied (the caller treats it as success, changing nothing).
+ */
+export type TransitionCode = 'NOT_IN_STATE' | 'NOT_ASSIGNED_TO_AGENT' | 'QUEUE_NOT_ALLOWED' | 'VERSION_CHANGED' | 'ALREADY_DONE';
 export type TransitionResult =
   | { readonly ok: true; readonly state: HandoffState }
   | { readonly ok: false; readonly code: TransitionCode; readonly message: string };
@@ -129,6 +156,9 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
       };
     case 'assign':
       if (s.status !== 'queued' && s.status !== 'scheduled') return refuse('NOT_IN_STATE', `cannot accept a conversation that is ${s.status}`);
+      if (c.queues !== undefined && (s.queue === null || !c.queues.includes(s.queue))) {
+        return refuse('QUEUE_NOT_ALLOWED', `the conversation waits in queue "${s.queue ?? '-'}", which is not one of ${c.agentId}'s (${c.queues.join(', ') || 'none'})`);
+      }
       return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null, callbackAt: null } };
     case 'schedule':
       if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot book a callback for a conversation that is ${s.status}`);
@@ -159,9 +189,17 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
         },
       };
     case 'transfer': {
+      // the key first: a double click carries the same key and the same (now stale) version
+      if (c.idempotencyKey !== undefined && (s.transferKeys ?? []).includes(c.idempotencyKey)) {
+        return refuse('ALREADY_DONE', `the transfer with idempotency key "${c.idempotencyKey}" was already made`);
+      }
+      if (c.expectedVersion !== undefined && c.expectedVersion !== s.version) {
+        return refuse('VERSION_CHANGED', `the conversation changed since version ${c.expectedVersion} (now ${s.version}): reload it and decide again`);
+      }
       if (!isWithHuman(s)) return refuse('NOT_IN_STATE', `cannot transfer a conversation that is ${s.status}`);
       const transfers = s.transfers + 1;
       const toSenior = transfers >= c.maxTransfers;
+      const transferKeys = c.idempotencyKey === undefined ? s.transferKeys : [...(s.transferKeys ?? []), c.idempotencyKey].slice(-TRANSFER_KEYS_KEPT);
       return {
         ok: true,
         state: {
@@ -169,8 +207,9 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
           status: 'queued',
           queue: toSenior ? c.seniorQueue : c.queue,
           reason: toSenior ? 'repeated_transfer' : s.reason,
-          priority: toSenior ? Math.max(s.priority, 1) + 1 : s.priority,
+          priority: toSenior ? Math.max(Math.max(s.priority, 1) + 1, c.seniorPriority ?? 0) : s.priority,
           transfers,
+          ...(transferKeys === undefined ? {} : { transferKeys }),
           agentId: null,
           assignedAt: null,
           enqueuedAt: now,

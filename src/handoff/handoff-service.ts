@@ -15,9 +15,9 @@ import type { Clock } from '../core/clock.js';
 import type { HandoffPacket } from '../core/conversation.js';
 import { HandoverError } from '../core/errors.js';
 import { handoffId, queueId, type AgentId, type ConversationId, type QueueId } from '../core/ids.js';
-import { transition, type HandoffCommand, type HandoffState } from '../core/handoff-state.js';
+import { transition, type HandoffCommand, type HandoffState, type TransitionCode } from '../core/handoff-state.js';
 import type { Stores } from '../core/ports/stores.js';
-import type { QueueEntry } from '../core/ports/handoff-store.js';
+import type { AssignedPage, QueueEntry } from '../core/ports/handoff-store.js';
 import type { Texts } from '../core/texts.js';
 import { priorityOf } from '../policy/evaluate.js';
 import { readMemory } from './conversation-memory.js';
@@ -74,7 +74,7 @@ export class HandoffService {
       if (!r.ok) {
         if (r.code === 'NOT_ASSIGNED_TO_AGENT') throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', r.message);
         if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
-        throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
+        throw refusal(r.code, r.message, id);
       }
       const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
       if (c.ok) return { before, after: c.state };
@@ -152,21 +152,46 @@ export class HandoffService {
     return s.handoffId === null ? undefined : this.opts.stores.packets.get(s.handoffId);
   }
 
-  /** An agent takes a queued conversation; exactly one of several concurrent claims wins. */
-  async accept(id: ConversationId, agent: AgentId, agentName: string = agent): Promise<{ state: HandoffState; packet: HandoffPacket | undefined }> {
-    const before = await this.opts.stores.handoffs.get(id);
-    if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
-    if (before.status === 'assigned') throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} is already taken by ${before.agentId}`);
-    const r = transition(before, { type: 'assign', agentId: agent }, this.opts.clock.now());
-    if (!r.ok) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', r.message);
-    const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
-    if (!c.ok) throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} was already taken by ${c.current.agentId ?? 'another agent'}`);
+  /**
+   * An agent takes a queued conversation; exactly one of several concurrent claims wins. With
+   * `queues`, the conversation must wait in one of them: checked against the very state the
+   * compare-and-set replaces, so a transfer to another queue that lands first refuses the claim
+   * (`HANDOVER_ERR_FORBIDDEN`) instead of leaving the agent owning a chat outside her queues.
+   */
+  async accept(
+    id: ConversationId,
+    agent: AgentId,
+    agentName: string = agent,
+    opts: { readonly queues?: readonly string[] } = {},
+  ): Promise<{ state: HandoffState; packet: HandoffPacket | undefined }> {
+    const queues = opts.queues?.map((q) => queueId(q));
+    let committed: HandoffState | undefined;
+    for (let attempt = 0; attempt < 5 && committed === undefined; attempt++) {
+      const before = await this.opts.stores.handoffs.get(id);
+      if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
+      if (before.status === 'assigned') throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} is already taken by ${before.agentId}`);
+      const r = transition(before, { type: 'assign', agentId: agent, ...(queues === undefined ? {} : { queues }) }, this.opts.clock.now());
+      if (!r.ok) throw refusal(r.code, r.message, id);
+      const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
+      if (c.ok) committed = c.state;
+      else if (c.current.status === 'assigned') throw new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', `conversation ${id} was already taken by ${c.current.agentId ?? 'another agent'}`);
+      // otherwise it moved (a transfer, an escalation): decide again on the fresh state
+    }
+    if (committed === undefined) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.accepted', agentId: agent, agentName } });
-    await this.tellCustomer(c.state, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
+    await this.tellCustomer(committed, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
     this.opts.metrics?.count({ humanContacts: 1 });
-    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: c.state.handoffId!, agentId: agent });
-    return { state: c.state, packet: c.state.handoffId === null ? undefined : await this.opts.stores.packets.get(c.state.handoffId) };
+    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: committed.handoffId!, agentId: agent });
+    return { state: committed, packet: committed.handoffId === null ? undefined : await this.opts.stores.packets.get(committed.handoffId) };
+  }
+
+  /**
+   * The conversations an agent owns now, a page at a time (`after` = the previous page's `next`).
+   * Derived from the committed states, so it is complete whatever the concurrency.
+   */
+  listAssigned(agent: AgentId, page: { readonly after?: string | null; readonly limit?: number } = {}): Promise<AssignedPage> {
+    return this.opts.stores.handoffs.listAssigned(agent, page);
   }
 
   /**
@@ -209,40 +234,81 @@ export class HandoffService {
     return after;
   }
 
-  /** A live message from the agent to the customer, through the customer's own channel. */
+  /**
+   * A live message from the agent to the customer, through the customer's own channel. The line is
+   * written to the transcript only while the state the agent is checked against is still current
+   * (a guarded append), so it can never follow the resolution, a transfer or a return to the bot;
+   * the relay message carries the handoff and the agent, and delivery drops it when the agent no
+   * longer owns the chat by then (see `attachAgentDelivery`).
+   */
   async sendAgentMessage(id: ConversationId, agent: AgentId, text: string, agentName: string = agent): Promise<void> {
-    const s = await this.opts.stores.handoffs.get(id);
-    if (s.status !== 'assigned') throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `conversation ${id} is ${s.status}, not with an agent`);
-    if (s.agentId !== agent) throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
-    const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at, from: 'agent', type: 'message', text, meta: { agentId: agent, agentName } });
-    await this.opts.stores.relay.send(s.channel ?? 'default', { conversationId: id, kind: 'agent_message', text, agentId: agent, agentName, at, id: this.newId() });
-    await this.opts.stores.events.publish({ type: 'agent.message', conversationId: id, at, agentId: agent, text });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const s = await this.opts.stores.handoffs.get(id);
+      if (s.status !== 'assigned') throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `conversation ${id} is ${s.status}, not with an agent`);
+      if (s.agentId !== agent) throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
+      const at = this.opts.clock.now();
+      const written = await this.opts.stores.handoffs.appendTranscriptIf(id, s.version, [{ at, from: 'agent', type: 'message', text, meta: { agentId: agent, agentName } }]);
+      if (!written.ok) continue; // the state moved since the read: check again on the fresh one
+      await this.opts.stores.relay.send(s.channel ?? 'default', {
+        conversationId: id,
+        kind: 'agent_message',
+        text,
+        agentId: agent,
+        agentName,
+        at,
+        id: this.newId(),
+        ...(s.handoffId === null ? {} : { meta: { handoffId: s.handoffId } }),
+      });
+      await this.opts.stores.events.publish({ type: 'agent.message', conversationId: id, at, agentId: agent, text });
+      return;
+    }
+    throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
   }
 
-  /** Move a conversation to another queue; the 2nd transfer without resolution goes to `senior`. */
-  async transfer(id: ConversationId, toQueue: string, opts: { agentId?: AgentId; note?: string } = {}): Promise<HandoffState> {
+  /**
+   * Move a conversation to another queue; the 2nd transfer without resolution goes to `senior`.
+   * Idempotent and linearisable when the caller says what it saw: with `idempotencyKey`, a repeat
+   * of an applied transfer (a double click, a client's retry) changes nothing and returns the
+   * current state; with `expectedVersion`, a conversation that changed since is refused with
+   * `HANDOVER_ERR_STATE_CONFLICT` (reload and decide again). Both are checked against the very
+   * state the compare-and-set replaces.
+   */
+  async transfer(
+    id: ConversationId,
+    toQueue: string,
+    opts: { agentId?: AgentId; note?: string; expectedVersion?: number; idempotencyKey?: string } = {},
+  ): Promise<HandoffState> {
     const t = this.opts.manifest.policy.transfers;
-    const slaMs = this.slaMs(toQueue);
-    const seniorSlaMs = this.slaMs(t.seniorQueue);
-    const { before, after } = await this.apply(
-      id,
-      (s) => {
-        if (opts.agentId !== undefined && s.status === 'assigned' && s.agentId !== opts.agentId) {
-          throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
-        }
-        return { type: 'transfer', queue: queueId(toQueue), slaMs, seniorQueue: queueId(t.seniorQueue), seniorSlaMs, maxTransfers: t.maxBeforeSenior };
-      },
-      'retry',
-    );
-    const at = this.opts.clock.now();
-    const toSenior = after.reason === 'repeated_transfer' && before.reason !== 'repeated_transfer';
-    const finalPriority = toSenior ? Math.max(after.priority, priorityOf(this.opts.manifest.policy, 'repeated_transfer')) : after.priority;
-    let state = after;
-    if (finalPriority !== after.priority) {
-      const c = await this.opts.stores.handoffs.commit(id, after.version, { ...after, priority: finalPriority });
-      if (c.ok) state = c.state;
+    const command: HandoffCommand = {
+      type: 'transfer',
+      queue: queueId(toQueue),
+      slaMs: this.slaMs(toQueue),
+      seniorQueue: queueId(t.seniorQueue),
+      seniorSlaMs: this.slaMs(t.seniorQueue),
+      maxTransfers: t.maxBeforeSenior,
+      seniorPriority: priorityOf(this.opts.manifest.policy, 'repeated_transfer'),
+      ...(opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion }),
+      ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+    };
+    let done: { before: HandoffState; after: HandoffState } | undefined;
+    for (let attempt = 0; attempt < 5 && done === undefined; attempt++) {
+      const before = await this.opts.stores.handoffs.get(id);
+      const r = transition(before, command, this.opts.clock.now());
+      if (!r.ok && r.code === 'ALREADY_DONE') return before; // the same transfer again: nothing to do
+      if (opts.agentId !== undefined && before.status === 'assigned' && before.agentId !== opts.agentId) {
+        throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${before.agentId}`);
+      }
+      if (!r.ok) {
+        if (before.version === 0) throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `no handoff for conversation ${id}`);
+        throw refusal(r.code, r.message, id);
+      }
+      const c = await this.opts.stores.handoffs.commit(id, before.version, r.state);
+      if (c.ok) done = { before, after: c.state };
+      // lost a race: decide again on the fresh state (a stale expectedVersion or a used key is refused there)
     }
+    if (done === undefined) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
+    const { before, after: state } = done;
+    const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, {
       at,
       from: 'system',
@@ -342,5 +408,20 @@ export class HandoffService {
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'message', text });
     await this.opts.stores.relay.send(s.channel ?? 'default', { conversationId: id, kind, text, at, id: this.newId(), meta });
+  }
+}
+
+/** A refused transition as the error the caller branches on (each maps to one HTTP status at the edge). */
+function refusal(code: TransitionCode, message: string, id: ConversationId): HandoverError {
+  switch (code) {
+    case 'NOT_ASSIGNED_TO_AGENT':
+      return new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', message);
+    case 'QUEUE_NOT_ALLOWED':
+      return new HandoverError('HANDOVER_ERR_FORBIDDEN', `conversation ${id}: ${message}`);
+    case 'VERSION_CHANGED':
+      return new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id}: ${message}`);
+    case 'ALREADY_DONE':
+    case 'NOT_IN_STATE':
+      return new HandoverError('HANDOVER_ERR_NOT_IN_STATE', message);
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { TranscriptEntry } from '../../core/conversation.js';
 import type { DomainEvent } from '../../core/events.js';
-import type { ConsoleSocketFrame, ConversationView, MeView, QueueItemView, QueueView } from '../api-types.js';
+import type { ConsoleSocketFrame, ConversationView, MeView, MyConversationsView, QueueItemView, QueueView } from '../api-types.js';
 import { unfilledPlaceholders } from '../macros.js';
 import { api, ApiError, conversationPath } from './api-client.js';
 import { h, replace } from './dom.js';
@@ -89,7 +89,7 @@ export class ConsoleApp {
 
   private async boot(): Promise<void> {
     try {
-      this.me = await api<MeView>('GET', '/api/me');
+      this.me = await loadMe();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return renderLogin(this.root, 'Your session ended. Sign in again.');
       replace(this.root, h('p', { class: 'login-error', role: 'alert' }, `The console could not load: ${String(e)}`));
@@ -209,7 +209,7 @@ export class ConsoleApp {
 
   private async refreshQueues(): Promise<void> {
     try {
-      const [{ queues, now }, me] = await Promise.all([api<{ queues: QueueView[]; now: number }>('GET', '/api/queues'), api<MeView>('GET', '/api/me')]);
+      const [{ queues, now }, me] = await Promise.all([api<{ queues: QueueView[]; now: number }>('GET', '/api/queues'), loadMe()]);
       this.skewMs = now - Date.now();
       this.renderQueues(queues);
       this.renderMine(me.active);
@@ -521,6 +521,9 @@ export class ConsoleApp {
     const queues = this.me?.allQueues ?? [];
     const target = h('select', { class: 'transfer-queue', 'aria-label': 'Transfer to queue' }, ...queues.filter((q) => q !== view.state.queue).map((q) => h('option', { value: q }, q)));
     const note = h('input', { class: 'transfer-note', placeholder: 'Note for the next agent', 'aria-label': 'Transfer note', maxlength: 1000 });
+    // one key per transfer this view offers: a double click (or a retry) is the same transfer, and a
+    // view older than the conversation's state is refused instead of moving it twice
+    const transferKey = newKey();
     const run = async (label: string, action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
       try {
         const v = await action();
@@ -532,15 +535,23 @@ export class ConsoleApp {
         this.failed(e);
       }
     };
-    const transfer = h('button', {
+    const transfer: HTMLButtonElement = h('button', {
       type: 'button',
       class: 'transfer',
-      onclick: () =>
+      onclick: () => {
+        transfer.disabled = true;
         void run(
           `Transferred to ${target.value}.`,
-          () => api<ConversationView>('POST', conversationPath(id, 'transfer'), { queue: target.value, ...(note.value.trim() === '' ? {} : { note: note.value.trim() }) }),
+          () =>
+            api<ConversationView>('POST', conversationPath(id, 'transfer'), {
+              queue: target.value,
+              expectedVersion: view.state.version,
+              idempotencyKey: transferKey,
+              ...(note.value.trim() === '' ? {} : { note: note.value.trim() }),
+            }),
           'close',
-        ),
+        ).finally(() => (transfer.disabled = false));
+      },
     }, 'Transfer');
     const parts: (HTMLElement | null)[] = [h('div', { class: 'action-row' }, target, note, transfer)];
     if (mine) {
@@ -594,4 +605,24 @@ export class ConsoleApp {
     }
     return h('section', { class: 'actions', 'aria-label': 'Actions' }, ...parts);
   }
+}
+
+/** `/api/me` with every page of "My conversations" (the first page comes with it, the rest by cursor), oldest request first. */
+async function loadMe(): Promise<MeView> {
+  const me = await api<MeView>('GET', '/api/me');
+  const active = [...me.active];
+  let next = me.activeNext ?? null;
+  // bounded: a list that keeps changing under the paging cannot keep the page loading
+  for (let pages = 0; next !== null && pages < 100; pages++) {
+    const page = await api<MyConversationsView>('GET', `/api/me/conversations?after=${encodeURIComponent(next)}`);
+    active.push(...page.conversations);
+    next = page.next;
+  }
+  active.sort((a, b) => (a.enqueuedAt ?? 0) - (b.enqueuedAt ?? 0));
+  return { ...me, active, activeNext: null };
+}
+
+/** A fresh idempotency key (a random UUID where the browser has one). */
+function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

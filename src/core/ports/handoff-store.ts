@@ -1,5 +1,6 @@
-import type { ConversationId, QueueId } from '../ids.js';
+import type { AgentId, ConversationId, QueueId } from '../ids.js';
 import type { HandoffState } from '../handoff-state.js';
+import type { TranscriptEntry } from '../conversation.js';
 
 /** A conversation waiting in a queue, in service order. */
 export interface QueueEntry {
@@ -14,11 +15,25 @@ export type CommitResult =
   | { readonly ok: true; readonly state: HandoffState }
   | { readonly ok: false; readonly current: HandoffState };
 
+/** The result of a guarded append: written, or refused with the state that moved on. */
+export type GuardedAppendResult = { readonly ok: true } | { readonly ok: false; readonly current: HandoffState };
+
 /**
- * Handoff ownership state with compare-and-set commits. Queue membership and the SLA index are
- * *derived from the committed state* in the same atomic step: a conversation is in queue Q exactly
- * when its state is `queued` with `queue === Q`, and in the deadline index exactly when
- * `slaDeadline` is set. Implementations: `MemoryHandoffStore`, `RedisHandoffStore`.
+ * One page of the conversations an agent owns, in conversation id order; `next` is the cursor of
+ * the following page (null on the last one), `total` how many the agent owns now.
+ */
+export interface AssignedPage {
+  readonly conversations: readonly ConversationId[];
+  readonly next: string | null;
+  readonly total: number;
+}
+
+/**
+ * Handoff ownership state with compare-and-set commits. Queue membership, the SLA index and each
+ * agent's owned conversations are *derived from the committed state* in the same atomic step: a
+ * conversation is in queue Q exactly when its state is `queued` with `queue === Q`, in the deadline
+ * index exactly when `slaDeadline` is set, and in agent A's list exactly when it is `assigned`
+ * with `agentId === A`. Implementations: `MemoryHandoffStore`, `RedisHandoffStore`.
  *
  * @example
  * const cur = await store.get(id);                       // version 0 when never stored
@@ -38,4 +53,17 @@ export interface HandoffStore {
   queueLength(queue: QueueId): Promise<number>;
   /** Conversations whose SLA deadline is at or before `now`, earliest first. */
   dueDeadlines(now: number, limit: number): Promise<ConversationId[]>;
+  /**
+   * Append lines to the conversation's transcript only while its state is still at
+   * `expectedVersion`, atomically with that check (the version is not bumped, so concurrent
+   * appends do not conflict with each other). A line written this way cannot land after a
+   * transition that the writer did not see: an agent's message never follows the resolution.
+   */
+  appendTranscriptIf(id: ConversationId, expectedVersion: number, entries: readonly TranscriptEntry[]): Promise<GuardedAppendResult>;
+  /**
+   * The conversations `agent` owns (status `assigned`), a page at a time in conversation id order:
+   * `after` is the previous page's `next`; `limit` defaults to 100. Complete: every conversation
+   * owned for the whole paging is returned exactly once.
+   */
+  listAssigned(agent: AgentId, page?: { readonly after?: string | null; readonly limit?: number }): Promise<AssignedPage>;
 }

@@ -1,4 +1,4 @@
-export type { HandoffStore, QueueEntry, CommitResult } from './handoff-store.js';
+export type { HandoffStore, QueueEntry, CommitResult, GuardedAppendResult, AssignedPage } from './handoff-store.js';
 export type { TranscriptStore } from './transcript-store.js';
 export type { DocumentStore, StoredDocument, WriteResult } from './document-store.js';
 export type { PacketStore } from './packet-store.js';

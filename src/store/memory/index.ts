@@ -19,9 +19,11 @@ import { MemoryMessageRelay } from './memory-message-relay.js';
  * const stores = createMemoryStores(); await stores.handoffs.get(conversationId('webchat:1'));
  */
 export function createMemoryStores(opts: { onError?: (e: unknown) => void } = {}): Stores {
+  const transcripts = new MemoryTranscriptStore();
   return {
-    handoffs: new MemoryHandoffStore(),
-    transcripts: new MemoryTranscriptStore(),
+    // guarded appends (an agent's line only while the state is unchanged) write into the same transcripts
+    handoffs: new MemoryHandoffStore(transcripts),
+    transcripts,
     documents: new MemoryDocumentStore(),
     packets: new MemoryPacketStore(),
     events: new MemoryEventBus(opts.onError),

@@ -1,18 +1,27 @@
-import type { ConversationId, QueueId } from '../../core/ids.js';
+import type { AgentId, ConversationId, QueueId } from '../../core/ids.js';
 import { initialState, queueScore, type HandoffState } from '../../core/handoff-state.js';
-import type { CommitResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
+import type { TranscriptEntry } from '../../core/conversation.js';
+import type { AssignedPage, CommitResult, GuardedAppendResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
+import type { TranscriptStore } from '../../core/ports/transcript-store.js';
+import { MemoryTranscriptStore } from './memory-transcript-store.js';
 
 /**
- * In-process `HandoffStore`: a Map of states; queue membership and the deadline index are derived
- * from each committed state, as the port requires.
+ * In-process `HandoffStore`: a Map of states; queue membership, the deadline index and each
+ * agent's owned conversations are derived from each committed state, as the port requires.
+ * Guarded transcript appends go to `transcripts` (the same store the `Stores` hand out): the check
+ * and the append happen in one synchronous step, which is what atomic means in one process.
  *
  * @example
- * const store = new MemoryHandoffStore(); await store.commit(id, 0, next);
+ * const transcripts = new MemoryTranscriptStore();
+ * const store = new MemoryHandoffStore(transcripts); await store.commit(id, 0, next);
  */
 export class MemoryHandoffStore implements HandoffStore {
   private readonly states = new Map<ConversationId, HandoffState>();
   private readonly queues = new Map<QueueId, Map<ConversationId, number>>();
   private readonly deadlines = new Map<ConversationId, number>();
+  private readonly assigned = new Map<AgentId, Set<ConversationId>>();
+
+  constructor(private readonly transcripts: TranscriptStore = new MemoryTranscriptStore()) {}
 
   async get(id: ConversationId): Promise<HandoffState> {
     return this.states.get(id) ?? initialState();
@@ -31,7 +40,33 @@ export class MemoryHandoffStore implements HandoffStore {
     }
     if (stored.slaDeadline === null) this.deadlines.delete(id);
     else this.deadlines.set(id, stored.slaDeadline);
+    if (current.status === 'assigned' && current.agentId !== null) {
+      const mine = this.assigned.get(current.agentId);
+      mine?.delete(id);
+      if (mine?.size === 0) this.assigned.delete(current.agentId);
+    }
+    if (stored.status === 'assigned' && stored.agentId !== null) {
+      let mine = this.assigned.get(stored.agentId);
+      if (mine === undefined) this.assigned.set(stored.agentId, (mine = new Set()));
+      mine.add(id);
+    }
     return { ok: true, state: stored };
+  }
+
+  appendTranscriptIf(id: ConversationId, expectedVersion: number, entries: readonly TranscriptEntry[]): Promise<GuardedAppendResult> {
+    const current = this.states.get(id) ?? initialState();
+    if (current.version !== expectedVersion) return Promise.resolve({ ok: false, current });
+    // no await between the check and the append: nothing can commit in between
+    return this.transcripts.append(id, ...entries).then(() => ({ ok: true }));
+  }
+
+  async listAssigned(agent: AgentId, page: { after?: string | null; limit?: number } = {}): Promise<AssignedPage> {
+    const limit = Math.max(1, page.limit ?? 100);
+    const after = page.after ?? null;
+    const all = [...(this.assigned.get(agent) ?? [])].sort();
+    const rest = after === null ? all : all.filter((c) => c > after);
+    const conversations = rest.slice(0, limit);
+    return { conversations, next: rest.length > limit ? (conversations.at(-1) ?? null) : null, total: all.length };
   }
 
   async listQueue(queue: QueueId, limit = 100): Promise<QueueEntry[]> {

@@ -13,10 +13,11 @@ export const DEFAULT_PREFIX = 'handover';
  * this object, so a prefix change, a test's private namespace or a future Cluster layout is one edit.
  *
  * Layout (`p` = prefix):
- * - `p:handoff:{<conversationId>}`        hash: `v` version, `s` state JSON, `qk` queue key it sits in
+ * - `p:handoff:{<conversationId>}`        hash: `v` version, `s` state JSON, `qk` queue key it sits in, `ak` agent list it sits in
  * - `p:transcript:{<conversationId>}`     list of TranscriptEntry JSON
  * - `p:queue:<queueId>`                   sorted set of conversation ids, score = queueScore()
  * - `p:deadlines`                         sorted set of conversation ids, score = SLA deadline (ms)
+ * - `p:agent:<agentId>:assigned`          sorted set of the conversation ids the agent owns, all scores 0 (paged BYLEX)
  * - `p:doc:<key>`                         hash: `v` value JSON, `e` eTag
  * - `p:packet:<handoffId>`                string: HandoffPacket JSON
  * - `p:events`                            pub/sub channel of DomainEvents
@@ -31,7 +32,7 @@ export const DEFAULT_PREFIX = 'handover';
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
- * them; see `commitHandoff-3.lua`.
+ * them; see `commitHandoff-4.lua`.
  *
  * @example
  * const keys = new RedisKeys('handover-test:1a2b');
@@ -65,6 +66,11 @@ export class RedisKeys {
 
   deadlines(): string {
     return `${this.prefix}:deadlines`;
+  }
+
+  /** The conversations an agent owns (derived from committed states by `commitHandoff-4.lua`). */
+  agentAssigned(agentId: string): string {
+    return `${this.prefix}:agent:${agentId}:assigned`;
   }
 
   document(key: string): string {

@@ -1,18 +1,22 @@
-import type { ConversationId, QueueId } from '../../core/ids.js';
+import type { AgentId, ConversationId, QueueId } from '../../core/ids.js';
 import { conversationId as toConversationId } from '../../core/ids.js';
 import { initialState, queueScore, type HandoffState } from '../../core/handoff-state.js';
-import type { CommitResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
+import type { TranscriptEntry } from '../../core/conversation.js';
+import type { AssignedPage, CommitResult, GuardedAppendResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
 
-const commitScript = LuaScript.load('commitHandoff-3.lua');
+const commitScript = LuaScript.load('commitHandoff-4.lua');
+const appendIfScript = LuaScript.load('appendTranscriptIf-2.lua');
 
 /**
- * `HandoffStore` on Redis. Each conversation is a hash (`v` version, `s` state JSON); queues and SLA
- * deadlines are sorted sets derived from the committed state by the same Lua script that does the
- * compare-and-set, so membership can never disagree with the state, whichever process commits.
+ * `HandoffStore` on Redis. Each conversation is a hash (`v` version, `s` state JSON); queues, SLA
+ * deadlines and each agent's owned conversations are sorted sets derived from the committed state
+ * by the same Lua script that does the compare-and-set, so membership can never disagree with the
+ * state, whichever process commits. A guarded transcript append checks the version and appends in
+ * one script too (the transcript list shares the conversation's hash tag).
  * The queue score is computed here with `queueScore` (one definition, shared with the memory store)
  * and passed to the script, so Lua never re-implements domain rules.
  *
@@ -35,17 +39,20 @@ export class RedisHandoffStore implements HandoffStore {
   async commit(id: ConversationId, expectedVersion: number, next: HandoffState): Promise<CommitResult> {
     const stored: HandoffState = { ...next, version: expectedVersion + 1 };
     const queued = stored.status === 'queued' && stored.queue !== null && stored.enqueuedAt !== null;
-    // KEYS[3] must be a key even when unused; the conversation's own key is a harmless placeholder.
+    const owned = stored.status === 'assigned' && stored.agentId !== null;
+    // KEYS[3] and KEYS[4] must be keys even when unused; the conversation's own key is a harmless placeholder.
     const queueKey = queued && stored.queue !== null ? this.keys.queue(stored.queue) : this.keys.handoff(id);
+    const agentKey = owned && stored.agentId !== null ? this.keys.agentAssigned(stored.agentId) : this.keys.handoff(id);
     const reply = await commitScript.run(
       this.client,
-      [this.keys.handoff(id), this.keys.deadlines(), queueKey],
+      [this.keys.handoff(id), this.keys.deadlines(), queueKey, agentKey],
       [
         String(expectedVersion),
         JSON.stringify(stored),
         id,
         queued ? String(queueScore(stored.priority, stored.enqueuedAt ?? 0)) : '',
         stored.slaDeadline === null ? '' : String(stored.slaDeadline),
+        owned ? '1' : '0',
       ],
     );
     if (!Array.isArray(reply)) throw invalid(`commitHandoff replied ${JSON.stringify(reply)}`);
@@ -74,6 +81,28 @@ export class RedisHandoffStore implements HandoffStore {
 
   async queueLength(queue: QueueId): Promise<number> {
     return await this.client.zCard(this.keys.queue(queue));
+  }
+
+  async appendTranscriptIf(id: ConversationId, expectedVersion: number, entries: readonly TranscriptEntry[]): Promise<GuardedAppendResult> {
+    const reply = await appendIfScript.run(
+      this.client,
+      [this.keys.handoff(id), this.keys.transcript(id)],
+      [String(expectedVersion), ...entries.map((e) => JSON.stringify(e))],
+    );
+    if (!Array.isArray(reply)) throw invalid(`appendTranscriptIf replied ${JSON.stringify(reply)}`);
+    if (reply[0] === 1) return { ok: true };
+    return { ok: false, current: typeof reply[1] === 'string' && reply[1] !== '' ? parseState(reply[1], id) : initialState() };
+  }
+
+  async listAssigned(agent: AgentId, page: { after?: string | null; limit?: number } = {}): Promise<AssignedPage> {
+    const limit = Math.max(1, page.limit ?? 100);
+    const key = this.keys.agentAssigned(agent);
+    // every score is 0, so the set is ordered by id and an id is a stable cursor (exclusive start)
+    const start = page.after === undefined || page.after === null ? '-' : `(${page.after}`;
+    // issued in one tick: one round trip
+    const [ids, total] = await Promise.all([this.client.zRange(key, start, '+', { BY: 'LEX', LIMIT: { offset: 0, count: limit + 1 } }), this.client.zCard(key)]);
+    const conversations = ids.slice(0, limit).map((c) => toConversationId(c));
+    return { conversations, next: ids.length > limit ? (conversations.at(-1) ?? null) : null, total };
   }
 
   async dueDeadlines(now: number, limit: number): Promise<ConversationId[]> {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { agentId, handoffId, queueId } from '../../../src/core/ids.js';
-import { initialState, isWithHuman, queueScore, transition, type HandoffCommand, type HandoffState } from '../../../src/core/handoff-state.js';
+import { initialState, isWithHuman, queueScore, transition, TRANSFER_KEYS_KEPT, type HandoffCommand, type HandoffState } from '../../../src/core/handoff-state.js';
 
 const request: HandoffCommand = { type: 'request', handoffId: handoffId('h1'), queue: queueId('support'), priority: 2, reason: 'stalled', slaMs: 600_000, channel: 'webchat' };
 const transfer = (q: string): HandoffCommand => ({ type: 'transfer', queue: queueId(q), slaMs: 300_000, seniorQueue: queueId('senior'), seniorSlaMs: 120_000, maxTransfers: 2 });
+const move = (q: string, extra: Partial<Extract<HandoffCommand, { type: 'transfer' }>>): HandoffCommand => ({ ...(transfer(q) as Extract<HandoffCommand, { type: 'transfer' }>), ...extra });
 function ok(s: HandoffState, c: HandoffCommand, now: number): HandoffState {
   const r = transition(s, c, now);
   assert.ok(r.ok, r.ok ? '' : r.message);
@@ -75,6 +76,41 @@ describe('handoff state machine', () => {
     const again = ok(s, { ...request, handoffId: handoffId('h2') }, 5);
     assert.equal(again.transfers, 0);
     assert.equal(again.handoffId, 'h2');
+  });
+
+  it('an accept limited to the agent\'s queues is refused (QUEUE_NOT_ALLOWED) when the conversation waits elsewhere', () => {
+    const q = ok(initialState(), request, 0);
+    const moved = ok(q, transfer('sales'), 1);
+    const r = transition(moved, { type: 'assign', agentId: agentId('ana'), queues: [queueId('support'), queueId('billing')] }, 2);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.code, 'QUEUE_NOT_ALLOWED');
+    assert.equal(ok(q, { type: 'assign', agentId: agentId('ana'), queues: [queueId('support')] }, 2).agentId, 'ana');
+    assert.equal(ok(moved, { type: 'assign', agentId: agentId('sam') }, 2).agentId, 'sam', 'no list: any queue (a supervisor)');
+  });
+
+  it('a transfer repeated with its idempotency key is ALREADY_DONE; a stale expected version is VERSION_CHANGED', () => {
+    const a = { ...ok(ok(initialState(), request, 0), { type: 'assign', agentId: agentId('ana') }, 1), version: 2 };
+    const first = ok(a, move('billing', { idempotencyKey: 'k1', expectedVersion: 2 }), 2);
+    assert.deepEqual(first.transferKeys, ['k1']);
+    assert.equal(first.transfers, 1);
+    const stored = { ...first, version: 3 };
+    const again = transition(stored, move('billing', { idempotencyKey: 'k1', expectedVersion: 2 }), 3);
+    assert.equal(again.ok, false);
+    if (!again.ok) assert.equal(again.code, 'ALREADY_DONE', 'the key is checked before the (now stale) version');
+    const stale = transition(stored, move('sales', { expectedVersion: 2 }), 3);
+    assert.equal(stale.ok, false);
+    if (!stale.ok) assert.equal(stale.code, 'VERSION_CHANGED');
+    assert.equal(ok(stored, move('sales', { expectedVersion: 3, maxTransfers: 99 }), 3).queue, 'sales');
+  });
+
+  it('remembers the latest transfer keys only, and sends the 2nd transfer to senior with at least the senior priority', () => {
+    let s = ok(initialState(), request, 0);
+    for (let i = 0; i < TRANSFER_KEYS_KEPT + 2; i++) s = ok(s, move('billing', { maxTransfers: 99, idempotencyKey: `k${i}` }), i + 1);
+    assert.equal(s.transferKeys?.length, TRANSFER_KEYS_KEPT);
+    assert.equal(s.transferKeys?.[0], 'k2');
+    const senior = ok(ok(ok(initialState(), request, 0), transfer('billing'), 1), move('sales', { seniorPriority: 7 }), 2);
+    assert.equal(senior.queue, 'senior');
+    assert.equal(senior.priority, 7);
   });
 
   it('orders queue scores by priority first, then by time', () => {
