@@ -52,6 +52,11 @@ export class TurnObservation {
     this.isFallback = true;
     this.steps.push('said it did not understand');
   }
+  /** The customer said no to the bot's "Did you mean …?": a turn the bot did not understand. */
+  refusedGuess(label: string): void {
+    this.isFallback = true;
+    this.steps.push(`asked "did you mean: ${label}?" and the customer said no`);
+  }
   /** The bot asked for a critical entity. */
   entityRequested(name: string): void {
     this.requested.push(name);

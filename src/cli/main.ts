@@ -1,5 +1,5 @@
 /**
- * The `handover` command: `simulate`, `lint`, `chat` (the terminal demo) and `start`.
+ * The `handover` command: `simulate`, `eval`, `lint`, `chat` (the terminal demo) and `start`.
  * Run `handover help` for usage.
  */
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { loadDialogs } from '../dialogs/load-dialogs.js';
 import { checkScenario, openStores, runScenario } from './simulate.js';
 import { readScenarios, type Scenario } from './scenario.js';
 import { chat } from './chat.js';
+import { EVAL_USAGE } from './eval-usage.js';
 
 const USAGE = `Usage: handover <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
   chat [--customer ID] [--locale en|pt-BR|es]
                      Talk to the sample bot in the terminal; when it hands off, play the agent
                      (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
+${EVAL_USAGE}
   lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
   start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud]
                      Run the service: web chat (demo page, widget, Direct Line), the agent console
@@ -104,6 +106,12 @@ function loadStart(): typeof import('./start.js') {
   return require('./start.js') as typeof import('./start.js');
 }
 
+/** Loaded on demand, like start. */
+function loadEval(): typeof import('./eval.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  return require('./eval.js') as typeof import('./eval.js');
+}
+
 function fail(message: string): number {
   process.stderr.write(`handover: ${message}\n`);
   return 2;
@@ -117,6 +125,8 @@ export async function main(argv: string[]): Promise<number> {
         return await simulate(rest);
       case 'lint':
         return lint();
+      case 'eval':
+        return await loadEval().runEval(rest, process.stdout, process.stderr);
       case 'chat':
         return await chat(rest);
       case 'start':

@@ -1,12 +1,12 @@
 /**
- * JSON Schemas of manifest.json and of a dialog file, generated from the zod schemas.
+ * JSON Schemas of manifest.json, of a dialog file and of nlu/out-of-scope.json, generated from the zod schemas.
  *
  * @example
  * renderSchemas()['schemas/manifest.schema.json']; // the JSON text
  */
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { ManifestSchema } from './manifest-schema.js';
-import { DialogSpecSchema } from '../dialogs/dialog-spec.js';
+import { DialogSpecSchema, OutOfScopeSchema } from '../dialogs/dialog-spec.js';
 
 export function renderSchemas(): Record<string, string> {
   const render = (schema: Parameters<typeof zodToJsonSchema>[0], name: string) =>
@@ -14,5 +14,6 @@ export function renderSchemas(): Record<string, string> {
   return {
     'schemas/manifest.schema.json': render(ManifestSchema, 'HandoverManifest'),
     'schemas/dialog.schema.json': render(DialogSpecSchema, 'HandoverDialog'),
+    'schemas/out-of-scope.schema.json': render(OutOfScopeSchema, 'HandoverOutOfScope'),
   };
 }

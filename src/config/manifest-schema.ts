@@ -29,9 +29,17 @@ export const QueueSchema = z
   })
   .strict();
 
+/** Accept / confirm lines of one locale (accept above confirm). */
+export const BandsSchema = z
+  .object({ accept: probability.default(0.7), confirm: probability.default(0.4) })
+  .strict()
+  .refine((b) => b.accept > b.confirm, { message: 'accept must be above confirm (equal lines leave no confirm band; use a confirm line below accept)' });
+
 export const PolicySchema = z
   .object({
     defaultQueue: queueName.default('support'),
+    /** The reasons that may hand off (all by default); a reason left out is evaluated, traced "off", never fired. */
+    triggers: z.array(z.enum(HANDOFF_REASONS)).min(1).default([...HANDOFF_REASONS]),
     lowConfidence: z
       .object({ below: probability.default(0.6), consecutiveTurns: z.number().int().min(1).default(2) })
       .strict()
@@ -138,8 +146,20 @@ export const ManifestSchema = z
     defaultLocale: z.enum(['en', 'pt-BR', 'es']),
     nlu: z
       .object({
-        /** Below this confidence the bot says it did not understand. */
-        fallbackBelow: probability.default(0.6),
+        /**
+         * Per locale, the three bands of the recogniser's confidence: at or above `accept` the bot
+         * acts on the intent; at or above `confirm` it asks "Did you mean …?"; below, it says it did
+         * not understand. A locale not listed uses `default`.
+         */
+        bands: z
+          .object({
+            default: BandsSchema.default({}),
+            en: BandsSchema.optional(),
+            'pt-BR': BandsSchema.optional(),
+            es: BandsSchema.optional(),
+          })
+          .strict()
+          .default({}),
         /** While a prompt waits for an answer, a different intent above this confidence interrupts it. */
         interruptAbove: probability.default(0.7),
       })
@@ -197,6 +217,19 @@ export const ManifestSchema = z
   });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
+/** The accept / confirm lines of one locale. */
+export type NluBands = z.infer<typeof BandsSchema>;
+
+/**
+ * The bands a locale uses (its own, else `default`).
+ *
+ * @example
+ * bandsFor(manifest, 'pt-BR'); // { accept: 0.7, confirm: 0.4 }
+ */
+export function bandsFor(m: Pick<Manifest, 'nlu'>, locale: string): NluBands {
+  const b = m.nlu.bands;
+  return (locale === 'en' || locale === 'pt-BR' || locale === 'es' ? b[locale] : undefined) ?? b.default;
+}
 export type Policy = Manifest['policy'];
 export type QueueConfig = z.infer<typeof QueueSchema>;
 

@@ -22,15 +22,30 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Manifest } from '../config/manifest-schema.js';
+import { bandsFor, type Manifest } from '../config/manifest-schema.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { Texts } from '../core/texts.js';
 import { extractEntities, type Entities } from '../signals/entities.js';
-import { affectWords } from '../signals/sentiment.js';
 import { conversationView, observe, saveWithTurn, type TurnObservation } from '../bridge/turn-observation.js';
 import type { DialogCatalog } from './load-dialogs.js';
 import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
 import { IntentRecognizer, type Recognition } from './intent-recognizer.js';
+import { cannotGive, confirmationAnswer } from './confirmation.js';
+
+/** What the bot does with a recognition: act on it, ask "Did you mean …?", or say it did not understand. */
+export type NluDecision = 'accept' | 'confirm' | 'fallback';
+
+/**
+ * The band a confidence falls in for a locale (manifest.json → nlu.bands).
+ *
+ * @example
+ * decide({ intent: 'order_status', confidence: 0.55 }, { accept: 0.7, confirm: 0.4 }); // 'confirm'
+ */
+export function decide(r: Pick<Recognition, 'intent' | 'confidence'>, bands: { accept: number; confirm: number }): NluDecision {
+  if (r.intent === null) return 'fallback';
+  if (r.confidence >= bands.accept) return 'accept';
+  return r.confidence >= bands.confirm ? 'confirm' : 'fallback';
+}
 
 /**
  * Any botbuilder-style recogniser (LuisRecognizer, an Orchestrator or CLU wrapper, your own): it
@@ -55,6 +70,8 @@ interface RouterState {
   expecting: EntityKind | 'auth' | null;
   activeIntent: string | null;
   fallbacks: number;
+  /** The guess the bot asked "Did you mean …?" about, and the message it came from. */
+  confirming?: { intent: string; text: string } | null;
 }
 
 /** The turn-state key botbuilder-dialogs' DialogStateManager caches its configuration under. */
@@ -103,7 +120,9 @@ export class DialogBot {
         const ex = d.examples[locale];
         if (ex !== undefined) examples[d.intent] = ex;
       }
-      if (Object.keys(examples).length >= 2) this.recognizers.set(locale, IntentRecognizer.train(examples, locale, { affectWords: affectWords(locale) }));
+      if (Object.keys(examples).length >= 2) {
+        this.recognizers.set(locale, IntentRecognizer.train(examples, locale, { outOfScope: catalog.outOfScope?.get(locale) ?? [] }));
+      }
     }
   }
 
@@ -151,11 +170,29 @@ export class DialogBot {
     }
     const entities = extractEntities(text);
     const nlu = this.opts.manifest.nlu;
-    if (dc.activeDialog !== undefined && state.activeIntent !== null) {
+    const confirming = state.confirming ?? null;
+    state.confirming = null;
+    const answer = confirming === null || dc.activeDialog !== undefined ? null : this.confirmation(text, locale, confirming.intent);
+    const decision = decide(rec, bandsFor(this.opts.manifest, locale));
+    if (confirming !== null && answer === 'yes') {
+      // the customer confirmed the guess: act on it as on a sure recognition of the first message
+      const confirmed = this.opts.catalog.dialogs.get(confirming.intent)!;
+      obs?.recognized({ intent: confirmed.intent, confidence: 1, queue: confirmed.queue, flags: confirmed.flags });
+      obs?.steps.push(`the customer confirmed: ${this.label(confirmed, locale)}`);
+      await this.begin(dc, confirmed, state, obs, extractEntities(confirming.text), confirming.text);
+    } else if (confirming !== null && answer === 'no') {
+      // a refused guess is a turn the bot did not understand (low_confidence, fallback_loop)
+      obs?.recognized({ intent: null, confidence: 0 });
+      obs?.refusedGuess(this.label(this.opts.catalog.dialogs.get(confirming.intent)!, locale));
+      state.fallbacks += 1;
+      await context.sendActivity(this.tagged(this.texts.render(locale, 'nlu.rephrase'), 'fallback'));
+    } else if (dc.activeDialog !== undefined && state.activeIntent !== null) {
       const expecting = state.expecting;
       const satisfies = expecting !== null && expecting !== 'auth' && entityValue(expecting, text, entities) !== undefined;
+      // "I don't have it" answers the prompt (a failed request for the slot), whatever it resembles
+      const nonAnswer = expecting !== null && expecting !== 'auth' && cannotGive(text, locale);
       const interrupts =
-        !satisfies && rec.intent !== null && rec.intent !== state.activeIntent && rec.confidence >= nlu.interruptAbove && spec !== undefined;
+        !satisfies && !nonAnswer && rec.intent !== null && rec.intent !== state.activeIntent && rec.confidence >= nlu.interruptAbove && spec !== undefined;
       if (interrupts && spec !== undefined) {
         await dc.cancelAllDialogs();
         await this.begin(dc, spec, state, obs, entities, text);
@@ -172,16 +209,47 @@ export class DialogBot {
           } else this.finish(state, obs, state.activeIntent);
         }
       }
-    } else if (spec === undefined || rec.confidence < nlu.fallbackBelow) {
+    } else if (spec === undefined || decision === 'fallback') {
       const variant = state.fallbacks;
       state.fallbacks += 1;
       obs?.fallback();
       await context.sendActivity(this.tagged(this.texts.render(locale, 'fallback', {}, variant), 'fallback'));
+    } else if (decision === 'confirm' && !this.confirmsBySlot(spec, text, entities)) {
+      state.confirming = { intent: spec.intent, text: text.slice(0, 1000) };
+      const label = this.label(spec, locale);
+      obs?.steps.push(`asked "did you mean: ${label}?"`);
+      await context.sendActivity(
+        this.tagged(this.texts.render(locale, 'nlu.confirm', { label }), 'prompt', [label, this.texts.render(locale, 'nlu.something_else')]),
+      );
     } else {
+      // accepted, or a guess confirmed implicitly by asking for the intent's first slot
       await this.begin(dc, spec, state, obs, entities, text);
     }
     await this.routerState.set(context, state);
     await saveWithTurn(context, this.opts.conversationState.saveChanges(context));
+  }
+
+  /** The intent's short label in the locale (its description, else its id, when it has none). */
+  label(spec: DialogSpec, locale: string): string {
+    const l = spec.label as Record<string, string> | undefined;
+    return l?.[locale] ?? l?.[this.opts.manifest.defaultLocale] ?? spec.description ?? spec.intent.replace(/_/g, ' ');
+  }
+
+  private confirmation(text: string, locale: string, intent: string): 'yes' | 'no' | null {
+    const spec = this.opts.catalog.dialogs.get(intent);
+    if (spec === undefined) return null;
+    return confirmationAnswer(text, locale, this.label(spec, locale), this.texts.render(locale, 'nlu.something_else'));
+  }
+
+  /**
+   * A guess about an intent that begins by asking for a slot the message does not fill is
+   * confirmed implicitly by that question ("What's the order number?"): an answer that fills the
+   * slot confirms it. Only for intents the policy has no flag for (a flag acts on recognition).
+   */
+  private confirmsBySlot(spec: DialogSpec, text: string, entities: Entities): boolean {
+    const first = spec.steps[0];
+    if (first === undefined || !('slot' in first) || spec.flags.length > 0) return false;
+    return first.entity !== 'text' && entityValue(first.entity, text, entities) === undefined;
   }
 
   private async begin(

@@ -46,6 +46,11 @@ export const DialogSpecSchema = z
     $schema: z.string().optional(),
     intent: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
     description: z.string().optional(),
+    /**
+     * Per locale, a short name of what the customer wants ("track an order"): the bot asks
+     * "Did you mean: track an order?" when it is not sure, and agents see it.
+     */
+    label: z.record(z.enum(['en', 'pt-BR', 'es']), z.string().min(1).max(60)).optional(),
     /** Where a handoff from inside this dialog goes. */
     queue: z.string().regex(/^[a-z][a-z0-9_]*$/),
     flags: z.array(z.enum(INTENT_FLAGS)).default([]),
@@ -55,6 +60,21 @@ export const DialogSpecSchema = z
   .strict();
 /** A validated dialog file. */
 export type DialogSpec = z.infer<typeof DialogSpecSchema>;
+
+/**
+ * `nlu/out-of-scope.json`: per locale, messages the bot must not act on (small talk, other
+ * businesses, gibberish). The recogniser learns them as a class of their own.
+ */
+export const OutOfScopeSchema = z
+  .object({
+    $schema: z.string().optional(),
+    en: z.array(z.string().min(1)).optional(),
+    'pt-BR': z.array(z.string().min(1)).optional(),
+    es: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+/** A validated out-of-scope corpus. */
+export type OutOfScope = z.infer<typeof OutOfScopeSchema>;
 
 /** A locale file: flat keys to a text or to variants (used in turn, e.g. successive fallbacks). */
 export const LocaleSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]));

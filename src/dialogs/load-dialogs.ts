@@ -8,18 +8,21 @@
  * catalog.dialogs.get('order_status')?.queue; // 'support'
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HandoverError } from '../core/errors.js';
 import type { Manifest } from '../config/manifest-schema.js';
-import { DialogSpecSchema, LocaleSchema, type DialogSpec, type LocaleTexts, type Step } from './dialog-spec.js';
+import { DialogSpecSchema, LocaleSchema, OutOfScopeSchema, type DialogSpec, type LocaleTexts, type Step } from './dialog-spec.js';
 
 /** Every dialog by intent, and every locale's texts. */
 export interface DialogCatalog {
   readonly dialogs: ReadonlyMap<string, DialogSpec>;
   readonly locales: ReadonlyMap<string, LocaleTexts>;
+  /** Per locale, messages the bot must not act on (nlu/out-of-scope.json); empty when there is none. */
+  readonly outOfScope?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Text keys the middleware itself uses; every locale must define them. */
+/** Text keys the middleware and the dialog runtime use; every locale must define them. */
 export const SYSTEM_KEYS = [
   'fallback',
   'handoff.notice',
@@ -38,6 +41,9 @@ export const SYSTEM_KEYS = [
   'auth.retry_zip',
   'auth.failed',
   'auth.ok',
+  'nlu.confirm',
+  'nlu.something_else',
+  'nlu.rephrase',
 ] as const;
 
 function keysOfStep(step: Step): string[] {
@@ -63,7 +69,13 @@ function readJson(file: string, problems: string[]): unknown {
  * @example
  * loadDialogs({ dialogsDir: 'dialogs', localesDir: 'locales', manifest }).dialogs.size; // 15
  */
-export function loadDialogs(opts: { dialogsDir: string; localesDir: string; manifest: Manifest }): DialogCatalog {
+export function loadDialogs(opts: {
+  dialogsDir: string;
+  localesDir: string;
+  manifest: Manifest;
+  /** The out-of-scope corpus; default `nlu/out-of-scope.json` beside the dialogs folder, used when it exists. */
+  outOfScopeFile?: string;
+}): DialogCatalog {
   const problems: string[] = [];
   const dialogs = new Map<string, DialogSpec>();
   const locales = new Map<string, LocaleTexts>();
@@ -109,9 +121,19 @@ export function loadDialogs(opts: { dialogsDir: string; localesDir: string; mani
     }
     for (const q of Object.keys(opts.manifest.queues)) if (!(`queue.${q}` in texts)) problems.push(`${file}: queue.${q}: missing (the queue's name for customers)`);
   }
+  const outOfScope = new Map<string, readonly string[]>();
+  const oosFile = opts.outOfScopeFile ?? join(dirname(opts.dialogsDir), 'nlu', 'out-of-scope.json');
+  if (opts.outOfScopeFile !== undefined || existsSync(oosFile)) {
+    const raw = readJson(oosFile, problems);
+    if (raw !== undefined) {
+      const parsed = OutOfScopeSchema.safeParse(raw);
+      if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${oosFile}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+      else for (const loc of opts.manifest.locales) outOfScope.set(loc, parsed.data[loc] ?? []);
+    }
+  }
   if (dialogs.size < 2 && problems.length === 0) problems.push(`${opts.dialogsDir}: at least two dialogs are needed to recognise intents`);
   if (problems.length > 0) {
     throw new HandoverError('HANDOVER_ERR_DIALOGS_INVALID', `dialogs or locales are invalid:\n  ${problems.join('\n  ')}`, { details: problems });
   }
-  return { dialogs, locales };
+  return { dialogs, locales, outOfScope };
 }

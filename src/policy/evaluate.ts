@@ -228,8 +228,13 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
   // read, so a calm turn allocates no strings (the middleware runs this on every turn).
   const fired: FiredReason[] = [];
   const lines: TraceLine[] = [];
+  const enabled = policy.triggers;
   for (const reason of HANDOFF_REASONS) {
     const r = checks[reason]();
+    if (enabled.length !== HANDOFF_REASONS.length && !enabled.includes(reason)) {
+      lines.push({ reason, fired: false, detail: () => `off (manifest policy.triggers)${r.fired ? ', would have fired' : ''}` });
+      continue;
+    }
     lines.push({ reason, fired: r.fired, detail: r.detail });
     if (r.fired) fired.push({ reason, queue: r.queue, detail: typeof r.detail === 'string' ? r.detail : r.detail() });
   }
