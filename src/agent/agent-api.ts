@@ -371,6 +371,29 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       sendJson(res, 200, await conversationView(p!, id, state));
     },
 
+    async listDeadLetters(req, res, _params, p) {
+      if (!auth.seesAll(p!)) throw forbidden('only supervisors and help desks see undelivered messages');
+      const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('limit');
+      const limit = raw === null ? 100 : Number(raw);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('limit must be a whole number from 1 to 1000');
+      const { total, letters } = await stores.relay.deadLetters(limit);
+      sendJson(res, 200, { total, deadLetters: letters, now: opts.clock.now() });
+    },
+
+    async redeliverDeadLetter(req, res, params, p) {
+      req.resume();
+      if (!auth.seesAll(p!)) throw forbidden('only supervisors and help desks act on undelivered messages');
+      if (!(await stores.relay.redeliver(params['deadLetterId']!))) throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `no undelivered message ${params['deadLetterId']!} (already sent again or discarded?)`);
+      sendJson(res, 202, { ok: true, now: opts.clock.now() });
+    },
+
+    async discardDeadLetter(req, res, params, p) {
+      req.resume();
+      if (!auth.seesAll(p!)) throw forbidden('only supervisors and help desks act on undelivered messages');
+      if (!(await stores.relay.discard(params['deadLetterId']!))) throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `no undelivered message ${params['deadLetterId']!} (already sent again or discarded?)`);
+      sendJson(res, 200, { ok: true, now: opts.clock.now() });
+    },
+
     async getOpenApi(_req, res) {
       sendJson(res, 200, openApiDocument(), { 'Cache-Control': 'no-cache' });
     },

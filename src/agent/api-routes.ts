@@ -26,6 +26,9 @@ export type OperationId =
   | 'transferConversation'
   | 'resolveConversation'
   | 'returnToBot'
+  | 'listDeadLetters'
+  | 'redeliverDeadLetter'
+  | 'discardDeadLetter'
   | 'getOpenApi';
 
 /**
@@ -63,6 +66,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/conversations/{conversationId}/transfer', operationId: 'transferConversation', summary: 'Move the conversation to another queue, with a note', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/resolve', operationId: 'resolveConversation', summary: 'Close the conversation as solved (the customer is asked for a 1–5 rating)', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/return', operationId: 'returnToBot', summary: 'Give the conversation back to the bot, optionally with fields the agent settled', auth: true },
+  { method: 'GET', path: '/api/dead-letters', operationId: 'listDeadLetters', summary: 'Messages for customers that could not be delivered after their retries (supervisors and help desks)', auth: true },
+  { method: 'POST', path: '/api/dead-letters/{deadLetterId}/retry', operationId: 'redeliverDeadLetter', summary: 'Send an undelivered message again, through the customer\'s channel', auth: true },
+  { method: 'POST', path: '/api/dead-letters/{deadLetterId}/discard', operationId: 'discardDeadLetter', summary: 'Remove an undelivered message from the list without sending it', auth: true },
   { method: 'GET', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'This API as an OpenAPI 3 document', auth: false },
 ];
 

@@ -39,6 +39,8 @@ const conversationIdParam: Json = {
   schema: { type: 'string' },
 };
 
+const deadLetterIdParam: Json = { name: 'deadLetterId', in: 'path', required: true, description: 'The `id` of a dead letter from GET /api/dead-letters', schema: { type: 'string' } };
+
 const OPERATIONS: Record<OperationId, Json> = {
   login: {
     requestBody: { required: true, ...json(ref('LoginRequest')) },
@@ -144,6 +146,35 @@ const OPERATIONS: Record<OperationId, Json> = {
       }),
     },
     responses: { '200': { description: 'Returned to the bot', ...json(ref('Conversation')) }, ...pick('400', '401', '403', '404', '409', '413') },
+  },
+  listDeadLetters: {
+    parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, description: 'At most this many, newest first' }],
+    responses: {
+      '200': {
+        description: 'Undelivered messages, newest first, and how many there are (the agent who wrote one was told: a `relay.dead_lettered` line in the transcript and event on /agent/ws)',
+        ...json({ type: 'object', required: ['total', 'deadLetters', 'now'], properties: { total: { type: 'integer' }, deadLetters: { type: 'array', items: ref('DeadLetter') }, now: { type: 'integer' } } }),
+      },
+      ...pick('400', '401'),
+      '403': errorResponse('Agents other than supervisors do not see this list (HANDOVER_ERR_FORBIDDEN)'),
+    },
+  },
+  redeliverDeadLetter: {
+    parameters: [deadLetterIdParam],
+    responses: {
+      '202': { description: 'Sent again (after anything sent to the customer meanwhile) and removed from the list', ...json({ type: 'object', properties: { ok: { type: 'boolean' }, now: { type: 'integer' } } }) },
+      ...pick('401'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+      '404': errorResponse('Not in the list (any more): sent again or discarded already (HANDOVER_ERR_NOT_FOUND)'),
+    },
+  },
+  discardDeadLetter: {
+    parameters: [deadLetterIdParam],
+    responses: {
+      '200': { description: 'Removed from the list; never sent', ...json({ type: 'object', properties: { ok: { type: 'boolean' }, now: { type: 'integer' } } }) },
+      ...pick('401'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+      '404': errorResponse('Not in the list (any more): sent again or discarded already (HANDOVER_ERR_NOT_FOUND)'),
+    },
   },
   getOpenApi: { responses: { '200': { description: 'This document', ...json({ type: 'object' }) } } },
 };
@@ -267,6 +298,33 @@ const SCHEMAS: Record<string, Json> = {
       meta: { type: 'object', additionalProperties: true },
     },
   },
+  RelayMessage: {
+    type: 'object',
+    required: ['conversationId', 'kind', 'at', 'id'],
+    properties: {
+      conversationId: { type: 'string' },
+      kind: { type: 'string', enum: ['agent_message', 'system_message', 'handoff_status'] },
+      text: { type: 'string' },
+      agentId: { type: 'string' },
+      agentName: { type: 'string' },
+      at: { type: 'integer', description: 'When it was written (ms since the epoch)' },
+      id: { type: 'string' },
+      meta: { type: 'object', additionalProperties: true },
+    },
+  },
+  DeadLetter: {
+    type: 'object',
+    description: 'A message for a customer given up on after its retries (its conversation went on without it)',
+    required: ['id', 'route', 'message', 'error', 'attempts', 'at'],
+    properties: {
+      id: { type: 'string' },
+      route: { type: 'string', description: 'The relay route, e.g. `webchat`' },
+      message: ref('RelayMessage'),
+      error: { type: 'string', description: 'The last failure' },
+      attempts: { type: 'integer' },
+      at: { type: 'integer', description: 'When it was given up on (ms since the epoch)' },
+    },
+  },
   Conversation: {
     type: 'object',
     properties: {
@@ -294,7 +352,7 @@ export function openApiDocument(): Json {
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: r.operationId,
       summary: r.summary,
-      tags: [r.path.startsWith('/api/conversations') ? 'conversations' : r.path.startsWith('/api/queues') ? 'queues' : 'session'],
+      tags: [r.path.startsWith('/api/conversations') ? 'conversations' : r.path.startsWith('/api/queues') ? 'queues' : r.path.startsWith('/api/dead-letters') ? 'delivery' : 'session'],
       ...(r.auth ? {} : { security: [] }),
       ...op,
       responses: { ...(op['responses'] as Json), ...(r.method === 'POST' || r.method === 'GET' ? { '405': ERRORS['405'] } : {}) },
@@ -320,6 +378,7 @@ export function openApiDocument(): Json {
       { name: 'session', description: 'Sign-in and the caller' },
       { name: 'queues', description: 'Waiting conversations' },
       { name: 'conversations', description: 'Briefing, transcript and agent actions' },
+      { name: 'delivery', description: 'Messages for customers that could not be delivered (dead letters)' },
     ],
     paths,
     components: {

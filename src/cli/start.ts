@@ -26,7 +26,7 @@ import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
 import { sendJson } from '../server/http-json.js';
 import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
 import { SlaWatcher } from '../handoff/sla-watcher.js';
-import { openStores, type OpenedStores } from '../store/open-stores.js';
+import { openStores, type OpenedStores, type WebChatHistoryOptions } from '../store/open-stores.js';
 
 /**
  * Options of {@link startService}; everything has a default.
@@ -92,7 +92,13 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const config = loadConfig(resolve(root, 'manifest.json'), env);
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
-  const stores = await openStores(storeUrl, { clock, onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }) });
+  const prefix = env['REDIS_PREFIX'];
+  const stores = await openStores(storeUrl, {
+    clock,
+    onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }),
+    ...(prefix === undefined || prefix === '' ? {} : { prefix }),
+    activityLog: webChatHistoryFromEnv(env),
+  });
   const stoppers: Stopper[] = [];
   let http: HttpServer | undefined;
   let webchat: WebChatChannel | undefined;
@@ -214,6 +220,39 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     await shutdown().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * The web chat history's retention from the environment (each optional; every problem reported at once):
+ * `WEBCHAT_HISTORY_RETENTION_MS` (idle time after which a conversation's history is forgotten,
+ * default 24 h), `WEBCHAT_HISTORY_KEEP_RECENT_MS` (never forgotten to honour the cap while active
+ * within this window, default 30 min), `WEBCHAT_HISTORY_MAX_CONVERSATIONS` (default 10 000).
+ * Conversations with a person (waiting, booked, with an agent) are kept whatever these say.
+ *
+ * @example
+ * webChatHistoryFromEnv({ WEBCHAT_HISTORY_RETENTION_MS: '604800000' }); // { retentionMs: 604800000 }
+ */
+export function webChatHistoryFromEnv(env: NodeJS.ProcessEnv): WebChatHistoryOptions {
+  const problems: string[] = [];
+  const read = (name: string, min: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) {
+      problems.push(`${name}: "${raw}" is not a whole number ≥ ${min}`);
+      return undefined;
+    }
+    return n;
+  };
+  const retentionMs = read('WEBCHAT_HISTORY_RETENTION_MS', 0);
+  const keepRecentMs = read('WEBCHAT_HISTORY_KEEP_RECENT_MS', 0);
+  const maxConversations = read('WEBCHAT_HISTORY_MAX_CONVERSATIONS', 1);
+  if (problems.length > 0) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `environment is invalid:\n  ${problems.join('\n  ')}`, { details: problems });
+  return {
+    ...(retentionMs === undefined ? {} : { retentionMs }),
+    ...(keepRecentMs === undefined ? {} : { keepRecentMs }),
+    ...(maxConversations === undefined ? {} : { maxConversations }),
+  };
 }
 
 /** Parsed flags of `handover start`. */

@@ -33,6 +33,17 @@ export type DomainEvent =
   | (Base & { readonly type: 'handoff.resolved'; readonly handoffId: HandoffId; readonly agentId: AgentId })
   | (Base & { readonly type: 'handoff.returned'; readonly handoffId: HandoffId; readonly agentId: AgentId })
   | (Base & { readonly type: 'customer.message'; readonly text: string; readonly activityType: string })
-  | (Base & { readonly type: 'agent.message'; readonly agentId: AgentId; readonly text: string });
+  | (Base & { readonly type: 'agent.message'; readonly agentId: AgentId; readonly text: string })
+  /** A message for the customer could not be delivered (bounded retries) and is in the dead-letter list. */
+  | (Base & {
+      readonly type: 'relay.dead_lettered';
+      readonly deadLetterId: string;
+      readonly messageId: string;
+      readonly kind: string;
+      /** The agent who wrote it (absent for system lines), so their console is told. */
+      readonly agentId?: AgentId;
+      readonly text: string;
+      readonly error: string;
+    });
 
 export type DomainEventType = DomainEvent['type'];

@@ -12,6 +12,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import { HandoverError } from '../core/errors.js';
+import { isWithHuman } from '../core/handoff-state.js';
+import { conversationId } from '../core/ids.js';
 import type { ActivityLog } from '../core/ports/activity-log.js';
 import type { Lease } from '../core/ports/lease.js';
 import type { Stores } from '../core/ports/stores.js';
@@ -30,15 +32,36 @@ export interface OpenStoresOptions {
   readonly prefix?: string;
   /** Connection errors after start-up, failed subscribers and deliveries. Default: ignore. */
   readonly onError?: (e: unknown) => void;
-  /** Clock of the memory lease (Redis measures lease expiry itself). Default: the wall clock. */
+  /** Clock of the memory lease (Redis measures lease expiry itself) and of the web chat history's recency. Default: the wall clock. */
   readonly clock?: Clock;
-  /** Caps of the web chat history, on either backend. */
-  readonly activityLog?: { readonly maxActivitiesPerConversation?: number; readonly maxConversations?: number };
+  /** Caps and retention of the web chat history, on either backend. */
+  readonly activityLog?: WebChatHistoryOptions;
   /** Redis: how long a command may wait while Redis is away before it rejects. Default 5000 ms. */
   readonly commandTimeoutMs?: number;
   /** Redis, throwaway prefixes only (simulate, benchmarks): `close()` deletes every key under the prefix. */
   readonly deleteKeysOnClose?: boolean;
 }
+
+/**
+ * Caps and retention of the web chat history. Whatever they say, a conversation whose handoff is
+ * waiting, booked or with an agent is never forgotten.
+ *
+ * @example
+ * const history: WebChatHistoryOptions = { maxConversations: 10_000, retentionMs: 24 * 3600_000, keepRecentMs: 30 * 60_000 };
+ */
+export interface WebChatHistoryOptions {
+  /** Activities kept per conversation. Default 500. */
+  readonly maxActivitiesPerConversation?: number;
+  /** Conversations kept; beyond it the least recently active (idle for `keepRecentMs`) are forgotten early. Default 10 000. */
+  readonly maxConversations?: number;
+  /** A conversation idle this long is forgotten. Default 24 h. */
+  readonly retentionMs?: number;
+  /** A conversation active within this window is never forgotten to honour the cap. Default 30 min. */
+  readonly keepRecentMs?: number;
+}
+
+/** The channel whose web chat history this is: handoff ids are `<channel>:<web chat id>`. */
+const WEBCHAT_HANDOFF_PREFIX = 'webchat:';
 
 /**
  * Every store port of one backend, plus the two that are not in `Stores`: the lease (one WhatsApp
@@ -69,7 +92,12 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
   const kind = storeKind(store);
   if (kind === 'memory') {
     const stores = createMemoryStores(opts.onError === undefined ? {} : { onError: opts.onError });
-    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog: new MemoryActivityLog(opts.activityLog) };
+    const activityLog = new MemoryActivityLog({
+      ...opts.activityLog,
+      ...(opts.clock === undefined ? {} : { now: () => opts.clock!.now() }),
+      isWithPerson: async (id) => isWithHuman(await stores.handoffs.get(conversationId(`${WEBCHAT_HANDOFF_PREFIX}${id}`))),
+    });
+    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog };
   }
   // Loaded here, not imported at the top, so a memory-only process never loads node-redis.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx's CJS hook resolves require()
@@ -78,7 +106,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
     url: store,
     ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
     ...(opts.onError === undefined ? {} : { onError: opts.onError }),
-    ...(opts.activityLog === undefined ? {} : { activityLog: opts.activityLog }),
+    activityLog: { ...opts.activityLog, handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX, ...(opts.clock === undefined ? {} : { now: () => opts.clock!.now() }) },
     ...(opts.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: opts.commandTimeoutMs }),
     ...(opts.deleteKeysOnClose === undefined ? {} : { deleteKeysOnClose: opts.deleteKeysOnClose }),
   });

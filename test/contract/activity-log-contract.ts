@@ -6,19 +6,42 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ActivityLog, ChannelActivity } from '../../src/core/ports/activity-log.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { isHandoverError } from '../../src/core/errors.js';
+import { initialState } from '../../src/core/handoff-state.js';
+import { conversationId, queueId } from '../../src/core/ids.js';
+import type { HandoffStore } from '../../src/core/ports/handoff-store.js';
 
 export interface ActivityLogCaps {
   readonly maxActivitiesPerConversation?: number;
   readonly maxConversations?: number;
+  readonly retentionMs?: number;
+  readonly keepRecentMs?: number;
 }
 
 export interface ActivityLogFixture {
   readonly log: ActivityLog;
+  /** The handoff store of the same backend: a web chat conversation `x` is handoff `webchat:x` there. */
+  readonly handoffs: HandoffStore;
   close(): Promise<void>;
 }
 
-export type ActivityLogFactory = (caps?: ActivityLogCaps) => Promise<ActivityLogFixture>;
+/** Builds a log with these caps whose recency is read from `clock`. */
+export type ActivityLogFactory = (caps: ActivityLogCaps, clock: ManualClock) => Promise<ActivityLogFixture>;
+
+/** Puts web chat conversation `id` in a queue (a customer waiting for a person). */
+async function waitForPerson(handoffs: HandoffStore, id: string, now: number): Promise<void> {
+  const r = await handoffs.commit(conversationId(`webchat:${id}`), 0, {
+    ...initialState(),
+    status: 'queued',
+    version: 1,
+    handoffId: null,
+    queue: queueId('support'),
+    requestedAt: now,
+    enqueuedAt: now,
+  });
+  assert.equal(r.ok, true);
+}
 
 const activity = (conversation: string, n: number, extra: Record<string, unknown> = {}): ChannelActivity => ({
   id: `${conversation}|${n}`,
@@ -33,11 +56,16 @@ const unknownConversation = (e: unknown) => isHandoverError(e, 'HANDOVER_ERR_UNK
 export function describeActivityLogContract(name: string, factory: ActivityLogFactory): void {
   describe(`activity log contract: ${name}`, function () {
     const open: ActivityLogFixture[] = [];
-    const make = async (caps?: ActivityLogCaps): Promise<ActivityLog> => {
-      const f = await factory(caps);
-      open.push(f);
-      return f.log;
+    let clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+    let fixture: ActivityLogFixture | undefined;
+    const make = async (caps: ActivityLogCaps = {}): Promise<ActivityLog> => {
+      clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+      fixture = await factory(caps, clock);
+      open.push(fixture);
+      return fixture.log;
     };
+    /** Moves the clock on by `ms` (every write below is then that much later). */
+    const later = (ms = 1): void => clock.set(clock.now() + ms);
     afterEach(async () => {
       await Promise.all(open.splice(0).map((f) => f.close()));
     });
@@ -109,19 +137,81 @@ export function describeActivityLogContract(name: string, factory: ActivityLogFa
       assert.deepEqual(texts((await log.since(c)).activities), ['m1', 'm2']);
     });
 
-    it('forgets the least recently written conversations beyond the cap', async () => {
-      const log = await make({ maxConversations: 2 });
+    it('forgets the least recently written conversations beyond the cap (with no "recent" window)', async () => {
+      const log = await make({ maxConversations: 2, keepRecentMs: 0 });
       const [a, b, c, d] = [cid(), cid(), cid(), cid()];
       await log.create(a);
+      later();
       await log.create(b);
+      later();
       await log.create(c);
       assert.deepEqual(await Promise.all([a, b, c].map((x) => log.exists(x))), [false, true, true]);
+      later();
       await log.append(b, activity(b, 1)); // b is now the most recently written
+      later();
       await log.create(d);
       assert.deepEqual(await Promise.all([b, c, d].map((x) => log.exists(x))), [true, false, true]);
       await assert.rejects(log.since(c), unknownConversation);
       await log.create(c); // a forgotten conversation starts again from nothing
       assert.deepEqual(await log.since(c), { activities: [], watermark: '0' });
+    });
+
+    it('beyond the cap, never forgets a conversation active within the recent window: the cap gives way', async () => {
+      const log = await make({ maxConversations: 2, keepRecentMs: 60_000 });
+      const [a, b, c] = [cid(), cid(), cid()];
+      await log.create(a);
+      later(30_000);
+      await log.create(b);
+      later(30_001);
+      await log.create(c); // a is idle 60 001 ms: forgotten; b only 30 001 ms: kept although over the cap
+      assert.deepEqual(await Promise.all([a, b, c].map((x) => log.exists(x))), [false, true, true]);
+      const d = cid();
+      await log.create(d);
+      assert.deepEqual(await Promise.all([b, c, d].map((x) => log.exists(x))), [true, true, true], 'three kept with a cap of two');
+    });
+
+    it('forgets a conversation idle longer than the retention age, whatever the cap', async () => {
+      const log = await make({ retentionMs: 3_600_000 });
+      const [old, recent, next] = [cid(), cid(), cid()];
+      await log.create(old);
+      later(1_800_000);
+      await log.create(recent);
+      later(1_800_001);
+      await log.create(next);
+      assert.deepEqual(await Promise.all([old, recent, next].map((x) => log.exists(x))), [false, true, true]);
+    });
+
+    it('never forgets a conversation whose customer waits for a person, past the retention age or over the cap', async () => {
+      const log = await make({ maxConversations: 3, keepRecentMs: 0, retentionMs: 3_600_000 });
+      const handoffs = fixture!.handoffs;
+      const waiting = cid();
+      await log.create(waiting);
+      await log.append(waiting, activity(waiting, 1));
+      await waitForPerson(handoffs, waiting, clock.now());
+      // 20 anonymous conversations, a minute apart: waiting is the oldest all along, and idle past the retention at the end.
+      const anonymous: string[] = [];
+      for (let n = 0; n < 20; n++) {
+        later(4 * 60_000);
+        const x = cid();
+        anonymous.push(x);
+        await log.create(x);
+      }
+      assert.equal(await log.exists(waiting), true);
+      assert.deepEqual(texts((await log.since(waiting)).activities), ['m1']);
+      assert.equal(await log.append(waiting, activity(waiting, 2)), '2', 'the agent still reaches the customer');
+      assert.deepEqual(await Promise.all(anonymous.slice(-2).map((x) => log.exists(x))), [true, true]);
+      assert.equal((await Promise.all(anonymous.map((x) => log.exists(x)))).filter(Boolean).length, 2, 'the cap still holds for the others');
+    });
+
+    it('appends once per once-key: a second append answers the first position and adds nothing', async () => {
+      const log = await make();
+      const c = cid();
+      await log.create(c);
+      assert.equal(await log.append(c, activity(c, 1), { onceKey: 'relay-1' }), '1');
+      assert.equal(await log.append(c, activity(c, 2)), '2');
+      assert.equal(await log.append(c, activity(c, 1), { onceKey: 'relay-1' }), '1');
+      assert.equal(await log.append(c, activity(c, 3), { onceKey: 'relay-3' }), '3');
+      assert.deepEqual(texts((await log.since(c)).activities), ['m1', 'm2', 'm3']);
     });
 
     it('keeps conversations apart', async () => {

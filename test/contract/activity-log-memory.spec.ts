@@ -1,4 +1,8 @@
-import { MemoryActivityLog } from '../../src/store/memory/memory-activity-log.js';
+import { openStores } from '../../src/store/open-stores.js';
 import { describeActivityLogContract } from './activity-log-contract.js';
 
-describeActivityLogContract('memory', async (caps = {}) => ({ log: new MemoryActivityLog(caps), close: async () => {} }));
+// Through openStores, as the service opens it: the memory history asks the memory handoff store who waits for a person.
+describeActivityLogContract('memory', async (caps, clock) => {
+  const stores = await openStores('memory', { activityLog: caps, clock });
+  return { log: stores.activityLog, handoffs: stores.handoffs, close: () => stores.close() };
+});

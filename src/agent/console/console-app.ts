@@ -45,6 +45,8 @@ function describeEvent(line: TranscriptEntry): string {
       return `Resolved by ${str('agentId') ?? 'an agent'}`;
     case 'handoff.returned':
       return `Returned to the bot by ${str('agentId') ?? 'an agent'}`;
+    case 'relay.dead_lettered':
+      return `Not delivered to the customer${extra} (${str('error') ?? 'failed'}; listed under undelivered messages)`;
     case undefined:
       return `${line.type}${extra}`;
     default:
@@ -71,6 +73,8 @@ export class ConsoleApp {
 
   private readonly header = h('header', { class: 'topbar' });
   private readonly connection = h('span', { class: 'conn offline', role: 'status' }, 'connecting…');
+  /** Supervisors: how many messages for customers are in the dead-letter list. */
+  private readonly undelivered = h('span', { class: 'undelivered', role: 'status', hidden: true });
   private readonly notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
   private readonly myList = h('ol', { class: 'my-list', 'aria-label': 'My conversations' });
   private readonly queuesBox = h('div', { class: 'queues' });
@@ -102,6 +106,7 @@ export class ConsoleApp {
       this.header,
       h('h1', {}, 'Agent console'),
       h('span', { class: 'who', 'data-agent-id': caller.kind === 'agent' ? caller.id : '' }, `Signed in as ${who}`),
+      this.undelivered,
       this.connection,
       h('button', { type: 'button', class: 'logout', onclick: () => void this.logout() }, 'Sign out'),
     );
@@ -185,6 +190,15 @@ export class ConsoleApp {
       if (e.conversationId === this.openId) void this.loadConversation(e.conversationId, false);
       return;
     }
+    if (e.type === 'relay.dead_lettered') {
+      const mine = this.me?.caller.kind === 'agent' && e.agentId === this.me.caller.id;
+      if (e.conversationId === this.openId) {
+        this.appendLine({ at: e.at, from: 'system', type: 'event', text: e.text, meta: { name: e.type, error: e.error } });
+      }
+      if (mine || e.conversationId === this.openId) this.say(`A message could not be delivered to the customer: "${e.text}" (${e.error})`, 'error');
+      this.scheduleRefresh();
+      return;
+    }
     if (e.type === 'customer.message' || e.type === 'agent.message') {
       const mine = this.me?.caller.kind === 'agent' && e.type === 'agent.message' && e.agentId === this.me.caller.id;
       if (e.conversationId === this.openId) {
@@ -213,9 +227,19 @@ export class ConsoleApp {
       this.skewMs = now - Date.now();
       this.renderQueues(queues);
       this.renderMine(me.active);
+      await this.refreshUndelivered();
     } catch (e) {
       this.failed(e);
     }
+  }
+
+  /** Supervisors and desks: the dead-letter count in the header (hidden at 0). */
+  private async refreshUndelivered(): Promise<void> {
+    const caller = this.me?.caller;
+    if (caller === undefined || (caller.kind === 'agent' && caller.role !== 'supervisor')) return;
+    const { total } = await api<{ total: number }>('GET', '/api/dead-letters?limit=1');
+    this.undelivered.hidden = total === 0;
+    this.undelivered.textContent = `${total} undelivered message${total === 1 ? '' : 's'}`;
   }
 
   private renderMine(items: readonly QueueItemView[]): void {

@@ -160,6 +160,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     async close() {
       await Promise.all([directLine.close(), widgetSocket.close()]);
       await adapter.drain();
+      await adapter.stopFeed();
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { ActivityLog, ChannelActivity } from '../../core/ports/activity-log.js';
+import type { ActivityLog, AppendNotice, ChannelActivity } from '../../core/ports/activity-log.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { HandoverError } from '../../core/errors.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
@@ -87,6 +87,10 @@ export class WebChatAdapter extends BotAdapter {
   private readonly isPrivate: (activity: Partial<Activity>) => boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly listeners = new Map<string, Set<(batch: StreamBatch) => void>>();
+  /** Open streams' catch-up functions, called when the history feed may have missed appends. */
+  private readonly resyncs = new Set<() => void>();
+  /** Listening to appends made by other processes (`ActivityLog.watch`), started with the first stream. */
+  private feed: Promise<(() => Promise<void>) | undefined> | undefined;
   /** Tail of each conversation's turn chain (serialises turns per conversation). */
   private readonly turnChains = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -183,7 +187,9 @@ export class WebChatAdapter extends BotAdapter {
         this.publish(conversationId, { activities: [full] });
         continue;
       }
-      const watermark = await this.activityLog.append(conversationId, full);
+      // An agent message (relay id in channelData) is appended once, even when delivered again after a crash.
+      const onceKey = relayMessageIdOf(a);
+      const watermark = await this.activityLog.append(conversationId, full, onceKey === undefined ? {} : { onceKey });
       this.publish(conversationId, { activities: [full], watermark });
     }
     return responses;
@@ -210,7 +216,11 @@ export class WebChatAdapter extends BotAdapter {
     await this.processActivity(activity, logic);
   }
 
-  /** Live activities of a conversation; returns the unsubscribe function. */
+  /**
+   * Live activities of a conversation as this process sees them (its own turns and deliveries, and,
+   * on a shared history, other processes' appends — so the same activity may come twice: streams
+   * de-duplicate by watermark, see `openStream`); returns the unsubscribe function.
+   */
   subscribe(conversationId: string, listener: (batch: StreamBatch) => void): () => void {
     let set = this.listeners.get(conversationId);
     if (set === undefined) this.listeners.set(conversationId, (set = new Set()));
@@ -222,31 +232,71 @@ export class WebChatAdapter extends BotAdapter {
   }
 
   /**
-   * History after `watermark`, then live activities, without gaps or duplicates (the
-   * subscription starts before the history is read; live batches already covered are dropped).
+   * History after `watermark`, then live activities, without gaps or duplicates, in position
+   * order: the subscription starts before the history is read; a live activity already covered is
+   * dropped, and one that leaves a gap (an append on another process whose notice was missed, or
+   * two appends heard out of order) is filled from the history first. On a history shared by
+   * several processes, appends made anywhere reach this stream through `ActivityLog.watch`.
    */
   async openStream(conversationId: string, watermark: string | undefined, send: (batch: StreamBatch) => void): Promise<() => void> {
+    await this.startFeed();
+    /** Position of the last activity sent; -1 until the history was read. */
     let last = -1;
-    const pending: StreamBatch[] = [];
+    let reading = false;
+    let readAgain = false;
+    let closed = false;
+    const held: StreamBatch[] = [];
     const deliver = (batch: StreamBatch): void => {
-      if (batch.watermark !== undefined) {
-        const w = Number(batch.watermark);
-        if (w <= last) return;
+      if (batch.watermark === undefined) return send(batch); // typing: not in the history
+      const w = Number(batch.watermark);
+      if (w <= last) return;
+      if (w - batch.activities.length === last) {
         last = w;
+        send(batch);
+        return;
       }
-      send(batch);
+      catchUp().catch((e: unknown) => this.log.warn('web chat stream catch-up failed', { conversationId, error: String(e) }));
     };
-    const unsubscribe = this.subscribe(conversationId, (batch) => (last < 0 ? pending.push(batch) : deliver(batch)));
-    try {
-      const page = await this.activityLog.since(conversationId, watermark);
-      last = Number(page.watermark);
-      send({ activities: page.activities, watermark: page.watermark });
-      for (const batch of pending.splice(0)) deliver(batch);
-    } catch (e) {
+    const catchUp = async (): Promise<void> => {
+      if (reading) {
+        readAgain = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          readAgain = false;
+          const page = await this.activityLog.since(conversationId, last < 0 ? watermark : String(last));
+          if (closed) return;
+          const w = Number(page.watermark);
+          // The first page is always sent (an empty one tells the client the watermark).
+          if (last < 0 || w > last) {
+            last = w;
+            send({ activities: page.activities, watermark: page.watermark });
+          }
+          for (const batch of held.splice(0)) deliver(batch);
+        } while (readAgain && !closed);
+      } finally {
+        reading = false;
+      }
+    };
+    const resync = (): void => {
+      if (last >= 0) catchUp().catch((e: unknown) => this.log.warn('web chat stream catch-up failed', { conversationId, error: String(e) }));
+    };
+    const unsubscribe = this.subscribe(conversationId, (batch) => (reading || last < 0 ? held.push(batch) : deliver(batch)));
+    const stop = (): void => {
+      closed = true;
+      this.resyncs.delete(resync);
       unsubscribe();
+    };
+    try {
+      await catchUp();
+    } catch (e) {
+      stop();
       throw e;
     }
-    return unsubscribe;
+    this.resyncs.add(resync);
+    return stop;
   }
 
   /** Waits for queued and running turns (graceful shutdown). */
@@ -254,9 +304,42 @@ export class WebChatAdapter extends BotAdapter {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Stops hearing other processes' appends (shutdown, after the sockets closed); a later stream starts it again. */
+  async stopFeed(): Promise<void> {
+    const feed = this.feed;
+    this.feed = undefined;
+    const stop = await feed?.catch(() => undefined);
+    await stop?.();
+  }
+
   /** Number of live subscribers of a conversation (tests, metrics). */
   subscriberCount(conversationId: string): number {
     return this.listeners.get(conversationId)?.size ?? 0;
+  }
+
+  /** Starts hearing other processes' appends (once; only a shared history has `watch`). */
+  private async startFeed(): Promise<void> {
+    const watch = this.activityLog.watch?.bind(this.activityLog);
+    if (watch === undefined) return;
+    const starting = (this.feed ??= watch(
+      (n) => this.heard(n),
+      () => {
+        for (const resync of [...this.resyncs]) resync();
+      },
+    ));
+    try {
+      await starting;
+    } catch (e) {
+      // Retried by the next stream; this one fails (the client reconnects).
+      if (this.feed === starting) this.feed = undefined;
+      throw e;
+    }
+  }
+
+  /** An append heard on the feed: only conversations with a stream here care. */
+  private heard(n: AppendNotice): void {
+    if (!this.listeners.has(n.conversationId)) return;
+    this.publish(n.conversationId, { activities: [n.activity], watermark: n.watermark });
   }
 
   private publish(conversationId: string, batch: StreamBatch): void {
@@ -313,6 +396,12 @@ export class WebChatAdapter extends BotAdapter {
     ) as ChannelActivity;
     return plain;
   }
+}
+
+/** The relay message id an agent or system line carries (set by `attachAgentDelivery`), if any. */
+function relayMessageIdOf(a: Partial<Activity>): string | undefined {
+  const id = (a.channelData as { handover?: { messageId?: unknown } } | undefined)?.handover?.messageId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function newActivityId(): string {

@@ -18,7 +18,8 @@ export interface ActivityPage {
 /**
  * Per-conversation activity history of a customer channel (web chat): what a reconnecting
  * socket, a reloaded page or a Direct Line poller replays. Implementations: `MemoryActivityLog`,
- * later a Redis one.
+ * `RedisActivityLog`. Both forget a conversation only when it has been idle for a while and is
+ * not with a person (waiting, booked or with an agent): see their retention options.
  *
  * Watermark contract (so front doors can de-duplicate live pushes against replayed history):
  * a watermark is a decimal integer string; `append` returns the position just after the new
@@ -35,7 +36,41 @@ export interface ActivityLog {
   /** Registers a conversation; idempotent. `since`/`append` on an unregistered id reject. */
   create(conversationId: string): Promise<void>;
   exists(conversationId: string): Promise<boolean>;
-  /** Appends and returns the watermark just after the activity. */
-  append(conversationId: string, activity: ChannelActivity): Promise<string>;
+  /**
+   * Appends and returns the watermark just after the activity. With `onceKey` (e.g. the relay
+   * message id an agent line comes from) a second append under the same key appends nothing and
+   * returns the first one's watermark: a message delivered again after a crash shows once.
+   */
+  append(conversationId: string, activity: ChannelActivity, options?: AppendOptions): Promise<string>;
   since(conversationId: string, watermark?: string): Promise<ActivityPage>;
+  /**
+   * Only on logs shared by several processes (Redis): hear every append, made by any process, so
+   * the process holding a customer's socket can push what another process appended. Notices are
+   * at-most-once (pub/sub): `onResync` is called when some may have been missed (after a
+   * reconnect), and a listener fills any gap it sees from `since`. Resolves once listening.
+   */
+  watch?(onAppend: (notice: AppendNotice) => void, onResync: () => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * Options of `ActivityLog.append`.
+ *
+ * @example
+ * await log.append('c-1', activity, { onceKey: 'relay-message-7' });
+ */
+export interface AppendOptions {
+  readonly onceKey?: string;
+}
+
+/**
+ * One append heard through `ActivityLog.watch`.
+ *
+ * @example
+ * const n: AppendNotice = { conversationId: 'c-1', watermark: '7', activity };
+ */
+export interface AppendNotice {
+  readonly conversationId: string;
+  /** The position just after `activity`. */
+  readonly watermark: string;
+  readonly activity: ChannelActivity;
 }

@@ -10,7 +10,7 @@ import { MemoryTranscriptStore } from './memory-transcript-store.js';
 import { MemoryDocumentStore } from './memory-document-store.js';
 import { MemoryPacketStore } from './memory-packet-store.js';
 import { MemoryEventBus } from './memory-event-bus.js';
-import { MemoryMessageRelay } from './memory-message-relay.js';
+import { MemoryMessageRelay, type MemoryRelayOptions } from './memory-message-relay.js';
 
 /**
  * Every port in this process (the default store).
@@ -18,7 +18,7 @@ import { MemoryMessageRelay } from './memory-message-relay.js';
  * @example
  * const stores = createMemoryStores(); await stores.handoffs.get(conversationId('webchat:1'));
  */
-export function createMemoryStores(opts: { onError?: (e: unknown) => void } = {}): Stores {
+export function createMemoryStores(opts: { onError?: (e: unknown) => void; relay?: MemoryRelayOptions } = {}): Stores {
   const transcripts = new MemoryTranscriptStore();
   return {
     // guarded appends (an agent's line only while the state is unchanged) write into the same transcripts
@@ -27,9 +27,9 @@ export function createMemoryStores(opts: { onError?: (e: unknown) => void } = {}
     documents: new MemoryDocumentStore(),
     packets: new MemoryPacketStore(),
     events: new MemoryEventBus(opts.onError),
-    relay: new MemoryMessageRelay(),
+    relay: new MemoryMessageRelay({ ...(opts.onError === undefined ? {} : { onError: opts.onError }), ...opts.relay }),
     close: async () => {},
   };
 }
 
-export { MemoryHandoffStore, MemoryTranscriptStore, MemoryDocumentStore, MemoryPacketStore, MemoryEventBus, MemoryMessageRelay };
+export { MemoryHandoffStore, MemoryTranscriptStore, MemoryDocumentStore, MemoryPacketStore, MemoryEventBus, MemoryMessageRelay, type MemoryRelayOptions };

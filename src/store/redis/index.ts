@@ -38,7 +38,7 @@ export interface RedisStoresOptions {
   /** How long a command may wait while Redis is away before it rejects. Default 5000 ms. */
   readonly commandTimeoutMs?: number;
   readonly relay?: RedisRelayOptions;
-  /** Caps of the web chat history (`activityLog`). */
+  /** Caps and retention of the web chat history (`activityLog`). */
   readonly activityLog?: RedisActivityLogOptions;
   /**
    * For throwaway namespaces only (`simulate`, benchmarks): `close()` first deletes every key under
@@ -95,9 +95,11 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     throw e;
   }
   const relay = new RedisMessageRelay(client, keys, onError, opts.relay);
+  const activityLog = new RedisActivityLog(client, keys, { onError, ...opts.activityLog });
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     await relay.close();
+    await activityLog.close();
     await events.close();
     if (opts.deleteKeysOnClose === true) {
       try {
@@ -118,7 +120,7 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     events,
     relay,
     lease: new RedisLease(client, keys),
-    activityLog: new RedisActivityLog(client, keys, opts.activityLog),
+    activityLog,
     close: () => (closing ??= close()),
   };
 }

@@ -24,11 +24,14 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:relay:{<route>}`                   stream of RelayMessages, one consumer group
  * - `p:relay:{<route>}:done:<messageId>`  dedupe marker (expires)
  * - `p:relay:{<route>}:alive:<consumer>`  listener heartbeat (expires)
+ * - `p:relay-dead`                        list of dead letters (JSON, newest first, capped), every route
+ * - `p:lease:{relay:<route>}`             which listener reads the route now (a `RedisLease`)
  * - `p:lease:{<name>}`                    string: the holder id, expiring (PX) — see `RedisLease`
  * - `p:activity:{<conversationId>}`       string: web chat position after the last activity (the watermark)
  * - `p:activity:{<conversationId>}:items` list of the last N ChannelActivity JSON
- * - `p:activity-recent`                   sorted set of web chat conversation ids, score = last write (seq)
- * - `p:activity-seq`                      counter giving those scores
+ * - `p:activity:{<conversationId>}:once:<key>` position of an activity appended with that once-key (expires)
+ * - `p:activity-recent`                   sorted set of web chat conversation ids, score = last write (ms)
+ * - `p:activity-feed`                     pub/sub channel: every append, so the process holding the socket pushes it
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
@@ -97,6 +100,10 @@ export class RedisKeys {
     return `${this.prefix}:relay:{${route}}:alive:${consumer}`;
   }
 
+  relayDeadLetters(): string {
+    return `${this.prefix}:relay-dead`;
+  }
+
   lease(name: string): string {
     return `${this.prefix}:lease:{${name}}`;
   }
@@ -110,12 +117,18 @@ export class RedisKeys {
     return `${this.activity(conversationId)}:items`;
   }
 
-  activityRecent(): string {
-    return `${this.prefix}:activity-recent`;
+  /** Marks an activity appended once under `key` (e.g. a relay message id), in the conversation's slot. */
+  activityOnce(conversationId: string, key: string): string {
+    return `${this.activity(conversationId)}:once:${key}`;
   }
 
-  activitySeq(): string {
-    return `${this.prefix}:activity-seq`;
+  /** Pub/sub channel announcing every web chat append (see `RedisActivityLog.watch`). */
+  activityFeed(): string {
+    return `${this.prefix}:activity-feed`;
+  }
+
+  activityRecent(): string {
+    return `${this.prefix}:activity-recent`;
   }
 
   /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */

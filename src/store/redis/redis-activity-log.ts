@@ -1,34 +1,58 @@
-import type { ActivityLog, ActivityPage, ChannelActivity } from '../../core/ports/activity-log.js';
+import type { ActivityLog, ActivityPage, AppendNotice, AppendOptions, ChannelActivity } from '../../core/ports/activity-log.js';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
-import type { RedisClient } from './redis-connection.js';
+import { closeConnection, duplicateConnection, type RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
 
-const createScript = LuaScript.load('createActivityLog-3.lua');
+const createScript = LuaScript.load('createActivityLog-2.lua');
 const appendScript = LuaScript.load('appendActivity-4.lua');
 const readScript = LuaScript.load('readActivities-2.lua');
 
 /**
- * Caps of `RedisActivityLog`, the same two as `MemoryActivityLog` (and the same defaults).
+ * Caps and retention of `RedisActivityLog`, the same as `MemoryActivityLog`'s (and the same defaults).
  *
  * @example
- * const opts: RedisActivityLogOptions = { maxActivitiesPerConversation: 200, maxConversations: 50_000 };
+ * const opts: RedisActivityLogOptions = { maxConversations: 50_000, retentionMs: 7 * 24 * 3600_000 };
  */
 export interface RedisActivityLogOptions {
   /** Activities kept per conversation (older ones are trimmed; watermarks keep growing). Default 500. */
   readonly maxActivitiesPerConversation?: number;
-  /** Conversations kept; the least recently written are forgotten beyond it. Default 10 000. */
+  /**
+   * Conversations kept; beyond it the least recently active are forgotten early — but never one
+   * active within `keepRecentMs`, nor one with a person. Default 10 000.
+   */
   readonly maxConversations?: number;
+  /** A conversation idle this long is forgotten (unless with a person). Default 24 h. */
+  readonly retentionMs?: number;
+  /** A conversation active within this window is never forgotten to honour the cap. Default 30 min. */
+  readonly keepRecentMs?: number;
+  /**
+   * How a web chat conversation id maps to its handoff's conversation id (the middleware's
+   * `<channelId>:<conversation id>`): the prefix. Default `webchat:`.
+   */
+  readonly handoffIdPrefix?: string;
+  /** How long a once-key is remembered (`append`'s `onceKey`). Default 24 h. */
+  readonly onceTtlMs?: number;
+  /** Time source for recency (ms). Default `Date.now`. */
+  readonly now?: () => number;
+  /** Failed feed subscriptions and unreadable notices. Default: ignored. */
+  readonly onError?: (e: unknown) => void;
 }
+
+/** Candidates the create script examines at most per call (eviction is spread over creations). */
+const SWEEP_PER_CREATE = 50;
 
 /**
  * `ActivityLog` on Redis, so a web chat page that reconnects to another process replays the same
- * history with the same watermarks. Per conversation: a counter (the position after its last
- * activity, i.e. the watermark; it only grows) and a list of the last N activities, sharing the
- * conversation's hash tag; plus one recency sorted set that bounds how many conversations are kept.
- * A list rather than a stream: the watermark must be the port's decimal position, which a counter
- * gives directly, and LTRIM keeps exactly N. Each operation is one Lua script (`scripts/*Activit*`),
- * so position and list never disagree, whichever process writes.
+ * history with the same watermarks, and an activity appended by any process reaches the socket
+ * wherever it is (`watch`). Per conversation: a counter (the position after its last activity, i.e.
+ * the watermark; it only grows) and a list of the last N activities, sharing the conversation's hash
+ * tag; plus one recency sorted set (score = last activity, ms) from which creations forget what may
+ * be forgotten: conversations idle past `retentionMs`, and beyond `maxConversations` the least
+ * recently active ones idle for `keepRecentMs` — never one whose handoff is waiting, booked or with
+ * an agent (the script reads its state), so an agent can always reach a customer who waits.
+ * Each operation is one Lua script (`scripts/*Activit*`), so position and list never disagree,
+ * whichever process writes, and the append's feed notice goes out in position order.
  *
  * @example
  * const log = new RedisActivityLog(client, new RedisKeys('handover'), { maxConversations: 50_000 });
@@ -39,6 +63,15 @@ export interface RedisActivityLogOptions {
 export class RedisActivityLog implements ActivityLog {
   private readonly maxActivities: number;
   private readonly maxConversations: number;
+  private readonly retentionMs: number;
+  private readonly keepRecentMs: number;
+  private readonly onceTtlMs: number;
+  private readonly handoffIdPrefix: string;
+  private readonly now: () => number;
+  private readonly onError: (e: unknown) => void;
+  /** Whether appends are announced on the feed (as soon as any process may watch: always). */
+  private readonly feed: string;
+  private readonly watchers = new Set<RedisClient>();
 
   constructor(
     private readonly client: RedisClient,
@@ -47,14 +80,30 @@ export class RedisActivityLog implements ActivityLog {
   ) {
     this.maxActivities = positiveInt(opts.maxActivitiesPerConversation ?? 500, 'maxActivitiesPerConversation');
     this.maxConversations = positiveInt(opts.maxConversations ?? 10_000, 'maxConversations');
+    this.retentionMs = nonNegativeInt(opts.retentionMs ?? 24 * 60 * 60 * 1000, 'retentionMs');
+    this.keepRecentMs = nonNegativeInt(opts.keepRecentMs ?? 30 * 60 * 1000, 'keepRecentMs');
+    this.onceTtlMs = positiveInt(opts.onceTtlMs ?? 24 * 60 * 60 * 1000, 'onceTtlMs');
+    this.handoffIdPrefix = opts.handoffIdPrefix ?? 'webchat:';
+    this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? (() => {});
+    this.feed = keys.activityFeed();
   }
 
   async create(conversationId: string): Promise<void> {
     await createScript.run(
       this.client,
-      [this.keys.activity(conversationId), this.keys.activityRecent(), this.keys.activitySeq()],
-      // keys.activity('') is "<prefix>:activity:{}": without the closing brace it is the common start.
-      [conversationId, String(this.maxConversations), this.keys.activity('').slice(0, -1)],
+      [this.keys.activity(conversationId), this.keys.activityRecent()],
+      [
+        conversationId,
+        String(this.maxConversations),
+        // keys.activity('') is "<prefix>:activity:{}": without the closing brace it is the common start.
+        this.keys.activity('').slice(0, -1),
+        String(Math.floor(this.now())),
+        String(this.retentionMs),
+        String(this.keepRecentMs),
+        this.keys.handoff(this.handoffIdPrefix).slice(0, -1),
+        String(SWEEP_PER_CREATE),
+      ],
     );
   }
 
@@ -62,15 +111,21 @@ export class RedisActivityLog implements ActivityLog {
     return (await this.client.exists(this.keys.activity(conversationId))) === 1;
   }
 
-  async append(conversationId: string, activity: ChannelActivity): Promise<string> {
+  async append(conversationId: string, activity: ChannelActivity, options: AppendOptions = {}): Promise<string> {
+    const once = options.onceKey;
     const reply = await appendScript.run(
       this.client,
-      [this.keys.activity(conversationId), this.keys.activityItems(conversationId), this.keys.activityRecent(), this.keys.activitySeq()],
-      [JSON.stringify(activity), String(this.maxActivities), conversationId],
+      [
+        this.keys.activity(conversationId),
+        this.keys.activityItems(conversationId),
+        this.keys.activityRecent(),
+        this.keys.activityOnce(conversationId, once ?? ''),
+      ],
+      [JSON.stringify(activity), String(this.maxActivities), conversationId, String(Math.floor(this.now())), once === undefined ? '' : '1', String(this.onceTtlMs), this.feed],
     );
     if (reply === -1) throw unknown(conversationId);
-    if (typeof reply !== 'number') throw invalid(`appendActivity replied ${JSON.stringify(reply)}`);
-    return String(reply);
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw invalid(`appendActivity replied ${JSON.stringify(reply)}`);
+    return String(reply[0]);
   }
 
   async since(conversationId: string, watermark?: string): Promise<ActivityPage> {
@@ -93,12 +148,69 @@ export class RedisActivityLog implements ActivityLog {
     });
     return { activities, watermark: String(reply[0]) };
   }
+
+  /**
+   * Hears every append on this prefix, from any process, on a connection of its own (pub/sub).
+   * After a reconnect `onResync` is called: notices sent meanwhile are lost, the history is not.
+   */
+  async watch(onAppend: (notice: AppendNotice) => void, onResync: () => void): Promise<() => Promise<void>> {
+    const sub = await duplicateConnection(this.client, this.onError);
+    this.watchers.add(sub);
+    try {
+      await sub.subscribe(this.feed, (message: string) => {
+        const notice = parseNotice(message);
+        if (notice === undefined) {
+          this.onError(invalid(`a notice on ${this.feed} is not an append notice`));
+          return;
+        }
+        onAppend(notice);
+      });
+    } catch (e) {
+      this.watchers.delete(sub);
+      await closeConnection(sub);
+      throw e;
+    }
+    // node-redis subscribes again by itself after a reconnect; what was published meanwhile is gone.
+    sub.on('ready', onResync);
+    return async () => {
+      if (!this.watchers.delete(sub)) return;
+      sub.off('ready', onResync);
+      await closeConnection(sub);
+    };
+  }
+
+  /** Closes the feed connections `watch` opened (the shared client is closed by its owner). */
+  async close(): Promise<void> {
+    const all = [...this.watchers];
+    this.watchers.clear();
+    await Promise.all(all.map((c) => closeConnection(c)));
+  }
+}
+
+/** `<position> <conversation id>\n<activity JSON>` (built by appendActivity-4.lua). */
+function parseNotice(message: string): AppendNotice | undefined {
+  const nl = message.indexOf('\n');
+  const space = message.indexOf(' ');
+  if (nl < 0 || space < 0 || space > nl) return undefined;
+  const watermark = message.slice(0, space);
+  if (!/^\d+$/.test(watermark)) return undefined;
+  try {
+    const activity = JSON.parse(message.slice(nl + 1)) as ChannelActivity;
+    return { conversationId: message.slice(space + 1, nl), watermark, activity };
+  } catch {
+    return undefined;
+  }
 }
 
 /** "" / missing / garbage mean "from the beginning"; a watermark is never negative (as in memory). */
 function parseWatermark(w: string | undefined): number {
   if (w === undefined || !/^\d{1,15}$/.test(w)) return 0;
   return Number(w);
+}
+
+function nonNegativeInt(n: number, name: string): number {
+  if (!Number.isInteger(n) || n < 0) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `RedisActivityLog ${name} must be a whole number of ms (0 or more), got ${n}`);
+  return n;
 }
 
 function positiveInt(n: number, name: string): number {

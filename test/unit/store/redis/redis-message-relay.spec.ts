@@ -151,25 +151,76 @@ describe('RedisMessageRelay (Redis-specific)', function () {
     assert.deepEqual(got, ['m1', 'm2']);
   });
 
-  it('reports and skips its own pending entry trimmed from the stream instead of wedging the route', async () => {
+  it('reports and skips a pending entry trimmed from the stream instead of wedging the route', async () => {
     const node = await processNode();
-    let fail = true;
-    let attempts = 0;
+    await node.relay.send(route, msg('m1'));
+    assert.equal(await crashedReader(), 1);
+    // The crashed listener's entry is trimmed away before anyone adopts it.
+    await admin.xTrim(stream, 'MAXLEN', 0);
     const got: string[] = [];
     const stop = await node.relay.listen(route, async (m) => {
-      attempts++;
-      if (fail) throw new Error('socket closed');
       got.push(m.text ?? '');
     });
-    await node.relay.send(route, msg('m1'));
-    await waitFor(() => attempts >= 1);
-    await admin.xTrim(stream, 'MAXLEN', 0);
-    fail = false;
     await node.relay.send(route, msg('m2'));
     await waitFor(() => got.length >= 1);
     await stop();
     assert.deepEqual(got, ['m2']);
+    assert.equal(await pendingCount(), 0);
     assert.ok(errors.some((e) => isHandoverError(e, 'HANDOVER_ERR_CHANNEL') && e.message.includes('trimmed')));
+  });
+
+  it('has one reader per route however many processes listen: every message once, each conversation in order; a stand-by takes over when the reader stops', async () => {
+    const [a, b] = [await processNode(), await processNode()];
+    const byNode: Record<'a' | 'b', RelayMessage[]> = { a: [], b: [] };
+    const stopA = await a.relay.listen(route, async (m) => void byNode.a.push(m));
+    const stopB = await b.relay.listen(route, async (m) => void byNode.b.push(m));
+    const conversations = ['c-1', 'c-2', 'c-3', 'c-4'];
+    const sent = async (round: string): Promise<void> => {
+      // Both processes send, interleaved, 5 messages per conversation.
+      await Promise.all(
+        conversations.map(async (c, ci) => {
+          for (let n = 0; n < 5; n++) {
+            const from = (ci + n) % 2 === 0 ? a : b;
+            await from.relay.send(route, { conversationId: conversationId(c), kind: 'agent_message', text: `${round} ${c} ${n}`, at: n, id: `${round}-${c}-${n}` });
+          }
+        }),
+      );
+    };
+    await sent('r1');
+    await waitFor(() => byNode.a.length + byNode.b.length === 20);
+    const reader = byNode.a.length > 0 ? 'a' : 'b';
+    assert.equal(byNode[reader === 'a' ? 'b' : 'a'].length, 0, 'the stand-by read nothing');
+    for (const c of conversations) {
+      assert.deepEqual(byNode[reader].filter((m) => m.conversationId === c).map((m) => m.text), [0, 1, 2, 3, 4].map((n) => `r1 ${c} ${n}`));
+    }
+    // The reader stops (released at once): the stand-by reads the next round.
+    await (reader === 'a' ? stopA : stopB)();
+    await sent('r2');
+    const standby = reader === 'a' ? 'b' : 'a';
+    await waitFor(() => byNode[standby].length === 20, 5000);
+    for (const c of conversations) {
+      assert.deepEqual(byNode[standby].filter((m) => m.conversationId === c).map((m) => m.text), [0, 1, 2, 3, 4].map((n) => `r2 ${c} ${n}`));
+    }
+    await (reader === 'a' ? stopB : stopA)();
+    assert.equal(await pendingCount(), 0);
+  });
+
+  it('after a reader crashes holding messages, the next one waits for its lease to lapse, then delivers what it held first, in order', async () => {
+    const node = await processNode();
+    await node.relay.send(route, msg('m1'));
+    await node.relay.send(route, msg('m2'));
+    // The crashed reader: held the route's lease, read m1 and m2, and died (no heartbeat key, lease lapsing).
+    await admin.set(keys.lease(`relay:${route}`), 'crashed-node', { PX: 300 });
+    assert.equal(await crashedReader(), 2);
+    const got: string[] = [];
+    const stop = await node.relay.listen(route, async (m) => {
+      got.push(m.text ?? '');
+    });
+    await node.relay.send(route, msg('m3'));
+    await waitFor(() => got.length >= 3, 5000);
+    await stop();
+    assert.deepEqual(got, ['m1', 'm2', 'm3']);
+    assert.equal(await pendingCount(), 0);
   });
 
   it('stops promptly while blocked on an idle stream, and a new listener on the route takes over', async () => {
