@@ -11,6 +11,7 @@ import { benchMiddleware } from './middleware.js';
 import { benchWebchat } from './webchat.js';
 import { benchRedis } from './redis.js';
 import { benchMachine } from './machine.js';
+import { benchRecognition } from './recognition.js';
 
 type Section = () => Promise<Record<string, unknown>>;
 
@@ -32,6 +33,7 @@ async function middlewareTunedGc(): Promise<Record<string, unknown>> {
 const sections: [string, Section][] = [
   // first, while nothing else has run: the punctuality every other tail sits on
   ['machine (idle 1 ms timer)', () => benchMachine()],
+  ['recognition', () => benchRecognition()],
   ['middleware', () => benchMiddleware(Number(process.env.BENCH_TURNS ?? 10_000))],
   ['middleware, 64 MB young generation', middlewareTunedGc],
   // before the web chat section: that one leaves this process a large heap to collect, and a

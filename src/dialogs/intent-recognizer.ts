@@ -65,6 +65,10 @@ export interface TrainOptions {
 }
 
 const MAX_TEXT = 1000;
+/** Words of a message read (the request is in its first words; a pasted essay costs no more). */
+const MAX_WORDS = 80;
+/** Longer "words" (a URL, a pasted token) give no character n-grams. */
+const MAX_GRAM_WORD = 24;
 /** Character n-grams of each word: 3 to MAX_GRAM letters. */
 const MAX_GRAM = 5;
 /** A class whose gradient on an example is below this learns nothing from it (most classes, after a few epochs). */
@@ -90,7 +94,8 @@ interface Featurizer {
 function featurizer(locale: string): Featurizer {
   const tokens = stemmedTokensFor(locale);
   const words = (text: string) => {
-    const w = normalizeWords(text.slice(0, MAX_TEXT), locale);
+    const all = normalizeWords(text.slice(0, MAX_TEXT), locale);
+    const w = all.length > MAX_WORDS ? all.slice(0, MAX_WORDS) : all;
     return { words: w, stems: w.map((x) => (ENTITY_WORDS.has(x) ? x : tokens.stem(x))) };
   };
   return {
@@ -105,7 +110,7 @@ function featurizer(locale: string): Featurizer {
         if (i > 0) add(word, `b ${stems[i - 1]} ${stems[i]}`);
       }
       for (const w of ws) {
-        if (ENTITY_WORDS.has(w)) continue;
+        if (ENTITY_WORDS.has(w) || w.length > MAX_GRAM_WORD) continue;
         const padded = `<${w}>`;
         for (let n = 3; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded.length; i++) add(char, padded.slice(i, i + n));
       }
