@@ -22,6 +22,7 @@ import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import { HandoffService } from './handoff/handoff-service.js';
 import { CallbackService } from './handoff/callback-service.js';
 import { MetricsRecorder } from './handoff/metrics.js';
+import { LanguageIdentifier } from './signals/language.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -51,6 +52,23 @@ export interface Handover {
   readonly conversationState: ConversationState;
 }
 
+/**
+ * The language identifier of the bot's locales, trained from its own texts: dialog examples, the
+ * out-of-scope corpus and the locale files (what this bot's customers and this bot write).
+ */
+function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string) => string | null {
+  if (manifest.locales.length < 2) return () => null;
+  const texts: Record<string, string[]> = {};
+  for (const locale of manifest.locales) {
+    const list: string[] = [...(catalog.outOfScope?.get(locale) ?? [])];
+    for (const d of catalog.dialogs.values()) list.push(...(d.examples[locale] ?? []));
+    for (const v of Object.values(catalog.locales.get(locale) ?? {})) list.push(...(Array.isArray(v) ? v : [v]));
+    texts[locale] = list;
+  }
+  const id = LanguageIdentifier.train(texts);
+  return (text) => id.detect(text);
+}
+
 export function createHandover(opts: HandoverOptions): Handover {
   const root = opts.root ?? process.cwd();
   const catalog = opts.catalog ?? loadDialogs({ dialogsDir: join(root, 'dialogs'), localesDir: join(root, 'locales'), manifest: opts.manifest });
@@ -76,6 +94,7 @@ export function createHandover(opts: HandoverOptions): Handover {
     ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     ...(opts.route ? { route: opts.route } : {}),
     ...(opts.newId ? { newId: opts.newId } : {}),
+    detectLocale: languageOf(catalog, opts.manifest),
   });
   const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
   return { middleware, bot, service, callbacks, metrics, texts, catalog, conversationState };

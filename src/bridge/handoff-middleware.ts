@@ -68,6 +68,12 @@ export interface HandoffMiddlewareOptions {
    */
   readonly preload?: (context: TurnContext) => Promise<unknown>;
   readonly newId?: () => string;
+  /**
+   * The locale a customer's message is written in, or null when unsure: a message in another of
+   * the manifest's locales switches the conversation to it (the first message decides too).
+   * createHandover builds one from the bot's own texts (src/signals/language.ts).
+   */
+  readonly detectLocale?: (text: string) => string | null;
   /** Background retries of a refused transcript write, and how many lines one conversation may keep meanwhile (see `TranscriptWriter`). */
   readonly transcriptRetry?: TranscriptWriterOptions['retry'] & { readonly maxPendingLines?: number };
 }
@@ -174,6 +180,7 @@ export class HandoffMiddleware implements Middleware {
       return null;
     });
     memory.turn += 1;
+    if (activity.type === ActivityTypes.Message) this.followLanguage(memory, activity.text ?? '');
     // the reference reaches the customer proactively; refresh it only when the channel moved it
     if (memory.reference.serviceUrl !== activity.serviceUrl) memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
     const obs = new TurnObservation();
@@ -465,6 +472,14 @@ export class HandoffMiddleware implements Middleware {
       locale: memory.locale,
       turn: signals.turn,
     };
+  }
+
+  /** The customer wrote in another of the bot's locales: answer in it from now on. */
+  private followLanguage(memory: ConversationMemory, text: string): void {
+    const detected = this.opts.detectLocale?.(text) ?? null;
+    if (detected === null || detected === memory.locale || !(this.opts.manifest.locales as readonly string[]).includes(detected)) return;
+    memory.steps.push(`switched the language to ${detected} (the customer wrote in it)`);
+    memory.locale = detected;
   }
 
   private freshMemory(activity: Activity, now: number): ConversationMemory {

@@ -26,6 +26,7 @@ import { bandsFor, type Manifest } from '../config/manifest-schema.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { Texts } from '../core/texts.js';
 import { extractEntities, type Entities } from '../signals/entities.js';
+import { asksForPerson, withoutPersonRequest } from '../signals/explicit-request.js';
 import { conversationView, observe, saveWithTurn, type TurnObservation } from '../bridge/turn-observation.js';
 import type { DialogCatalog } from './load-dialogs.js';
 import type { DialogSpec, EntityKind, Step } from './dialog-spec.js';
@@ -209,6 +210,12 @@ export class DialogBot {
           } else this.finish(state, obs, state.activeIntent);
         }
       }
+    } else if ((spec === undefined || decision === 'fallback') && this.suggested(entities, text) !== undefined) {
+      // an entity alone ("K48213") names what the customer wants: the dialog that declares it
+      const suggested = this.suggested(entities, text)!;
+      obs?.recognized({ intent: suggested.intent, confidence: 1, queue: suggested.queue, flags: suggested.flags });
+      obs?.steps.push(`understood ${suggested.intent.replace(/_/g, ' ')} from the ${Object.keys(entities).join(', ').replace(/_/g, ' ')} alone`);
+      await this.begin(dc, suggested, state, obs, entities, text);
     } else if (spec === undefined || decision === 'fallback') {
       const variant = state.fallbacks;
       state.fallbacks += 1;
@@ -224,9 +231,48 @@ export class DialogBot {
     } else {
       // accepted, or a guess confirmed implicitly by asking for the intent's first slot
       await this.begin(dc, spec, state, obs, entities, text);
+      if (spec.flags.includes('customer_request')) this.mixedRequest(text, locale, obs);
     }
     await this.routerState.set(context, state);
     await saveWithTurn(context, this.opts.conversationState.saveChanges(context));
+  }
+
+  /**
+   * A data value as the customer reads it: `value.<field>.<value>` in the locale's texts (spaces
+   * as underscores), else the value as the data has it.
+   */
+  private localValue(locale: string, field: string, value: string): string {
+    const key = `value.${field}.${value.trim().toLowerCase().replace(/\s+/g, '_')}`;
+    return this.texts.has(locale, key) ? this.texts.render(locale, key) : value;
+  }
+
+  /**
+   * The dialog an entity sent on its own suggests (`suggestedBy`), when the message is nothing but
+   * that entity: no word the recogniser could read.
+   */
+  private suggested(entities: Entities, text: string): DialogSpec | undefined {
+    const kinds = Object.keys(entities).filter((k) => entities[k as keyof Entities] !== undefined);
+    if (kinds.length === 0) return undefined;
+    const words = text.replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[a-z][-\s]?\d{5}\b|(?:US\$|R\$|\$|€|£)?\s?\d[\d.,]*/gi, ' ').match(/\p{L}{2,}/gu) ?? [];
+    // "order K48213", "pedido K48213", "el K48213": one or two short words beside the value at most
+    if (words.length > 2) return undefined;
+    for (const d of this.opts.catalog.dialogs.values()) if (d.suggestedBy.some((k) => kinds.includes(k))) return d;
+    return undefined;
+  }
+
+  /**
+   * "I was charged twice and I want to talk to someone": a request for a person with a
+   * substantive intent beside it. The handoff stays the customer's request, but it goes to the
+   * substantive intent's queue, and that intent is the conversation's topic in the briefing.
+   */
+  private mixedRequest(text: string, locale: string, obs: TurnObservation | undefined): void {
+    if (!asksForPerson(text, locale)) return;
+    const rest = withoutPersonRequest(text, locale);
+    const r = this.recognize(rest, locale);
+    const other = r.intent === null ? undefined : this.opts.catalog.dialogs.get(r.intent);
+    if (other === undefined || other.flags.includes('customer_request') || decide(r, bandsFor(this.opts.manifest, locale)) === 'fallback') return;
+    obs?.setTopic(other.intent, other.queue);
+    obs?.steps.push(`the customer also wants: ${this.label(other, locale)}`);
   }
 
   /** The intent's short label in the locale (its description, else its id, when it has none). */
@@ -414,7 +460,8 @@ export class DialogBot {
             await s.context.sendActivity(this.tagged(this.texts.render(this.locale(s.context), step.notFound, this.vars(s.context, values(s))), 'answer'));
             return s.endDialog();
           }
-          values(s)['order.status'] = order.status ?? 'being processed';
+          // data values are shown in the customer's language: "shipped" reads "enviado" in pt-BR
+          values(s)['order.status'] = this.localValue(this.locale(s.context), 'order_status', order.status ?? 'processing');
           values(s)['order.total'] = order.total;
           return s.next();
         },

@@ -54,6 +54,11 @@ export const DialogSpecSchema = z
     /** Where a handoff from inside this dialog goes. */
     queue: z.string().regex(/^[a-z][a-z0-9_]*$/),
     flags: z.array(z.enum(INTENT_FLAGS)).default([]),
+    /**
+     * Entities that, sent alone while no question is pending ("K48213"), mean this intent: the bot
+     * starts this dialog with the value instead of saying it did not understand.
+     */
+    suggestedBy: z.array(z.enum(ENTITY_KINDS).exclude(['text'])).default([]),
     examples,
     steps: z.array(StepSchema).default([]),
   })

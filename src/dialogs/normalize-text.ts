@@ -13,6 +13,8 @@
  * // ['cade', 'meu', 'pedido', 'ordernumber', 'voce', 'pode', 'ver', 'por', 'favor']
  */
 
+import { foldText } from '../core/fold-text.js';
+
 /** Shorthand → full form, per locale (keys and values without accents, lower case). */
 const SHORTHAND: Record<'en' | 'pt-BR' | 'es', Readonly<Record<string, string>>> = {
   en: {
@@ -92,14 +94,7 @@ const LOCALES = new Set(['en', 'pt-BR', 'es']);
 type Locale = keyof typeof SHORTHAND;
 const asLocale = (l: string): Locale => (LOCALES.has(l) ? (l as Locale) : 'en');
 
-/** Lower case, accents off, letter runs of 3+ cut to one (keeps "ee"/"oo"/"ss"/"rr"). */
-export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/([a-z])\1{2,}/g, '$1');
-}
+export { foldText };
 
 /** Words of the message after folding, entity placeholders and shorthand (in that order). */
 export function normalizeWords(text: string, locale: string): string[] {

@@ -32,3 +32,19 @@ export function asksForPerson(text: string, locale: string): boolean {
   const lists = [PATTERNS[locale] ?? [], locale === 'en' ? [] : (PATTERNS.en ?? [])];
   return lists.some((l) => l.some((re) => re.test(t)));
 }
+
+/**
+ * The message without its request for a person ("I was charged twice and I want to talk to
+ * someone" → "I was charged twice and"): what else the customer wants, for the queue and the
+ * briefing.
+ *
+ * @example
+ * withoutPersonRequest('my order is late, get me a human', 'en'); // 'my order is late, '
+ */
+export function withoutPersonRequest(text: string, locale: string): string {
+  let t = text.slice(0, 2000);
+  for (const l of [PATTERNS[locale] ?? [], locale === 'en' ? [] : (PATTERNS.en ?? [])]) {
+    for (const re of l) t = t.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`), ' ');
+  }
+  return t;
+}
