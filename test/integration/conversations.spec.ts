@@ -49,6 +49,14 @@ describe('conversations as people write them', () => {
     assert.equal(pt.handoffs[0]?.reason, 'revenue_risk');
   });
 
+  it('bad input gets a decision, never a throw: empty, 10,000 characters, emoji only, punctuation only, mixed scripts', async () => {
+    const b = bot();
+    for (const [i, text] of ['', 'x'.repeat(10_000), 'where is my order '.repeat(600), '😀😡📦🙏', '?!?!...¿¡', 'где мой заказ 我的订单 where is my order'].entries()) {
+      const out = await b.say(`bad${i}`, text);
+      assert.ok(out.length >= 1 || text === '', `a reply to input ${i}`);
+    }
+  });
+
   it('"I don’t have it" answers the order-number prompt (missing_entity), it does not start another intent', async () => {
     const b = bot();
     await b.say('p1', 'I want to return an item');

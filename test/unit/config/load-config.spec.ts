@@ -37,6 +37,22 @@ describe('manifest validation', () => {
     }
   });
 
+  it('validates the NLU bands per locale: accept above confirm, both in [0, 1]', () => {
+    const nlu = { bands: { default: { accept: 0.7, confirm: 0.4 }, 'pt-BR': { accept: 0.5, confirm: 0.5 }, es: { accept: 1.2, confirm: 0.3 } }, interruptAbove: 0.9 };
+    try {
+      parseManifest({ ...shipped, nlu });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.ok(isHandoverError(e, 'HANDOVER_ERR_CONFIG_INVALID'));
+      const text = e.details.join('\n');
+      assert.match(text, /nlu\.bands\.pt-BR: accept must be above confirm/);
+      assert.match(text, /nlu\.bands\.es\.accept/);
+    }
+    assert.throws(() => parseManifest({ ...shipped, nlu: { fallbackBelow: 0.6 } }), /nlu: Unrecognized key/);
+    const m = parseManifest({ ...shipped, nlu: { bands: { es: { accept: 0.8, confirm: 0.5 } } } });
+    assert.deepEqual(m.nlu.bands.default, { accept: 0.7, confirm: 0.4 });
+  });
+
   it('checks the environment: REDIS_URL and PORT', () => {
     const dir = mkdtempSync(join(tmpdir(), 'handover-'));
     const file = join(dir, 'manifest.json');
