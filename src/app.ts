@@ -56,7 +56,7 @@ export interface Handover {
  * The language identifier of the bot's locales, trained from its own texts: dialog examples, the
  * out-of-scope corpus and the locale files (what this bot's customers and this bot write).
  */
-function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string) => string | null {
+function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string, first: boolean) => string | null {
   if (manifest.locales.length < 2) return () => null;
   const texts: Record<string, string[]> = {};
   for (const locale of manifest.locales) {
@@ -66,7 +66,8 @@ function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string) 
     texts[locale] = list;
   }
   const id = LanguageIdentifier.train(texts);
-  return (text) => id.detect(text);
+  // a conversation's first message decides even when short ("hola", "oi gente"), if it is clear
+  return (text, first) => id.detect(text, first ? { minLetters: 3 } : {});
 }
 
 export function createHandover(opts: HandoverOptions): Handover {

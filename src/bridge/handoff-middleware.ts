@@ -73,7 +73,7 @@ export interface HandoffMiddlewareOptions {
    * the manifest's locales switches the conversation to it (the first message decides too).
    * createHandover builds one from the bot's own texts (src/signals/language.ts).
    */
-  readonly detectLocale?: (text: string) => string | null;
+  readonly detectLocale?: (text: string, firstMessage: boolean) => string | null;
   /** Background retries of a refused transcript write, and how many lines one conversation may keep meanwhile (see `TranscriptWriter`). */
   readonly transcriptRetry?: TranscriptWriterOptions['retry'] & { readonly maxPendingLines?: number };
 }
@@ -476,7 +476,7 @@ export class HandoffMiddleware implements Middleware {
 
   /** The customer wrote in another of the bot's locales: answer in it from now on. */
   private followLanguage(memory: ConversationMemory, text: string): void {
-    const detected = this.opts.detectLocale?.(text) ?? null;
+    const detected = this.opts.detectLocale?.(text, memory.turn === 1) ?? null;
     if (detected === null || detected === memory.locale || !(this.opts.manifest.locales as readonly string[]).includes(detected)) return;
     memory.steps.push(`switched the language to ${detected} (the customer wrote in it)`);
     memory.locale = detected;

@@ -174,8 +174,16 @@ export class DialogBot {
     const confirming = state.confirming ?? null;
     state.confirming = null;
     const answer = confirming === null || dc.activeDialog !== undefined ? null : this.confirmation(text, locale, confirming.intent);
-    const decision = decide(rec, bandsFor(this.opts.manifest, locale));
-    if (confirming !== null && answer === 'yes') {
+    const decision = this.supported(decide(rec, bandsFor(this.opts.manifest, locale)), spec, entities);
+    const idle = dc.activeDialog === undefined || state.activeIntent === null;
+    const person = idle && answer === null && decision !== 'accept' && asksForPerson(text, locale) ? this.personDialog() : undefined;
+    if (person !== undefined) {
+      // "I was charged twice, get me someone": the request for a person is explicit whatever the
+      // rest scores; begin the person dialog and take the queue from what else was asked
+      obs?.recognized({ intent: person.intent, confidence: 1, queue: person.queue, flags: person.flags });
+      await this.begin(dc, person, state, obs, entities, text);
+      this.mixedRequest(text, locale, obs);
+    } else if (confirming !== null && answer === 'yes') {
       // the customer confirmed the guess: act on it as on a sure recognition of the first message
       const confirmed = this.opts.catalog.dialogs.get(confirming.intent)!;
       obs?.recognized({ intent: confirmed.intent, confidence: 1, queue: confirmed.queue, flags: confirmed.flags });
@@ -244,6 +252,21 @@ export class DialogBot {
   private localValue(locale: string, field: string, value: string): string {
     const key = `value.${field}.${value.trim().toLowerCase().replace(/\s+/g, '_')}`;
     return this.texts.has(locale, key) ? this.texts.render(locale, key) : value;
+  }
+
+  /** The dialog a request for a person starts (flagged customer_request), if the designer wrote one. */
+  private personDialog(): DialogSpec | undefined {
+    for (const d of this.opts.catalog.dialogs.values()) if (d.flags.includes('customer_request')) return d;
+    return undefined;
+  }
+
+  /**
+   * A guess in the confirm band is taken as sure when the message also carries an entity that
+   * suggests that very intent ("só queria saber do pedido K48213" and order status).
+   */
+  private supported(decision: NluDecision, spec: DialogSpec | undefined, entities: Entities): NluDecision {
+    if (decision !== 'confirm' || spec === undefined) return decision;
+    return spec.suggestedBy.some((k) => entities[k as keyof Entities] !== undefined) ? 'accept' : decision;
   }
 
   /**

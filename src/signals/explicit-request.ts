@@ -10,7 +10,7 @@
 const PATTERNS: Record<string, RegExp[]> = {
   en: [
     /\b(talk|speak|chat)\s+(to|with)\s+(a|an|some|the)?\s*(real\s+|live\s+)?(person|human|agent|someone|somebody|representative|operator|manager)\b/i,
-    /\b(get|give|connect|transfer|put)\s+(me\s+)?(to\s+|through\s+to\s+|with\s+)?(a|an)?\s*(real\s+|live\s+)?(person|human|agent|representative|operator|manager)\b/i,
+    /\b(get|give|connect|transfer|put|pass)\s+(me\s+)?(to\s+|through\s+to\s+|with\s+|over\s+to\s+)?(a|an)?\s*(real\s+|live\s+)?(person|human|agent|representative|operator|manager|someone|somebody)\b/i,
     /\b(i\s+)?(want|need|would\s+like)\s+(a|an|to\s+talk\s+to\s+a)?\s*(real\s+|live\s+)?(person|human|agent|representative|operator)\b/i,
     /^\s*(human|agent|operator|representative|real person)( please)?[\s!.]*$/i,
   ],
@@ -18,11 +18,13 @@ const PATTERNS: Record<string, RegExp[]> = {
     /\b(falar|conversar)\s+com\s+(um|uma|algu[eé]m|o|a)?\s*(atendente|pessoa|humano|agente|gerente|algu[eé]m)\b/i,
     /\b(quero|preciso\s+de)\s+(um|uma)?\s*(atendente|pessoa\s+de\s+verdade|humano)\b/i,
     /^\s*(atendente|humano)( por favor)?[\s!.]*$/i,
+    /\b(me\s+)?(passa|passe|transfere|transfira|encaminha|coloca|bota)\s+(pra|para|com)\s+(um|uma|o|a)?\s*(atendente|pessoa|humano|algu[eé]m|gerente)\b/i,
   ],
   es: [
     /\b(hablar|conversar)\s+con\s+(un|una|alguien|el|la)?\s*(agente|persona|humano|asesor|operador|gerente|alguien)\b/i,
     /\b(quiero|necesito)\s+(un|una)?\s*(agente|persona\s+real|humano|asesor)\b/i,
     /^\s*(agente|humano|asesor)( por favor)?[\s!.]*$/i,
+    /\b(p[aá]same|p[aá]sesme|comun[ií]came|transf[ié]reme|p[oó]nme|cont[aá]ctame)\s+con\s+(un|una|el|la|alguien)?\s*(agente|persona|humano|asesor|operador|gerente|alguien)\b/i,
   ],
 };
 

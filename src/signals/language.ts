@@ -77,10 +77,13 @@ export class LanguageIdentifier {
     return out;
   }
 
-  /** The locale the message is written in, or null when it is too short or too close to call. */
-  detect(text: string): string | null {
+  /**
+   * The locale the message is written in, or null when it is too short or too close to call.
+   * `minLetters` lowers the length needed (a conversation's first message, "hola", may decide).
+   */
+  detect(text: string, opts: { minLetters?: number } = {}): string | null {
     const letters = foldText(text.slice(0, 500)).replace(/[^a-zñ]/g, '').length;
-    if (letters < MIN_LETTERS || this.models.size < 2) return null;
+    if (letters < (opts.minLetters ?? MIN_LETTERS) || this.models.size < 2) return null;
     const ranked = [...this.scores(text)].sort((a, b) => b[1] - a[1]);
     const [best, second] = ranked;
     if (best === undefined || second === undefined) return null;
