@@ -6,7 +6,7 @@
  * const r = evalNlu(messages, { recognize: (t, l) => bot.recognize(t, l), bands: (l) => bandsFor(manifest, l) });
  * r.summaries.find((s) => s.summary === 'all')?.acceptedRight; // 0.81
  */
-import { HandoverError } from '../core/errors.js';
+import { localeProblem, parseEvalArray } from './eval-files.js';
 import type { Recognition } from '../dialogs/intent-recognizer.js';
 import { decide, type NluDecision } from '../dialogs/dialog-bot.js';
 
@@ -47,29 +47,12 @@ export interface NluSummary {
  * parseNluFile('test/nlu/en.json', text, { locales: ['en'], intents: new Set(['greeting']) });
  */
 export function parseNluFile(file: string, text: string, known: { locales: readonly string[]; intents: ReadonlySet<string> }): NluCase[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', `${file}: not JSON: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(raw)) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', `${file}: (root): expected an array of { text, locale, intent }`);
-  const problems: string[] = [];
-  const out: NluCase[] = [];
-  raw.forEach((item: unknown, i) => {
-    const at = `${file}: [${i}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return void problems.push(`${at}: expected an object { text, locale, intent }`);
-    const o = item as Record<string, unknown>;
-    const bad: string[] = [];
-    if (typeof o.text !== 'string') bad.push(`${at}.text: expected a string`);
-    if (typeof o.locale !== 'string' || !known.locales.includes(o.locale)) bad.push(`${at}.locale: expected one of ${known.locales.join(', ')}, got ${JSON.stringify(o.locale)}`);
+  return parseEvalArray(file, text, '{ text, locale, intent }', (o, at) => {
+    const bad = [...(typeof o.text === 'string' ? [] : [`${at}.text: expected a string`]), ...localeProblem(o, at, known.locales)];
     if (!('intent' in o)) bad.push(`${at}.intent: missing (an intent id, or null for out of scope)`);
     else if (o.intent !== null && (typeof o.intent !== 'string' || !known.intents.has(o.intent))) bad.push(`${at}.intent: unknown intent ${JSON.stringify(o.intent)}`);
-    problems.push(...bad);
-    if (bad.length === 0) out.push({ text: o.text as string, locale: o.locale as string, intent: o.intent as string | null });
-  });
-  if (problems.length > 0) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', problems.join('\n'), { details: problems });
-  return out;
+    return bad;
+  }).map((o) => ({ text: o.text as string, locale: o.locale as string, intent: o.intent as string | null }));
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

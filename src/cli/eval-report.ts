@@ -206,7 +206,7 @@ export function scenariosReport(r: { lines: readonly ScenarioEvalLine[]; summary
   const table = `<table><tr><th class="l"></th><th>handover</th><th>baseline (3rd fallback only)</th></tr>
 ${row('conversations', (s) => String(s.conversations))}${row('handoff rate', (s) => pct(s.handoffRate))}${row('unneeded handoffs', (s) => String(s.unneededHandoffs))}
 ${row('missed escalations', (s) => String(s.missedEscalations))}${row('early handoffs', (s) => String(s.earlyHandoffs))}${row('wrong reason or queue', (s) => String(s.wrongReasonOrQueue))}
-${row('human contacts', (s) => String(s.humanContacts))}${row('bot turns', (s) => String(s.botTurns))}${row('cost per conversation', (s) => money(s.costPerConversation))}</table>`;
+${row('human contacts', (s) => String(s.humanContacts))}${row('bot turns', (s) => String(s.botTurns))}${row('spend per conversation (bot turns + human contacts)', (s) => money(s.spendPerConversation))}${row('cost per conversation (spend + what missed escalations cost later)', (s) => money(s.costPerConversation))}</table>`;
   const show = (h: ScenarioEvalLine['expected']) => (h === undefined ? '–' : h === null ? 'none' : `turn ${h.turn}: ${h.reason} → ${h.queue}`);
   const detail = `<table><tr><th class="l">scenario</th><th class="l">locale</th><th class="l">expected</th><th class="l">handover</th><th class="l">baseline</th></tr>${r.lines
     .map(
@@ -216,7 +216,7 @@ ${row('human contacts', (s) => String(s.humanContacts))}${row('bot turns', (s) =
     .join('')}</table>`;
   return page(
     'handover eval scenarios',
-    `${r.lines.length} scenarios from ${files.map((f) => `<code>${esc(f)}</code>`).join(', ')}, priced with the manifest's cost model (bot turns × botTurnUsd + human contacts × humanContactUsd).`,
+    `${r.lines.length} scenarios from ${files.map((f) => `<code>${esc(f)}</code>`).join(', ')}, priced with the manifest's cost model: bot turns × botTurnUsd + human contacts × humanContactUsd, and each missed escalation costs later a human contact anyway plus valueAtRiskShare × the customer's largest order.`,
     `<h2>Summary</h2>${table}<h2>Every scenario</h2>${detail}`,
   );
 }

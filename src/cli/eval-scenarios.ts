@@ -2,7 +2,10 @@
  * `handover eval scenarios FILE... [--report DIR]`: run scenarios through the real middleware and
  * dialogs twice — with the manifest's policy and with a baseline that hands off only on the 3rd
  * fallback (what most bots ship) — compare each outcome with `expect`, and price both with the
- * manifest's cost model: bot turns × `botTurnUsd` + human contacts × `humanContactUsd`.
+ * manifest's cost model: bot turns × `botTurnUsd` + human contacts × `humanContactUsd`, plus for
+ * each missed escalation what the failure costs later: the human contact that happens anyway (the
+ * customer calls or writes again) and the value at risk (`valueAtRiskShare` × the customer's
+ * largest order). Without that last part a bot that never hands off would look cheapest.
  *
  * @example
  * const r = await evalScenarios(scenarios, { manifest, catalog, root: process.cwd() });
@@ -19,6 +22,8 @@ export interface ScenarioOutcome {
   readonly handoff: { readonly turn: number; readonly reason: string; readonly queue: string } | null;
   /** Customer turns the bot answered (up to and including the handoff turn). */
   readonly botTurns: number;
+  /** What a missed escalation costs later (0 otherwise), USD. */
+  readonly failureCostUsd: number;
   /** ok, unneeded (handed off, expected none), missed (expected a handoff, none or a later one), early (an earlier turn), wrong (reason or queue), unchecked (no expect). */
   readonly verdict: 'ok' | 'unneeded' | 'missed' | 'early' | 'wrong' | 'unchecked';
 }
@@ -43,6 +48,9 @@ export interface ScenarioSummary {
   readonly wrongReasonOrQueue: number;
   readonly humanContacts: number;
   readonly botTurns: number;
+  /** Bot turns and human contacts paid for, per conversation. */
+  readonly spendPerConversation: number;
+  /** Spend plus what missed escalations cost later, per conversation. */
   readonly costPerConversation: number;
 }
 
@@ -65,7 +73,8 @@ function summarize(name: ScenarioSummary['summary'], outcomes: readonly Scenario
   const count = (v: ScenarioOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
   const humanContacts = outcomes.filter((o) => o.handoff !== null).length;
   const botTurns = outcomes.reduce((a, o) => a + o.botTurns, 0);
-  const cost = botTurns * m.policy.cost.botTurnUsd + humanContacts * m.policy.cost.humanContactUsd;
+  const spend = botTurns * m.policy.cost.botTurnUsd + humanContacts * m.policy.cost.humanContactUsd;
+  const failures = outcomes.reduce((a, o) => a + o.failureCostUsd, 0);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
     summary: name,
@@ -77,7 +86,8 @@ function summarize(name: ScenarioSummary['summary'], outcomes: readonly Scenario
     wrongReasonOrQueue: count('wrong'),
     humanContacts,
     botTurns,
-    costPerConversation: n === 0 ? 0 : r3(cost / n),
+    spendPerConversation: n === 0 ? 0 : r3(spend / n),
+    costPerConversation: n === 0 ? 0 : r3((spend + failures) / n),
   };
 }
 
@@ -101,7 +111,10 @@ export async function evalScenarios(
       const h = result.result.handoff;
       const handoff = h === null ? null : { turn: h.turn, reason: h.reason, queue: h.queue };
       const botTurns = h === null ? turns.length : h.turn;
-      return { handoff, botTurns, verdict: verdict(s, handoff) };
+      const v = verdict(s, handoff);
+      const largestOrder = Math.max(0, ...(s.customer.orders ?? []).map((o) => o.total ?? 0));
+      const failureCostUsd = v === 'missed' ? manifest.policy.cost.humanContactUsd + largestOrder * manifest.policy.cost.valueAtRiskShare : 0;
+      return { handoff, botTurns, failureCostUsd: Math.round(failureCostUsd * 1000) / 1000, verdict: v };
     } finally {
       await stores.close();
     }

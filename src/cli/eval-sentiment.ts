@@ -7,7 +7,7 @@
  * // { summary: 'en', messages: 1, strong: 1, precision: 1, recall: 1, … }
  */
 import type { Manifest } from '../config/manifest-schema.js';
-import { HandoverError } from '../core/errors.js';
+import { localeProblem, parseEvalArray } from './eval-files.js';
 import { SentimentScorer } from '../signals/sentiment.js';
 
 export const GRADES = ['none', 'mild', 'strong'] as const;
@@ -40,28 +40,11 @@ export interface SentimentSummary {
  * parseSentimentFile('s.json', '[{"text":"ugh","locale":"en","grade":"mild"}]', { locales: ['en'] });
  */
 export function parseSentimentFile(file: string, text: string, known: { locales: readonly string[] }): SentimentCase[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', `${file}: not JSON: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(raw)) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', `${file}: (root): expected an array of { text, locale, grade }`);
-  const problems: string[] = [];
-  const out: SentimentCase[] = [];
-  raw.forEach((item: unknown, i) => {
-    const at = `${file}: [${i}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return void problems.push(`${at}: expected an object { text, locale, grade }`);
-    const o = item as Record<string, unknown>;
-    const bad: string[] = [];
-    if (typeof o.text !== 'string') bad.push(`${at}.text: expected a string`);
-    if (typeof o.locale !== 'string' || !known.locales.includes(o.locale)) bad.push(`${at}.locale: expected one of ${known.locales.join(', ')}, got ${JSON.stringify(o.locale)}`);
-    if (!GRADES.includes(o.grade as never)) bad.push(`${at}.grade: expected none, mild or strong, got ${JSON.stringify(o.grade)}`);
-    problems.push(...bad);
-    if (bad.length === 0) out.push({ text: o.text as string, locale: o.locale as string, grade: o.grade as SentimentCase['grade'] });
-  });
-  if (problems.length > 0) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', problems.join('\n'), { details: problems });
-  return out;
+  return parseEvalArray(file, text, '{ text, locale, grade }', (o, at) => [
+    ...(typeof o.text === 'string' ? [] : [`${at}.text: expected a string`]),
+    ...localeProblem(o, at, known.locales),
+    ...(GRADES.includes(o.grade as never) ? [] : [`${at}.grade: expected none, mild or strong, got ${JSON.stringify(o.grade)}`]),
+  ]).map((o) => ({ text: o.text as string, locale: o.locale as string, grade: o.grade as SentimentCase['grade'] }));
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -99,8 +99,11 @@ describe('handover eval (the command, formats of ../shared/spec/eval.md)', funct
     assert.equal(baseline!.handoffRate, 0);
     assert.equal(baseline!.missedEscalations, 1);
     // handover: 1 + 2 bot turns, one human contact: (3 × 0.02 + 1.40) / 2
+    assert.equal(product!.spendPerConversation, 0.73);
     assert.equal(product!.costPerConversation, 0.73);
-    assert.equal(baseline!.costPerConversation, 0.03);
+    // baseline: 3 bot turns, no contact; the missed escalation costs a contact later (no orders at stake)
+    assert.equal(baseline!.spendPerConversation, 0.03);
+    assert.equal(baseline!.costPerConversation, 0.73);
     assert.match(readFileSync(join(tmp, 'sc-report', 'index.html'), 'utf8'), /baseline \(3rd fallback only\)/);
   });
 });
