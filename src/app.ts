@@ -22,6 +22,7 @@ import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import { HandoffService } from './handoff/handoff-service.js';
 import { CallbackService } from './handoff/callback-service.js';
 import { MetricsRecorder } from './handoff/metrics.js';
+import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
 
 export interface HandoverOptions {
@@ -76,8 +77,12 @@ export function createHandover(opts: HandoverOptions): Handover {
   const clock = opts.clock ?? systemClock;
   const texts = new Texts(catalog.locales, opts.manifest.defaultLocale);
   const metrics = new MetricsRecorder(opts.stores.documents, clock);
-  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, ...(opts.newId ? { newId: opts.newId } : {}) });
-  const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service });
+  // presence and shifts: the expected wait and the callbacks' capacity come from who can take each queue
+  const staffing = new Staffing({ manifest: opts.manifest, documents: opts.stores.documents, clock });
+  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, staffing, ...(opts.newId ? { newId: opts.newId } : {}) });
+  const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service, staffing });
+  // the SLA sweep also settles callbacks (moved, missed); presence and shift changes re-check them
+  service.extend({ sweep: () => callbacks.sweep(), staffingChanged: () => callbacks.recheck() });
   // botbuilder's ConversationState, with a JSON change check instead of three SHA-256 hashes a turn
   const conversationState = new JsonDiffConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
   const middleware = new HandoffMiddleware({

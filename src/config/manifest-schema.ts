@@ -22,7 +22,10 @@ export const QueueSchema = z
     slaSeconds: z.number().int().positive(),
     /** When agents work this queue; without it the queue is staffed around the clock. */
     hours: HoursSchema.optional(),
-    /** Agents who staff this queue at once (used for the expected wait and callback offers). */
+    /**
+     * Agents who staff this queue at once, for a queue that no console agent works (agents on an
+     * external help desk). A queue with console agents is staffed from their presence and shifts.
+     */
     agents: z.number().int().nonnegative().default(1),
     /** Average handling time of one contact, for the expected wait. */
     avgHandleSeconds: z.number().int().positive().default(300),
@@ -106,6 +109,30 @@ export const PolicySchema = z
   })
   .strict();
 
+/** End of a shift range: HH:MM, or 24:00 for the end of the day. */
+const hhmmEnd = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:MM, 24-hour clock (24:00 ends the day)');
+const shiftRanges = z
+  .array(z.tuple([hhmm, hhmmEnd]).refine(([from, to]) => from < to, 'a shift range ends after it starts (split a night shift at midnight)'))
+  .max(6);
+/**
+ * An agent's working hours in the callbacks' time zone: ranges per weekday (a missing day is off)
+ * and exceptions by date (`"2026-12-24": [["09:00", "13:00"]]`, `"2026-12-25": []` for a day off).
+ * The queue's opening hours stay the outer bound.
+ */
+export const ShiftsSchema = z
+  .object({
+    mon: shiftRanges,
+    tue: shiftRanges,
+    wed: shiftRanges,
+    thu: shiftRanges,
+    fri: shiftRanges,
+    sat: shiftRanges,
+    sun: shiftRanges,
+    exceptions: z.record(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD'), shiftRanges),
+  })
+  .partial()
+  .strict();
+
 /** An agent of the console. Passwords are never stored: `passwordHash` is `scrypt$<salt hex>$<key hex>`. */
 export const AgentSchema = z
   .object({
@@ -114,12 +141,16 @@ export const AgentSchema = z
     passwordHash: z.string().regex(/^scrypt\$[0-9a-f]{16,}\$[0-9a-f]{64,}$/, 'scrypt$<salt hex>$<key hex> (make one with `npx handover hash-password`)'),
     role: z.enum(['agent', 'supervisor']).default('agent'),
     queues: z.array(queueName).default([]),
+    /** Working hours (absent: whenever their queues are open); a supervisor may override them in the console. */
+    shifts: ShiftsSchema.optional(),
   })
   .strict();
 
 export const ConsoleSchema = z
   .object({
     sessionTtlMinutes: z.number().int().positive().default(480),
+    /** An online agent whose last console socket closed is away after this many seconds (a reconnect within it changes nothing). */
+    awayAfterSeconds: z.number().int().min(5).max(3600).default(60),
     agents: z.array(AgentSchema).default([]),
     /** Response macros; `{placeholders}` are filled from the conversation's collected data and profile. */
     macros: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), text: z.string().min(1) }).strict()).default([]),
@@ -232,6 +263,8 @@ export function bandsFor(m: Pick<Manifest, 'nlu'>, locale: string): NluBands {
 }
 export type Policy = Manifest['policy'];
 export type QueueConfig = z.infer<typeof QueueSchema>;
+/** An agent's working hours (manifest.json `console.agents[].shifts`, or set by a supervisor). */
+export type Shifts = z.infer<typeof ShiftsSchema>;
 
 /** Default priority per reason (0 lowest … 9 highest) when the manifest does not set one. */
 export const DEFAULT_PRIORITIES: Readonly<Record<string, number>> = {

@@ -32,6 +32,22 @@ export interface HandoffServiceOptions {
   readonly newId?: () => string;
   /** Counts transitions where they are made (once, whatever the number of processes). */
   readonly metrics?: MetricsRecorder;
+  /**
+   * The expected wait from the agents who can take a queue now (src/staffing: presence and
+   * shifts). Without it: `queues.<id>.agents` of the manifest.
+   */
+  readonly staffing?: { expectedWaitMs(queue: string, waiting: number): Promise<number> };
+}
+
+/**
+ * Work that rides on the handoff lifecycle without being part of it (callbacks): run after each
+ * SLA sweep, and when agents' presence or shifts change.
+ */
+export interface HandoffExtension {
+  /** After `escalateDue` (every SLA sweep, on every process). */
+  sweep?(): Promise<unknown>;
+  /** An agent's presence or a shift changed (sign-in, sign-out, status, a supervisor's edit). */
+  staffingChanged?(): Promise<unknown>;
 }
 
 /** What the middleware knows when it decides to hand off. */
@@ -56,8 +72,24 @@ export interface RequestInput {
  */
 export class HandoffService {
   private readonly newId: () => string;
+  private readonly extensions: HandoffExtension[] = [];
   constructor(private readonly opts: HandoffServiceOptions) {
     this.newId = opts.newId ?? randomUUID;
+  }
+
+  /** Adds work run after every SLA sweep and on staffing changes (see {@link HandoffExtension}). */
+  extend(extension: HandoffExtension): void {
+    this.extensions.push(extension);
+  }
+
+  /**
+   * Agents' presence or shifts changed: callbacks booked in the future are checked again at once
+   * (the SLA sweep also notices within a period). Every extension runs; the first failure is thrown.
+   */
+  async staffingChanged(): Promise<void> {
+    const results = await Promise.allSettled(this.extensions.map((e) => e.staffingChanged?.()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   private slaMs(queue: string): number {
@@ -129,11 +161,16 @@ export class HandoffService {
     }
   }
 
-  /** Expected wait in a queue: (position / staffed agents) × average handling time. */
+  /**
+   * Expected wait in a queue: ceil(waiting / agents) × average handling time, with the agents who
+   * can take the queue right now when staffing is known (see `Staffing.expectedWaitMs`), else the
+   * manifest's `queues.<id>.agents`.
+   */
   async expectedWaitMs(queue: string): Promise<number> {
     const q = this.opts.manifest.queues[queue];
     if (q === undefined) return 0;
     const waiting = await this.opts.stores.handoffs.queueLength(queueId(queue));
+    if (this.opts.staffing !== undefined) return this.opts.staffing.expectedWaitMs(queue, waiting);
     const agents = Math.max(1, q.agents);
     return Math.ceil(waiting / agents) * q.avgHandleSeconds * 1000;
   }
@@ -363,11 +400,31 @@ export class HandoffService {
   }
 
   /**
+   * A system message to the customer, in their language, on their channel (the transcript keeps
+   * it): `vars` gets the conversation's locale, for times and numbers written the customer's way.
+   */
+  async notifyCustomer(id: ConversationId, key: string, vars: (locale: string) => Record<string, unknown>, meta: Record<string, unknown> = {}): Promise<void> {
+    const [s, memory] = await Promise.all([this.opts.stores.handoffs.get(id), readMemory(this.opts.stores.documents, id)]);
+    const locale = memory?.value.locale ?? this.opts.manifest.defaultLocale;
+    await this.tellCustomer(s, id, key, vars(locale), 'system_message', meta);
+  }
+
+  /**
    * SLA watch: every queued handoff past its deadline gets its priority raised once per SLA period,
    * and every booked callback whose time has come re-enters its queue with the callbacks' priority.
-   * Safe with many processes: the compare-and-set lets exactly one act on each.
+   * Safe with many processes: the compare-and-set lets exactly one act on each. Then the
+   * extensions' sweeps (callbacks: moved bookings, missed callbacks) run; the first failure is
+   * thrown after every sweep ran.
    */
   async escalateDue(limit = 100): Promise<number> {
+    const escalated = await this.escalateDueOnly(limit);
+    const results = await Promise.allSettled(this.extensions.map((e) => e.sweep?.()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return escalated;
+  }
+
+  private async escalateDueOnly(limit: number): Promise<number> {
     const now = this.opts.clock.now();
     const due = await this.opts.stores.handoffs.dueDeadlines(now, limit);
     let escalated = 0;
