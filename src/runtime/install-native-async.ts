@@ -1,7 +1,7 @@
 /**
  * Side-effect module: installs the native-async loader for botbuilder (see ./native-async.ts).
  * Imported first by the `handover` command, the benchmarks and the test run, so botbuilder is
- * loaded through it. In your own process: `node -r handover/dist/src/runtime/install-native-async.js app.js`,
+ * loaded through it. In your own process: `node -r handover/install-native-async app.js`,
  * or call `installNativeAsync()` before anything imports botbuilder.
  *
  * @example

@@ -1,7 +1,9 @@
 /**
  * Bundles a folder of browser TypeScript (the web chat widget, the agent console) into one script
  * with esbuild, in memory at start, so a fresh clone serves it with no build step; or serves a
- * prebuilt file for installs without esbuild. The ETag is a hash of the code.
+ * prebuilt file for installs without esbuild: `npm run build` writes `bundle.js` into the folder's
+ * place under dist/ (scripts/build.mjs), which the installed package serves. The ETag is a hash
+ * of the code.
  *
  * @example
  * const widget = await buildBrowserBundle({ dir: join(__dirname, 'widget'), what: 'widget', pathOption: 'widgetBundlePath' });
@@ -19,7 +21,7 @@ export interface BrowserBundle {
 }
 
 export async function buildBrowserBundle(opts: {
-  /** Folder holding main.ts (or main.js under dist/) and its tsconfig.json. */
+  /** Folder holding main.ts and its tsconfig.json (sources), or bundle.js (under dist/, made by the build). */
   readonly dir: string;
   /** What it is, for error messages ("widget", "console"). */
   readonly what: string;
@@ -31,9 +33,15 @@ export async function buildBrowserBundle(opts: {
     const code = await readFile(opts.prebuiltPath, 'utf8');
     return { code, etag: etagOf(code) };
   }
-  // Works from the TypeScript sources (tsx, tests) and from tsc's output in dist/ alike.
-  const entry = ['main.ts', 'main.js'].map((f) => path.join(opts.dir, f)).find((f) => existsSync(f));
-  if (entry === undefined) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `${opts.what} sources not found in ${opts.dir}: pass ${opts.pathOption}`);
+  // From the TypeScript sources (tsx, tests) esbuild bundles main.ts; the built package (dist/)
+  // has the bundle the build made, so it needs no esbuild (a devDependency).
+  const entry = path.join(opts.dir, 'main.ts');
+  if (!existsSync(entry)) {
+    const built = path.join(opts.dir, 'bundle.js');
+    if (!existsSync(built)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `${opts.what} sources not found in ${opts.dir} (neither main.ts nor a built bundle.js): pass ${opts.pathOption}`);
+    const code = await readFile(built, 'utf8');
+    return { code, etag: etagOf(code) };
+  }
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');

@@ -12,10 +12,7 @@
  * const scorer = new SentimentScorer();
  * scorer.score('this is ridiculous, worst service ever', 'en'); // { score: -10, strongNegative: true, … }
  */
-import { createRequire } from 'node:module';
 import Sentiment from 'sentiment';
-
-const require = createRequire(__filename);
 
 /** Score (AFINN sum plus frustration phrases), per-token comparative, strong anger or frustration, and what counted. */
 export interface SentimentResult {

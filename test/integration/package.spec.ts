@@ -1,0 +1,140 @@
+/**
+ * The package as a bot developer gets it: `npm pack`, the tarball installed in a fresh project,
+ * and a plain CommonJS script there (no TypeScript, no tsx) that requires 'handover', builds the
+ * sample bot from the package's own manifest and dialogs, and runs a turn that hands off through
+ * botbuilder's TestAdapter. Also: what the tarball holds, and the `handover` command of the
+ * installed package (dist/, no tsx).
+ *
+ * Offline: the tarball is unpacked into the project's node_modules/handover and each of its
+ * `dependencies` is linked from this repository's node_modules (their own dependencies resolve
+ * from there). Only the declared dependencies are visible to the package, so a runtime import of
+ * a devDependency (tsx, esbuild, typescript) or of an undeclared package fails here.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const repo = resolve(__dirname, '..', '..');
+// children run plain node: no tsx or mocha loader inherited
+const env = { ...process.env, NODE_OPTIONS: '', REDIS_URL: '', HANDOVER_NLU_CACHE: 'off' };
+
+function check(r: SpawnSyncReturns<string>, what: string): string {
+  assert.equal(r.status, 0, `${what} exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The same rule as bin/handover.cjs: dist/ is current when no file of src/ is newer than its build. */
+function distIsCurrent(): boolean {
+  const stamp = join(repo, 'dist', '.build-stamp');
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built));
+  return !newer(join(repo, 'src'));
+}
+
+const CONSUMER = `'use strict';
+const path = require('node:path');
+const { TestAdapter } = require('botbuilder');
+const { createHandover, createMemoryStores, loadConfig, StaticCustomerDirectory } = require('handover');
+
+async function main() {
+  // the package's sample bot: createHandover loads dialogs/ and locales/ from root
+  const pkg = path.dirname(require.resolve('handover/package.json'));
+  const { manifest } = loadConfig(path.join(pkg, 'manifest.json'));
+  const handover = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory([]), root: pkg });
+  const adapter = new TestAdapter((ctx) => handover.bot.run(ctx));
+  adapter.use(handover.middleware);
+  await adapter.receiveActivity('I want to talk to a real person');
+  const out = [];
+  while (adapter.activeQueue.length > 0) out.push(adapter.activeQueue.shift());
+  let tsx = null;
+  try { tsx = require.resolve('tsx'); } catch {}
+  const loaded = Object.keys(require.cache);
+  process.stdout.write(JSON.stringify({
+    handoverAt: require.resolve('handover'),
+    tsx,
+    tsxLoaded: loaded.some((f) => /[\\\\/]node_modules[\\\\/]tsx[\\\\/]/.test(f)),
+    messages: out.filter((a) => a.type === 'message').map((a) => a.text),
+    events: out.filter((a) => a.type === 'event').map((a) => a.name),
+  }) + '\\n');
+}
+main().then(() => process.exit(0), (e) => { process.stderr.write(String((e && e.stack) || e) + '\\n'); process.exit(1); });
+`;
+
+describe('the package (npm pack, installed in a fresh project)', function () {
+  let tmp = '';
+  let app = '';
+  let files: string[] = [];
+
+  before(function () {
+    // `npm pack` builds (prepack); CI has just built, so the build runs here only when src/ changed since
+    this.timeout(240_000);
+    if (!distIsCurrent()) check(spawnSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, encoding: 'utf8', env }), 'npm run build');
+  });
+
+  after(() => {
+    if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('packs dist/, bin/, the schemas and the sample bot (manifest, dialogs, locales, nlu, customers), and nothing of src/, test/, bench/ or .ci', function () {
+    this.timeout(90_000);
+    tmp = mkdtempSync(join(tmpdir(), 'handover-pack-'));
+    const packed = JSON.parse(check(spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: repo, encoding: 'utf8', env }), 'npm pack')) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    files = packed[0]!.files.map((f) => f.path);
+    for (const f of ['package.json', 'README.md', 'bin/handover.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/store/redis/scripts/commitHandoff-4.lua', 'dist/channels/webchat/widget/bundle.js', 'dist/agent/console/bundle.js', 'schemas/manifest.schema.json', 'manifest.json', 'dialogs/human.json', 'locales/en.json', 'nlu/out-of-scope.json', 'data/customers.json']) {
+      assert.ok(files.includes(f), `${f} is in the tarball`);
+    }
+    const lua = readdirSync(join(repo, 'src', 'store', 'redis', 'scripts')).filter((f) => f.endsWith('.lua'));
+    for (const f of lua) assert.ok(files.includes(`dist/store/redis/scripts/${f}`), `${f} is in the tarball`);
+    const stray = files.filter((f) => /^(src|test|bench|scripts|docs|\.ci|tmp)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    assert.deepEqual(stray, []);
+
+    // "install": unpack into node_modules/handover, link the declared dependencies
+    app = join(tmp, 'app');
+    const pkgDir = join(app, 'node_modules', 'handover');
+    mkdirSync(pkgDir, { recursive: true });
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-bot', private: true, dependencies: { handover: `file:../${packed[0]!.filename}` } }));
+    check(spawnSync('tar', ['-xzf', join(tmp, packed[0]!.filename), '-C', pkgDir, '--strip-components=1'], { encoding: 'utf8' }), 'tar');
+    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const dep of Object.keys(manifest.dependencies)) {
+      const target = join(repo, 'node_modules', dep);
+      assert.ok(existsSync(target), `${dep} is installed in this repository`);
+      mkdirSync(dirname(join(app, 'node_modules', dep)), { recursive: true });
+      symlinkSync(target, join(app, 'node_modules', dep), 'junction');
+    }
+    assert.ok(!('tsx' in manifest.dependencies), 'tsx is a devDependency');
+  });
+
+  it('runs a handoff turn from a CommonJS script with require("handover"), without tsx', function () {
+    this.timeout(90_000);
+    assert.ok(app !== '', 'installed by the previous test');
+    writeFileSync(join(app, 'bot.cjs'), CONSUMER);
+    const r = JSON.parse(check(spawnSync(process.execPath, ['bot.cjs'], { cwd: app, encoding: 'utf8', env }), 'node bot.cjs')) as {
+      handoverAt: string;
+      tsx: string | null;
+      tsxLoaded: boolean;
+      messages: string[];
+      events: string[];
+    };
+    assert.equal(r.handoverAt, join(app, 'node_modules', 'handover', 'dist', 'index.js'));
+    assert.equal(r.tsx, null, 'tsx is not installed in the project');
+    assert.equal(r.tsxLoaded, false);
+    assert.match(r.messages.join(' '), /connecting you with a person/);
+    assert.ok(r.events.includes('handoff.initiate'), `events: ${r.events.join(', ')}`);
+  });
+
+  it('the installed `handover` command runs from dist/ (help, lint on the sample bot)', function () {
+    this.timeout(60_000);
+    assert.ok(app !== '', 'installed by the previous test');
+    const bin = join(app, 'node_modules', 'handover', 'bin', 'handover.cjs');
+    assert.match(check(spawnSync(process.execPath, [bin, 'help'], { cwd: app, encoding: 'utf8', env }), 'handover help'), /Usage: handover <command>/);
+    const lint = check(spawnSync(process.execPath, [bin, 'lint'], { cwd: join(app, 'node_modules', 'handover'), encoding: 'utf8', env }), 'handover lint');
+    assert.match(lint, /^ok: manifest\.json, \d+ dialogs/);
+  });
+});
