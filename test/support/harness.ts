@@ -35,9 +35,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(opts: { customerId?: string; stores?: Stores; conversation?: string; channel?: string } = {}): Promise<Harness> {
-  const clock = new ManualClock(Date.UTC(2026, 0, 5, 15));
-  const start = clock.now();
+export async function harness(
+  opts: { customerId?: string; stores?: Stores; conversation?: string; channel?: string; manifest?: typeof manifest; clock?: ManualClock } = {},
+): Promise<Harness> {
+  const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 0, 5, 15));
+  const start = opts.clock === undefined ? clock.now() : Date.UTC(2026, 0, 5, 15);
   const stores = opts.stores ?? createMemoryStores();
   const errors: { error: unknown; where: string }[] = [];
   const channel = opts.channel ?? 'webchat';
@@ -46,7 +48,7 @@ export async function harness(opts: { customerId?: string; stores?: Stores; conv
   const route = opts.stores === undefined ? channel : `${channel}:${conversation}`;
   const app = createHandover({
     route: () => route,
-    manifest,
+    manifest: opts.manifest ?? manifest,
     stores,
     clock,
     directory: new StaticCustomerDirectory(customers),
