@@ -17,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 const repo = resolve(__dirname, '..', '..');
-// children run plain node: no tsx or mocha loader inherited
-const env = { ...process.env, NODE_OPTIONS: '', REDIS_URL: '', HANDOVER_NLU_CACHE: 'off' };
+// children run plain node: no tsx or mocha loader inherited; the sample bot's trained model comes
+// from this repository's cache when a run has made it (keyed by the examples and the model version)
+const env = { ...process.env, NODE_OPTIONS: '', REDIS_URL: '', HANDOVER_NLU_CACHE: join(repo, 'node_modules', '.cache', 'handover-nlu') };
 
 function check(r: SpawnSyncReturns<string>, what: string): string {
   assert.equal(r.status, 0, `${what} exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`);
