@@ -15,6 +15,8 @@ export interface FakeInboundOptions {
   readonly author?: string;
   readonly timestamp?: number;
   readonly isStatus?: boolean;
+  readonly location?: WhatsAppWebMessage['location'];
+  readonly vCards?: readonly string[];
 }
 
 /**
@@ -35,6 +37,8 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
   readonly me: string;
   readonly sent: Array<{ chatId: string; content: string; id: string }> = [];
   readonly typing: string[] = [];
+  /** Chats marked read (sendSeen). */
+  readonly seen: string[] = [];
   initializeCalls = 0;
   destroyCalls = 0;
   connected = false;
@@ -82,7 +86,7 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
   }
 
   async getChatById(chatId: string): Promise<WhatsAppWebChat> {
-    return { sendStateTyping: async () => void this.typing.push(chatId) };
+    return { sendStateTyping: async () => void this.typing.push(chatId), sendSeen: async () => void this.seen.push(chatId) };
   }
 
   /** A customer writes to us. Returns the emitted message (to re-emit it as a duplicate). */
@@ -98,6 +102,8 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
       ...(opts.author === undefined ? {} : { author: opts.author }),
       ...(opts.timestamp === undefined ? {} : { timestamp: opts.timestamp }),
       ...(opts.isStatus === undefined ? {} : { isStatus: opts.isStatus }),
+      ...(opts.location === undefined ? {} : { location: opts.location }),
+      ...(opts.vCards === undefined ? {} : { vCards: opts.vCards }),
       _data: { ...(opts.mimetype === undefined ? {} : { mimetype: opts.mimetype }), ...(opts.filename === undefined ? {} : { filename: opts.filename }) },
     });
     this.emitMessage(msg);

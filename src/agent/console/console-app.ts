@@ -3,6 +3,9 @@
  * the agent's own conversations, and the open conversation — briefing first (reason and trace,
  * summary, intent, sentiment trend, collected data, what the bot tried, customer profile), then
  * the full transcript, the reply box with macros, and transfer / resolve / return to the bot.
+ * A booked callback shows first: the time the customer was promised. Agents set their presence
+ * (online / away / offline) in the header; supervisors see every agent's presence and edit their
+ * shifts in "Staff & shifts".
  * Live over `/agent/ws`; every action through the HTTP API. All conversation text is set with
  * `textContent`.
  *
@@ -11,11 +14,23 @@
  */
 import type { TranscriptEntry } from '../../core/conversation.js';
 import type { DomainEvent } from '../../core/events.js';
-import type { ConsoleSocketFrame, ConversationView, MeView, MyConversationsView, QueueItemView, QueueView } from '../api-types.js';
+import type {
+  ConsoleSocketFrame,
+  ConversationView,
+  MeView,
+  MyConversationsView,
+  PresenceView,
+  QueueItemView,
+  QueueView,
+  RecheckView,
+  ShiftsView,
+  StaffListView,
+  StaffView,
+} from '../api-types.js';
 import { unfilledPlaceholders } from '../macros.js';
 import { api, ApiError, conversationPath } from './api-client.js';
 import { h, replace } from './dom.js';
-import { clockTime, reasonLabel, sentimentTrend, slaText, waitingText } from './format.js';
+import { channelContact, clockTime, exceptionsText, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText } from './format.js';
 import { renderLogin } from './login-view.js';
 
 const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
@@ -47,6 +62,14 @@ function describeEvent(line: TranscriptEntry): string {
       return `Returned to the bot by ${str('agentId') ?? 'an agent'}`;
     case 'relay.dead_lettered':
       return `Not delivered to the customer${extra} (${str('error') ?? 'failed'}; listed under undelivered messages)`;
+    case 'handoff.callback_scheduled':
+      return `Callback booked for ${typeof meta['callbackAt'] === 'number' ? clockTime(meta['callbackAt']) : '?'}`;
+    case 'handoff.callback_moved':
+      return `Callback moved ${typeof meta['from'] === 'number' ? clockTime(meta['from']) : '?'} → ${typeof meta['to'] === 'number' ? clockTime(meta['to']) : '?'} (the agents of that time changed; the customer was told)`;
+    case 'handoff.callback_cancelled':
+      return 'Callback cancelled: no slot left that the agents can honour; back at the head of the queue (the customer was told)';
+    case 'handoff.callback_missed':
+      return `Nobody took the callback booked for ${typeof meta['booked'] === 'number' ? clockTime(meta['booked']) : '?'} within the SLA; the customer was told${typeof meta['offered'] === 'number' ? ` and offered ${clockTime(meta['offered'])}` : ''}`;
     case undefined:
       return `${line.type}${extra}`;
     default:
@@ -75,6 +98,14 @@ export class ConsoleApp {
   private readonly connection = h('span', { class: 'conn offline', role: 'status' }, 'connecting…');
   /** Supervisors: how many messages for customers are in the dead-letter list. */
   private readonly undelivered = h('span', { class: 'undelivered', role: 'status', hidden: true });
+  /** Agents: their presence, as the server counts it. */
+  private readonly presenceSelect = h(
+    'select',
+    { class: 'presence', 'aria-label': 'My status' },
+    h('option', { value: 'online' }, 'Online'),
+    h('option', { value: 'away' }, 'Away'),
+    h('option', { value: 'offline' }, 'Offline'),
+  );
   private readonly notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
   private readonly myList = h('ol', { class: 'my-list', 'aria-label': 'My conversations' });
   private readonly queuesBox = h('div', { class: 'queues' });
@@ -102,10 +133,15 @@ export class ConsoleApp {
     this.skewMs = this.me.now - Date.now();
     const caller = this.me.caller;
     const who = caller.kind === 'agent' ? `${caller.name} (${caller.role})` : caller.name;
+    const supervises = caller.kind === 'desk' || caller.role === 'supervisor';
+    if (this.me.presence !== null) this.showPresence(this.me.presence);
+    this.presenceSelect.addEventListener('change', () => void this.setPresence(this.presenceSelect.value));
     replace(
       this.header,
       h('h1', {}, 'Agent console'),
       h('span', { class: 'who', 'data-agent-id': caller.kind === 'agent' ? caller.id : '' }, `Signed in as ${who}`),
+      this.me.presence === null ? null : this.presenceSelect,
+      supervises ? h('button', { type: 'button', class: 'staff-open', onclick: () => void this.showStaff() }, 'Staff & shifts') : null,
       this.undelivered,
       this.connection,
       h('button', { type: 'button', class: 'logout', onclick: () => void this.logout() }, 'Sign out'),
@@ -126,6 +162,95 @@ export class ConsoleApp {
     await this.refreshQueues();
     this.connect();
     setInterval(() => this.tick(), 1000);
+  }
+
+  private showPresence(p: PresenceView): void {
+    this.presenceSelect.value = p.chosen;
+    this.presenceSelect.className = `presence presence-${p.status}`;
+    this.presenceSelect.title = p.status === p.chosen ? `You are ${p.status}` : `You chose ${p.chosen}; counted as ${p.status} (no console connected)`;
+  }
+
+  private async setPresence(status: string): Promise<void> {
+    try {
+      const r = await api<{ presence: PresenceView }>('POST', '/api/me/presence', { status });
+      this.showPresence(r.presence);
+      this.say(status === 'online' ? 'You are online: callbacks can be booked with you.' : `You are ${status}: callbacks in the next hour that counted on you move to another time.`);
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  // ---- staff and shifts (supervisors) ---------------------------------------------------------
+
+  private async showStaff(): Promise<void> {
+    try {
+      const staff = await api<StaffListView>('GET', '/api/staff');
+      this.openId = undefined;
+      this.transcriptList = undefined;
+      replace(
+        this.conversationBox,
+        h('h2', {}, 'Staff & shifts'),
+        h(
+          'p',
+          { class: 'muted' },
+          `Shifts are read in ${staff.timezone}. Callback slots count the agents of a queue whose shifts cover them (for the next hour, only those online); a change moves the callbacks that no longer fit, and their customers are told.`,
+        ),
+        h('div', { class: 'staff' }, ...staff.agents.map((a) => this.staffCard(a))),
+      );
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  private staffCard(a: StaffView): HTMLElement {
+    const inputs = SHIFT_DAYS.map((d) => {
+      const input = h('input', { class: `shift-${d}`, 'aria-label': `${a.name}, ${d}`, placeholder: 'off', value: rangesText(a.shifts?.[d]) });
+      return { d, input };
+    });
+    const exceptions = h('textarea', { class: 'shift-exceptions', rows: 2, 'aria-label': `${a.name}, exceptions`, placeholder: '2026-12-25: off\n2026-12-24: 09:00-13:00' });
+    exceptions.value = exceptionsText(a.shifts?.exceptions);
+    const save = async (shifts: ShiftsView | null): Promise<void> => {
+      try {
+        const r = await api<{ agent: StaffView; rechecked: RecheckView }>('POST', `/api/staff/${encodeURIComponent(a.id)}/shifts`, { shifts });
+        const { moved, cancelled } = r.rechecked;
+        this.say(`${a.name}'s shifts saved. ${moved === 0 && cancelled === 0 ? 'No booked callback had to move.' : `${moved} booked callback${moved === 1 ? '' : 's'} moved${cancelled > 0 ? `, ${cancelled} back to the queue` : ''}; the customers were told.`}`);
+        await this.showStaff();
+      } catch (e) {
+        this.failed(e);
+      }
+    };
+    const onSave = (): void => {
+      const shifts: Record<string, unknown> = {};
+      for (const { d, input } of inputs) {
+        const ranges = parseRanges(input.value);
+        if (typeof ranges === 'string') return this.say(`${a.name}, ${d}: ${ranges}`, 'error');
+        if (ranges.length > 0) shifts[d] = ranges;
+      }
+      const ex = parseExceptions(exceptions.value);
+      if (typeof ex === 'string') return this.say(`${a.name}: ${ex}`, 'error');
+      if (Object.keys(ex).length > 0) shifts['exceptions'] = ex;
+      void save(shifts as ShiftsView);
+    };
+    return h(
+      'section',
+      { class: 'staff-card', 'data-agent-id': a.id, 'aria-label': a.name },
+      h(
+        'h3',
+        {},
+        a.name,
+        h('span', { class: `presence-badge presence-${a.presence.status}` }, a.presence.status),
+        h('span', { class: 'muted' }, ` ${a.onShiftNow ? 'on shift' : 'off shift'} · ${a.queues.join(', ') || 'no queues'}`),
+      ),
+      h('p', { class: 'muted' }, a.shiftsFrom === 'console' ? 'Shifts set in the console.' : a.shiftsFrom === 'manifest' ? 'Shifts from manifest.json.' : 'No shifts: works whenever their queues are open.'),
+      h('div', { class: 'shift-grid' }, ...inputs.flatMap(({ d, input }) => [h('label', {}, d), input])),
+      exceptions,
+      h(
+        'div',
+        { class: 'action-row' },
+        h('button', { type: 'button', class: 'shift-save primary', onclick: onSave }, 'Save shifts'),
+        a.shiftsFrom === 'console' ? h('button', { type: 'button', class: 'shift-reset', onclick: () => void save(null) }, 'Back to manifest.json') : null,
+      ),
+    );
   }
 
   private async logout(): Promise<void> {
@@ -399,6 +524,7 @@ export class ConsoleApp {
     replace(
       this.conversationBox,
       head,
+      this.callbackBox(view),
       this.briefing(view),
       h('section', { class: 'transcript', 'aria-labelledby': 'transcript-title' }, h('h3', { id: 'transcript-title' }, 'Transcript'), transcript),
       mine ? this.composer(view, draft) : null,
@@ -406,6 +532,23 @@ export class ConsoleApp {
     );
     transcript.scrollTop = transcript.scrollHeight;
     this.tick();
+  }
+
+  /** The time the customer was promised, before anything else (null without a booked callback). */
+  private callbackBox(view: ConversationView): HTMLElement | null {
+    const c = view.callback;
+    if (c === null) return null;
+    const due = view.state.status !== 'scheduled';
+    const moves = c.changes.map((m) =>
+      h('li', {}, `${clockTime(m.at)}: ${m.why === 'missed' ? `nobody took ${clockTime(m.from)}` : m.to === null ? `${clockTime(m.from)} cancelled (no capacity)` : `moved ${clockTime(m.from)} → ${clockTime(m.to)}`}`),
+    );
+    return h(
+      'section',
+      { class: 'callback-box', 'aria-label': 'Booked callback' },
+      h('strong', {}, `Callback booked for ${clockTime(c.at)}`),
+      h('span', { class: 'muted' }, ` · booked at ${clockTime(c.bookedAt)}${due ? ' · due: the customer expects you now' : ''}`),
+      moves.length === 0 ? null : h('ul', { class: 'callback-moves' }, ...moves),
+    );
   }
 
   private briefing(view: ConversationView): HTMLElement {
@@ -453,7 +596,8 @@ export class ConsoleApp {
       h('h4', {}, 'What the bot tried'),
       b.steps.length === 0 ? h('p', { class: 'steps muted' }, 'No steps recorded.') : h('ol', { class: 'steps' }, ...b.steps.map((t) => h('li', {}, t))),
       h('h4', {}, 'Customer'),
-      dl('customer', profile, 'Not identified (anonymous web chat).'),
+      // not in the customer directory: who they are on their channel (a WhatsApp profile), if known
+      dl('customer', c === null ? channelContact(view.transcript) : profile, 'Not identified (anonymous web chat).'),
     );
   }
 

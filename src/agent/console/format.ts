@@ -87,3 +87,93 @@ export function reasonLabel(reason: string | null): string {
   if (reason === null) return 'no reason';
   return REASONS[reason] ?? reason;
 }
+
+/**
+ * Who a customer is on their channel when the customer directory does not know them: the WhatsApp
+ * profile the channel noted in the transcript (`meta.name` 'whatsapp.contact'; the latest wins).
+ * Empty when there is none (a web chat visitor).
+ *
+ * @example
+ * channelContact([{ at: 1, from: 'system', type: 'event', meta: { name: 'whatsapp.contact', profileName: 'Ana', phone: '+5511987654321' } }]);
+ * // [['WhatsApp name', 'Ana'], ['WhatsApp number', '+5511987654321']]
+ */
+export function channelContact(transcript: readonly { readonly meta?: Readonly<Record<string, unknown>> }[]): [string, string][] {
+  const note = [...transcript].reverse().find((e) => e.meta?.['name'] === 'whatsapp.contact')?.meta;
+  if (note === undefined) return [];
+  const str = (k: string): string | undefined => (typeof note[k] === 'string' && note[k] !== '' ? (note[k] as string) : undefined);
+  const rows: [string, string | undefined][] = [
+    ['WhatsApp name', str('profileName') ?? '–'],
+    ['WhatsApp number', str('phone') ?? 'not shared (username only)'],
+    ['Username', str('username') === undefined ? undefined : `@${(str('username') as string).replace(/^@/, '')}`],
+    ['WhatsApp user id', str('phone') === undefined ? str('userId') : undefined],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined);
+}
+
+/** The weekdays of a shifts form, Monday first. */
+export const SHIFT_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/**
+ * One day's shift ranges as a supervisor types them: "09:00-12:00, 13:00-17:00"; "" is off.
+ *
+ * @example
+ * rangesText([['09:00', '12:00'], ['13:00', '17:00']]); // '09:00-12:00, 13:00-17:00'
+ */
+export function rangesText(ranges: readonly (readonly [string, string])[] | undefined): string {
+  return (ranges ?? []).map(([a, b]) => `${a}-${b}`).join(', ');
+}
+
+/**
+ * Parses "09:00-12:00, 13:00-17:00" (or "off", or nothing) into ranges; a string is the problem.
+ *
+ * @example
+ * parseRanges('9:00-17:00'); // [['09:00', '17:00']]
+ * parseRanges('17-9');       // 'write ranges as HH:MM-HH:MM: "17-9"'
+ */
+export function parseRanges(text: string): [string, string][] | string {
+  const t = text.trim();
+  if (t === '' || /^(off|-)$/i.test(t)) return [];
+  const out: [string, string][] = [];
+  for (const part of t.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$/.exec(part);
+    if (m === null) return `write ranges as HH:MM-HH:MM: "${part}"`;
+    const from = `${m[1]!.padStart(2, '0')}:${m[2]!}`;
+    const to = `${m[3]!.padStart(2, '0')}:${m[4]!}`;
+    if (!(from < to)) return `"${part}" ends before it starts (split a night shift at midnight)`;
+    out.push([from, to]);
+  }
+  return out;
+}
+
+/**
+ * Date exceptions as lines "2026-12-25: off" / "2026-12-24: 09:00-13:00", and back.
+ *
+ * @example
+ * parseExceptions('2026-12-25: off'); // { '2026-12-25': [] }
+ */
+export function parseExceptions(text: string): Record<string, [string, string][]> | string {
+  const out: Record<string, [string, string][]> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const m = /^(\d{4}-\d{2}-\d{2})\s*:?\s*(.*)$/.exec(line);
+    if (m === null) return `write exceptions as YYYY-MM-DD: off (or ranges): "${line}"`;
+    const ranges = parseRanges(m[2]!);
+    if (typeof ranges === 'string') return `${m[1]!}: ${ranges}`;
+    out[m[1]!] = ranges;
+  }
+  return out;
+}
+
+/**
+ * The inverse of `parseExceptions`.
+ *
+ * @example
+ * exceptionsText({ '2026-12-25': [] }); // '2026-12-25: off'
+ */
+export function exceptionsText(exceptions: Readonly<Record<string, readonly (readonly [string, string])[]>> | undefined): string {
+  return Object.entries(exceptions ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, ranges]) => `${date}: ${ranges.length === 0 ? 'off' : rangesText(ranges)}`)
+    .join('\n');
+}

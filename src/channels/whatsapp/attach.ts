@@ -25,10 +25,12 @@ import type { HandoffState } from '../../core/handoff-state.js';
 import { agentId, type AgentId, type ConversationId } from '../../core/ids.js';
 import type { Lease } from '../../core/ports/lease.js';
 import type { Stores } from '../../core/ports/stores.js';
+import { memoryKey, type ConversationMemory } from '../../handoff/conversation-memory.js';
 import { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/cloud-webhook-handler.js';
 import { parseWhatsAppCloudConfig } from './cloud/cloud-config.js';
 import { GraphApiClient } from './cloud/graph-api-client.js';
-import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
+import { MediaLinks } from './cloud/media-links.js';
+import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
 import { consoleChannelLogger, type ChannelLogger } from './shared/channel-logger.js';
 import { realSleep, type Sleep } from './shared/sleep.js';
 import { createWwebjsClient } from './web/create-wwebjs-client.js';
@@ -119,6 +121,10 @@ export interface CreateWhatsAppCloudHandlerContext extends WhatsAppAttachBase {
   readonly fetch?: typeof fetch;
   /** Retry the outbox every `outboxRetryMs` (default true; tests call `adapter.flushOutbox()` themselves). */
   readonly outboxTimer?: boolean;
+  /** How long the signed media links written into transcripts stay valid (default 7 days). */
+  readonly mediaLinkTtlMs?: number;
+  /** Largest media file the link proxy streams from Meta (default 100 MiB, Meta's document limit). */
+  readonly mediaMaxBytes?: number;
 }
 
 /**
@@ -156,6 +162,8 @@ export const BUSINESS_PHONE_AGENT_ID = 'phone';
 export const WHATSAPP_NOTE = {
   windowClosed: 'whatsapp.window_closed',
   deliveryFailed: 'whatsapp.delivery_failed',
+  /** Who the customer is on WhatsApp (profile name, number or user id, username); the console's briefing shows it. */
+  contact: 'whatsapp.contact',
 } as const;
 
 /**
@@ -215,6 +223,8 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
       void notes.add(idOf(e.conversationId), WHATSAPP_NOTE.deliveryFailed, `WhatsApp did not accept this message after several attempts, so the customer did not get it: "${e.text}"`, {
         error: String(e.error),
       }),
+    conversationLocale: async (chatId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(chatId))))?.value.locale,
+    onContact: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.contact, contactNote(e), contactMeta(e)),
   });
   adapter.use(ctx.app.middleware);
   adapter.onTurnError = async (_context, error) => logger.error('the bot failed on a WhatsApp turn', { error: String(error) });
@@ -258,7 +268,9 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
  * as a node:http handler that runs customer messages through the handoff middleware and the bot.
  * Agent messages are delivered through the Graph API (retried; kept in the outbox and retried every
  * `outboxRetryMs` during an outage); outside the 24-hour window the `agent_reply` template goes out
- * instead and the agent is told why by a note in the transcript.
+ * instead and the agent is told why by a note in the transcript. The customer's WhatsApp profile is
+ * noted for the agent (`whatsapp.contact`), customer lines are written in the conversation's language,
+ * and media are kept as signed links served by the same handler (`<webhookPath>/media/…`).
  *
  * @example
  * const cloud = createWhatsAppCloudHandler({ app, stores, manifest, env: process.env });
@@ -284,6 +296,7 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
     ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
     ...(ctx.fetch === undefined ? {} : { fetch: ctx.fetch }),
   });
+  const links = new MediaLinks({ secret: cfg.appSecret, basePath: `${cfg.webhookPath.replace(/\/+$/, '')}/media`, clock, ...(ctx.mediaLinkTtlMs === undefined ? {} : { ttlMs: ctx.mediaLinkTtlMs }) });
   const adapter = new WhatsAppCloudAdapter({
     graph,
     documents: ctx.stores.documents,
@@ -291,6 +304,10 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
     clock,
     logger,
     ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
+    mediaLink: (mediaId) => links.link(mediaId),
+    // the middleware's locale (it follows the customer's language); the phone's prior until the first turn
+    conversationLocale: async (waId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(waId))))?.value.locale,
+    onContact: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.contact, contactNote(e), contactMeta(e)),
     onWindowClosed: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.windowClosed, windowClosedNote(e), { template: e.templateName ?? null, templateSent: e.templateSent }),
     onDeliveryFailed: (e) =>
       void notes.add(idOf(e.conversationId), WHATSAPP_NOTE.deliveryFailed, `WhatsApp refused this message, so the customer did not get it: "${e.text}"`, {
@@ -306,6 +323,7 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
     appSecret: cfg.appSecret,
     path: cfg.webhookPath,
     maxBodyBytes: cfg.maxBodyBytes,
+    media: { links, graph, ...(ctx.mediaMaxBytes === undefined ? {} : { maxBytes: ctx.mediaMaxBytes }) },
     logger,
   });
 
@@ -346,6 +364,23 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
         await detach?.();
         await handler.idle();
       })()),
+  };
+}
+
+/** The agent-facing line naming the customer: "WhatsApp contact: Ana · +5511987654321". */
+function contactNote(e: Omit<CloudContactEvent, 'username'> & { username?: string }): string {
+  const who = `${e.name === '' ? 'no profile name' : e.name}${e.username === undefined ? '' : ` (@${e.username.replace(/^@/, '')})`}`;
+  const where = e.phone !== undefined ? `+${e.phone}` : `user id ${e.userId ?? e.conversationId} (no phone number shared)`;
+  return `WhatsApp contact: ${who} · ${where}`;
+}
+
+/** The note's fields, for the console's briefing. */
+function contactMeta(e: Omit<CloudContactEvent, 'username'> & { username?: string }): Record<string, unknown> {
+  return {
+    profileName: e.name,
+    ...(e.phone === undefined ? {} : { phone: `+${e.phone}` }),
+    ...(e.userId === undefined ? {} : { userId: e.userId }),
+    ...(e.username === undefined ? {} : { username: e.username }),
   };
 }
 

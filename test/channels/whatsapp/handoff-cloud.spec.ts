@@ -178,13 +178,16 @@ describe('handoff over the WhatsApp Cloud API with the real middleware and dialo
 
     assert.deepEqual(
       w.events.filter((e) => e.type === 'customer.message').map((e) => (e as { text: string }).text),
-      ['hello?', 'the box', '', 'Home', 'anyone?', 'thank you!'],
+      ['hello?', '🖼 photo (image/jpeg): the box', '🎵 audio (audio/ogg)', '📍 location: Home — 47.6, -122.3 https://maps.google.com/?q=47.6,-122.3', 'anyone?', 'thank you!'],
+      'every message type reaches the agent as a readable line',
     );
     const transcript = await w.stores.transcripts.read(ID);
     assert.equal(transcript.filter((e) => e.from === 'customer' && e.text === 'anyone?').length, 1);
     assert.ok(transcript.some((e) => e.from === 'agent' && e.text === 'Hi Leo, E50001 shipped yesterday.'));
-    const image = transcript.find((e) => e.from === 'customer' && e.text === 'the box');
-    assert.deepEqual(image?.meta?.['attachments'], [{ contentType: 'image/jpeg', name: null, url: 'whatsapp-cloud-media:1479537139650973' }]);
+    const image = transcript.find((e) => e.from === 'customer' && e.text === '🖼 photo (image/jpeg): the box');
+    const attachments = image?.meta?.['attachments'] as Array<{ contentType: string; url: string }>;
+    assert.equal(attachments[0]?.contentType, 'image/jpeg');
+    assert.match(attachments[0]?.url ?? '', /^\/webhooks\/whatsapp\/media\/1479537139650973\?e=\d+&s=[\w-]+$/, 'a signed link the console can open');
 
     await w.app.service.returnToBot(ID, agentId('ana'), { collected: { order_number: 'E50001' } });
     assert.equal(w.texts().at(-1), "You're back with the Acme Shop assistant. How else can I help?");

@@ -164,7 +164,8 @@ describe('handoff over WhatsApp (whatsapp-web.js) with the real middleware and d
     assert.deepEqual(await w.customer(MARIA, 'great, thanks!'), []);
     assert.deepEqual(
       w.events.filter((e) => e.type === 'customer.message').map((e) => (e as { text: string }).text),
-      ['hello? anyone there?', 'my receipt', '', '', 'where is my order D40001', 'great, thanks!'],
+      ['hello? anyone there?', '🖼 photo (image/jpeg): my receipt', '🎤 voice note (audio/ogg)', '📄 document invoice.pdf (pdf)', 'where is my order D40001', 'great, thanks!'],
+      'photos, voice notes and documents reach the agent as readable lines',
     );
     const transcript = await w.stores.transcripts.read(id);
     assert.ok(transcript.some((e) => e.from === 'customer' && e.text === 'great, thanks!'));
@@ -236,7 +237,7 @@ describe('handoff over WhatsApp (whatsapp-web.js) with the real middleware and d
     assert.ok(w.events.some((e) => e.type === 'agent.message' && e.agentId === 'phone'));
     assert.deepEqual(
       w.events.filter((e) => e.type === 'customer.message').map((e) => (e as { text: string }).text),
-      ['where is my order D40001', ''],
+      ['where is my order D40001', '🖼 photo (image/*)'],
     );
 
     // A second phone message: still the phone's, recorded, no second takeover.

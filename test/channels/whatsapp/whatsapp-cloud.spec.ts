@@ -27,7 +27,7 @@ class EchoBot extends ActivityHandler {
   constructor() {
     super();
     this.onMessage(async (ctx, next) => {
-      this.received.push(ctx.activity);
+      this.received.push({ ...ctx.activity }); // a copy: what the bot read (the channel puts the customer line back after the turn)
       const text = ctx.activity.text ?? '';
       if (text === 'menu') {
         await ctx.sendActivity(MessageFactory.suggestedActions([{ type: 'imBack', title: 'Yes', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }], 'Continue?'));
@@ -277,20 +277,30 @@ describe('WhatsApp Cloud API channel (webhook + Graph API over local servers)', 
       assert.deepEqual(h.turns.map((t) => [t.text, t.value]), [['Yes', 'opt_yes'], ['Gold', 'plan_gold']]);
     });
 
-    it('offers quick replies as numbered options and maps "2" back', async () => {
+    it('offers quick replies as reply buttons (Meta\'s format) and maps a tap back to the option by its id', async () => {
       await deliver(payload([textMessage('wamid.Q1', 'menu')]));
-      assert.equal(h.graph.textsTo(CUSTOMER).at(-1), 'Continue?\n\n1. Yes\n2. No');
-      await deliver(payload([textMessage('wamid.Q2', '2')]));
+      const [buttons] = h.graph.interactivesTo(CUSTOMER);
+      assert.equal(buttons?.['type'], 'button');
+      assert.deepEqual(buttons?.['body'], { text: 'Continue?' });
+      const replies = (buttons?.['action'] as { buttons: Array<{ type: string; reply: { id: string; title: string } }> }).buttons;
+      assert.deepEqual(replies.map((b) => [b.type, b.reply.title]), [['reply', 'Yes'], ['reply', 'No']]);
+      assert.deepEqual(h.graph.violations, []);
+      await deliver(payload([{ from: CUSTOMER, id: 'wamid.Q2', timestamp: String(T0 / 1000), type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: replies[1]!.reply.id, title: 'No' } } }]));
       assert.equal(h.bot.received.at(-1)?.text, 'no');
+      assert.equal(h.bot.received.at(-1)?.value, 'no');
+      assert.equal(h.turns.at(-1)?.text, 'No', 'the customer line is what the customer tapped');
       assert.equal(h.graph.textsTo(CUSTOMER).at(-1), 'echo: no');
     });
 
-    it('carries media as an attachment reference (media id), not the bytes', async () => {
+    it('carries media as a fetchable attachment and a readable customer line; the bot reads the caption', async () => {
       await deliver(payload([{ from: CUSTOMER, id: 'wamid.P1', timestamp: String(T0 / 1000), type: 'image', image: { id: '1479537139650973', mime_type: 'image/jpeg', caption: 'receipt' } }]));
       const att = h.turns[0]?.attachments?.[0];
       assert.equal(att?.contentType, 'image/jpeg');
-      assert.equal(att?.contentUrl, 'whatsapp-cloud-media:1479537139650973');
-      assert.equal(h.turns[0]?.text, 'receipt');
+      assert.equal(att?.contentUrl, 'whatsapp-cloud-media:1479537139650973', 'a reference when no media links are configured');
+      assert.deepEqual(att?.content, { mediaId: '1479537139650973' });
+      assert.equal(h.turns[0]?.text, '🖼 foto (image/jpeg): receipt', 'a Brazilian number: the line is in Portuguese');
+      assert.equal(h.bot.received[0]?.text, 'receipt');
+      assert.deepEqual(h.graph.textsTo(CUSTOMER), ['got image/jpeg']);
     });
   });
 

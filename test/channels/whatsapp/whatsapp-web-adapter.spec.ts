@@ -19,7 +19,7 @@ class EchoBot extends ActivityHandler {
   constructor() {
     super();
     this.onMessage(async (ctx, next) => {
-      this.received.push(ctx.activity);
+      this.received.push({ ...ctx.activity }); // a copy: what the bot read (the channel puts the customer line back after the turn)
       const text = ctx.activity.text ?? '';
       if (text === 'menu') {
         await ctx.sendActivity(
@@ -127,7 +127,7 @@ describe('WhatsAppWebAdapter (botbuilder pipeline over a fake whatsapp-web.js cl
   });
 
   it('carries media as an attachment reference, not the bytes', async () => {
-    const { client, adapter, turns } = setup();
+    const { client, adapter, turns, bot } = setup();
     await client.initialize();
     const msg = await client.inbound(CUSTOMER, 'my receipt', { hasMedia: true, type: 'image', mimetype: 'image/jpeg', filename: 'r.jpg' });
     await adapter.whenIdle();
@@ -136,7 +136,8 @@ describe('WhatsAppWebAdapter (botbuilder pipeline over a fake whatsapp-web.js cl
     assert.equal(att.contentType, 'image/jpeg');
     assert.equal(att.contentUrl, `wwebjs-media:${encodeURIComponent(msg.id._serialized)}`);
     assert.equal(att.content, undefined);
-    assert.equal(turns[0]?.text, 'my receipt');
+    assert.equal(turns[0]?.text, '🖼 foto r.jpg (image/jpeg): my receipt', 'a readable line (in Portuguese: a +55 number)');
+    assert.equal(bot.received[0]?.text, 'my receipt', 'the bot reads the caption');
     assert.equal(client.sent[0]?.content, 'got image/jpeg');
   });
 
@@ -198,7 +199,8 @@ describe('WhatsAppWebAdapter (botbuilder pipeline over a fake whatsapp-web.js cl
     await client.initialize();
     await client.inbound(CUSTOMER, 'typing');
     await adapter.whenIdle();
-    assert.deepEqual(client.typing, [CUSTOMER]);
+    assert.deepEqual(client.seen, [CUSTOMER], 'read when the bot takes the turn');
+    assert.deepEqual(client.typing, [CUSTOMER, CUSTOMER], '"typing…" with the turn, and for the bot\'s typing activity');
     assert.deepEqual(delays, [1500]);
     assert.deepEqual(client.sent.map((s) => s.content), ['done']);
   });

@@ -14,6 +14,18 @@ export interface CloudConversationDoc {
   readonly held?: readonly string[];
   /** When the re-engagement template went out while the window was closed (cleared by the customer's next message). */
   readonly templateSentAt?: number;
+  /** The customer's last message (wamid): what a read receipt or the typing indicator refers to. */
+  readonly lastInboundId?: string;
+  /** The last message marked as read (the customer sees blue ticks up to it). */
+  readonly readId?: string;
+  /** The WhatsApp profile last seen, to tell the agent who this is once (and again when it changes). */
+  readonly contact?: { readonly name: string; readonly username?: string };
+}
+
+/** The WhatsApp profile of the sender of a message, from the webhook's `contacts`. */
+export interface CloudContactProfile {
+  readonly name: string;
+  readonly username?: string;
 }
 
 /** A message that could not be delivered yet (Graph unavailable); retried by `flushOutbox()`. */
@@ -49,24 +61,36 @@ export class CloudConversationStore {
 
   /**
    * Records an inbound message: false `fresh` when its wamid was already seen (a re-delivery). Also moves
-   * `lastInboundAt` forward, and takes (clears) the offered options and the held texts, in one write.
+   * `lastInboundAt` forward, remembers the message as the last one (read receipts), takes (clears) the
+   * offered options and the held texts, and says whether the sender's profile is new or changed, in
+   * one write.
    *
    * Known limit: the port has no "create if absent", so two processes taking the very first message of a
    * brand-new customer at the same instant could both create the document. Redelivered webhooks come
    * seconds apart, so in practice dedupe holds; a create-only write in the port would close the gap.
    */
-  async claimInbound(waId: string, wamid: string, at: number): Promise<{ fresh: boolean; offered: readonly NumberedOption[] | undefined; held: readonly string[] }> {
-    let result = { fresh: false, offered: undefined as readonly NumberedOption[] | undefined, held: [] as readonly string[] };
+  async claimInbound(
+    waId: string,
+    wamid: string,
+    at: number,
+    contact?: CloudContactProfile,
+  ): Promise<{ fresh: boolean; offered: readonly NumberedOption[] | undefined; held: readonly string[]; contactChanged: boolean }> {
+    let result = { fresh: false, offered: undefined as readonly NumberedOption[] | undefined, held: [] as readonly string[], contactChanged: false };
     await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
       const doc = cur ?? { recentIds: [] };
       if (doc.recentIds.includes(wamid)) {
-        result = { fresh: false, offered: undefined, held: [] };
+        result = { fresh: false, offered: undefined, held: [], contactChanged: false };
         return undefined; // no write
       }
-      result = { fresh: true, offered: doc.offered, held: doc.held ?? [] };
+      const known = doc.contact;
+      const contactChanged = contact !== undefined && (known === undefined || known.name !== contact.name || known.username !== contact.username);
+      result = { fresh: true, offered: doc.offered, held: doc.held ?? [], contactChanged };
       return {
         lastInboundAt: Math.max(doc.lastInboundAt ?? 0, at),
         recentIds: [...doc.recentIds, wamid].slice(-RECENT_IDS),
+        lastInboundId: wamid,
+        ...(doc.readId === undefined ? {} : { readId: doc.readId }),
+        ...(contact === undefined ? (known === undefined ? {} : { contact: known }) : { contact: { name: contact.name, ...(contact.username === undefined ? {} : { username: contact.username }) } }),
       };
     });
     return result;
@@ -74,7 +98,17 @@ export class CloudConversationStore {
 
   /** The customer's last inbound message time (epoch ms), if any. @example await state.lastInboundAt('5511…') */
   async lastInboundAt(waId: string): Promise<number | undefined> {
-    return (await this.docs.read<CloudConversationDoc>(this.convKey(waId)))?.value.lastInboundAt;
+    return (await this.conversation(waId))?.lastInboundAt;
+  }
+
+  /** The customer's document (window, last message, read receipt), if any. @example (await state.conversation('5511…'))?.lastInboundId */
+  async conversation(waId: string): Promise<CloudConversationDoc | undefined> {
+    return (await this.docs.read<CloudConversationDoc>(this.convKey(waId)))?.value;
+  }
+
+  /** Records that messages up to `wamid` were marked read. @example await state.setRead('5511…', 'wamid.X') */
+  async setRead(waId: string, wamid: string): Promise<void> {
+    await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => (cur === undefined || cur.readId === wamid ? undefined : { ...cur, readId: wamid }));
   }
 
   /** Remembers the numbered options just offered. @example await state.setOffered('5511…', options) */

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TurnContext } from 'botbuilder';
 import { consoleChannelLogger, type ChannelLogger } from '../shared/channel-logger.js';
+import type { GraphApiClient } from './graph-api-client.js';
+import { proxyMedia, type MediaLinks } from './media-links.js';
 import { readRawBody } from './read-raw-body.js';
 import { verifyHubSignature } from './verify-signature.js';
 import type { WhatsAppCloudAdapter } from './whatsapp-cloud-adapter.js';
@@ -19,6 +21,11 @@ export interface CloudWebhookHandlerOptions {
   readonly path?: string;
   /** Default 1 MiB; Meta's payloads are a few KB. */
   readonly maxBodyBytes?: number;
+  /**
+   * Serve the signed media links the adapter writes into transcripts (GET `<links.basePath>/<id>?e=…&s=…`),
+   * proxying the download from Meta with the access token; files over `maxBytes` (default 100 MiB) are refused.
+   */
+  readonly media?: { readonly links: MediaLinks; readonly graph: GraphApiClient; readonly maxBytes?: number };
   readonly logger?: ChannelLogger;
 }
 
@@ -33,7 +40,8 @@ export type CloudWebhookHandler = ((req: IncomingMessage, res: ServerResponse) =
  * web chat and the agent console: it returns false for other paths. GET answers Meta's verification;
  * POST reads the raw body (413 as soon as it passes the limit), checks the signature (401 when missing
  * or wrong — nothing is processed), parses JSON (400), answers 200 at once and processes in the
- * background (Meta retries slow webhooks, which dedupe then absorbs).
+ * background (Meta retries slow webhooks, which dedupe then absorbs). With `media`, it also serves
+ * the signed media links under `media.links.basePath` (403 for a bad or expired signature).
  *
  * @example
  * const whatsapp = createCloudWebhookHandler({ adapter, logic: (ctx) => bot.run(ctx), verifyToken, appSecret });
@@ -51,7 +59,12 @@ export function createCloudWebhookHandler(options: CloudWebhookHandlerOptions): 
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) return false;
+    if (url.pathname !== path) {
+      const media = options.media;
+      if (media === undefined || !url.pathname.startsWith(`${media.links.basePath}/`)) return false;
+      await serveMedia(media, url, req, res);
+      return true;
+    }
     try {
       if (req.method === 'GET') {
         verify(url, res);
@@ -66,6 +79,26 @@ export function createCloudWebhookHandler(options: CloudWebhookHandlerOptions): 
     }
     return true;
   };
+
+  async function serveMedia(media: NonNullable<CloudWebhookHandlerOptions['media']>, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET', 'content-type': 'text/plain' }).end('method not allowed');
+        return;
+      }
+      const checked = media.links.check(url);
+      if (!checked.ok) {
+        logger.warn('media link refused', { reason: checked.reason });
+        res.writeHead(403, { 'content-type': 'text/plain' }).end(checked.reason === 'expired' ? 'link expired' : 'forbidden');
+        return;
+      }
+      await proxyMedia(res, { graph: media.graph, mediaId: checked.mediaId, maxBytes: media.maxBytes ?? 100 * 1024 * 1024, logger });
+    } catch (e) {
+      logger.error('media proxy failed', { error: String(e) });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      else res.destroy();
+    }
+  }
 
   function verify(url: URL, res: ServerResponse): void {
     const mode = url.searchParams.get('hub.mode');

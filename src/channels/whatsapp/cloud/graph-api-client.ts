@@ -1,5 +1,7 @@
 import { HandoverError } from '../../../core/errors.js';
 import { consoleChannelLogger, type ChannelLogger } from '../shared/channel-logger.js';
+import type { InteractivePayload } from '../shared/choices.js';
+import { isBusinessScopedUserId } from '../shared/locale-prior.js';
 import { realSleep, type Sleep } from '../shared/sleep.js';
 import { splitText } from '../shared/split-text.js';
 
@@ -48,9 +50,31 @@ export function graphFailureOf(e: unknown): GraphFailure | undefined {
 /** Meta's error code for "free-form message outside the customer-service window". */
 export const GRAPH_CODE_REENGAGEMENT_REQUIRED = 131047;
 
+/** What `GET /<MEDIA_ID>` answers: a short-lived download URL and the file's facts. */
+export interface GraphMediaInfo {
+  readonly url: string;
+  readonly mimeType: string;
+  readonly sha256?: string;
+  /** Bytes, when Meta says. */
+  readonly fileSize?: number;
+}
+
 /**
- * Minimal typed client for the WhatsApp Cloud API over `fetch`: text (split at 4096 characters) and
- * template messages. Retries 5xx, 429 (honouring Retry-After) and network errors with capped backoff;
+ * How a message is addressed: a phone number goes in `to`, a business-scoped user id (a customer
+ * with a WhatsApp username and no phone number shared) in `recipient`, as Meta's API requires.
+ *
+ * @example
+ * addressOf('5511987654321'); // { to: '5511987654321' }
+ * addressOf('BR.1502576394655843'); // { recipient: 'BR.1502576394655843' }
+ */
+export function addressOf(id: string): { to: string } | { recipient: string } {
+  return isBusinessScopedUserId(id) ? { recipient: id } : { to: id };
+}
+
+/**
+ * Minimal typed client for the WhatsApp Cloud API over `fetch`: text (split at 4096 characters),
+ * template and interactive messages, read receipts with the typing indicator, and media downloads.
+ * Messages go to a phone number (`to`) or a business-scoped user id (`recipient`). Retries 5xx, 429 (honouring Retry-After) and network errors with capped backoff;
  * after `maxAttempts` it throws HandoverError('HANDOVER_ERR_CHANNEL') with a {@link GraphFailure} cause, so
  * the adapter can keep the message in its outbox instead of losing it.
  *
@@ -97,7 +121,7 @@ export class GraphApiClient {
         await this.post({
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
-          to,
+          ...addressOf(to),
           type: 'text',
           text: { body: part, preview_url: false },
         }),
@@ -116,16 +140,85 @@ export class GraphApiClient {
     return this.post({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      to,
+      ...addressOf(to),
       type: 'template',
       template: { name: template.name, language: { code: template.language }, ...(template.components === undefined ? {} : { components: template.components }) },
     });
   }
 
-  private async post(payload: Record<string, unknown>): Promise<string> {
+  /**
+   * Sends reply buttons or a list message (see `renderChoices` for Meta's limits).
+   *
+   * @example
+   * await graph.sendInteractive('5511987654321', { type: 'button', body: { text: 'Continue?' }, action: { buttons: [{ type: 'reply', reply: { id: 'a.1', title: 'Yes' } }] } });
+   */
+  async sendInteractive(to: string, interactive: InteractivePayload): Promise<string> {
+    return this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', ...addressOf(to), type: 'interactive', interactive });
+  }
+
+  /**
+   * Marks a received message (and the ones before it) as read — the customer sees the blue ticks —
+   * and, with `typing`, shows "typing…" until the next message goes out or 25 s pass. One attempt,
+   * never retried: presence that arrives late is worse than none.
+   *
+   * @example
+   * await graph.markRead('wamid.HBgL…', { typing: true });
+   */
+  async markRead(messageId: string, opts: { typing?: boolean } = {}): Promise<void> {
+    await this.post(
+      { messaging_product: 'whatsapp', status: 'read', message_id: messageId, ...(opts.typing === true ? { typing_indicator: { type: 'text' } } : {}) },
+      { attempts: 1, expectId: false },
+    );
+  }
+
+  /**
+   * Looks a received media id up: its short-lived download URL, MIME type, hash and size
+   * (`GET /<MEDIA_ID>?phone_number_id=…`, which also checks the media belongs to this number).
+   *
+   * @example
+   * const info = await graph.mediaInfo('1479537139650973'); // { url: 'https://lookaside.fbsbx.com/…', mimeType: 'image/jpeg', … }
+   */
+  async mediaInfo(mediaId: string): Promise<GraphMediaInfo> {
+    const url = `${this.baseUrl}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(this.options.phoneNumberId)}`;
+    const res = await this.get(url);
+    const body = (await res.json().catch(() => undefined)) as { url?: unknown; mime_type?: unknown; sha256?: unknown; file_size?: unknown } | undefined;
+    if (typeof body?.url !== 'string') throw this.failure({ status: res.status, message: 'media lookup answered without a url' }, 1);
+    return {
+      url: body.url,
+      mimeType: typeof body.mime_type === 'string' ? body.mime_type : 'application/octet-stream',
+      ...(typeof body.sha256 === 'string' ? { sha256: body.sha256 } : {}),
+      ...(typeof body.file_size === 'number' || typeof body.file_size === 'string' ? { fileSize: Number(body.file_size) } : {}),
+    };
+  }
+
+  /**
+   * Downloads media from the URL `mediaInfo` gave (the access token is required there too). The
+   * caller streams the body and must consume or cancel it.
+   *
+   * @example
+   * const res = await graph.downloadMedia(info.url); res.body?.pipeTo(…);
+   */
+  async downloadMedia(url: string): Promise<Response> {
+    return this.get(url);
+  }
+
+  private async get(url: string): Promise<Response> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.options.accessToken}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw this.failure({ status: 0, message: e instanceof Error ? e.message : String(e) }, 1);
+    }
+    if (res.ok) return res;
+    const body = (await res.json().catch(() => undefined)) as GraphResponseBody | undefined;
+    throw this.failure({ status: res.status, ...(body?.error?.code === undefined ? {} : { graphCode: body.error.code }), message: body?.error?.message ?? res.statusText }, 1);
+  }
+
+  private async post(payload: Record<string, unknown>, opts: { attempts?: number; expectId?: boolean } = {}): Promise<string> {
     const url = `${this.baseUrl}/${encodeURIComponent(this.options.phoneNumberId)}/messages`;
+    const maxAttempts = Math.max(1, opts.attempts ?? this.maxAttempts);
     let last: { status: number; graphCode?: number; message: string } = { status: 0, message: 'not attempted' };
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let retryAfterMs: number | undefined;
       try {
         const res = await this.fetchImpl(url, {
@@ -138,6 +231,7 @@ export class GraphApiClient {
         if (res.ok) {
           const id = body?.messages?.[0]?.id;
           if (typeof id === 'string') return id;
+          if (opts.expectId === false) return '';
           // 200 without an id: accepted, but nothing to correlate statuses with.
           this.logger.warn('Graph API accepted a message without returning its id', { status: res.status });
           return '';
@@ -148,30 +242,34 @@ export class GraphApiClient {
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) {
           this.logger.warn('Graph API asks to wait longer than we wait in-line; leaving it to the outbox', { retryAfterMs });
-          attempt = this.maxAttempts; // fall through to the "gave up" error below
+          attempt = maxAttempts; // fall through to the "gave up" error below
           break;
         }
       } catch (e) {
         last = { status: 0, message: e instanceof Error ? e.message : String(e) };
       }
-      if (attempt === this.maxAttempts) break;
+      if (attempt === maxAttempts) break;
       const delayMs = retryAfterMs ?? Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (attempt - 1));
       this.logger.warn('Graph API call failed; retrying', { status: last.status, graphCode: last.graphCode, attempt, delayMs });
       await this.sleep(delayMs);
     }
+    throw this.failure(last, maxAttempts);
+  }
+
+  private failure(last: { status: number; graphCode?: number; message: string }, attempts: number): HandoverError {
     const retryable = last.status === 0 || last.status === 429 || last.status >= 500;
     const failure: GraphFailure = {
       kind: 'graph_failure',
       status: last.status,
       retryable,
       ...(last.graphCode === undefined ? {} : { graphCode: last.graphCode }),
-      attempts: this.maxAttempts,
+      attempts,
     };
-    throw new HandoverError(
+    return new HandoverError(
       'HANDOVER_ERR_CHANNEL',
       retryable
-        ? `WhatsApp Cloud API unavailable after ${this.maxAttempts} attempts (last: ${last.status} ${last.message}); the message is kept for a later retry`
-        : `WhatsApp Cloud API refused the message (${last.status}${last.graphCode === undefined ? '' : `, code ${last.graphCode}`}: ${last.message})`,
+        ? `WhatsApp Cloud API unavailable after ${attempts} attempt(s) (last: ${last.status} ${last.message}); the message is kept for a later retry`
+        : `WhatsApp Cloud API refused the request (${last.status}${last.graphCode === undefined ? '' : `, code ${last.graphCode}`}: ${last.message})`,
       { cause: failure, details: [`status=${last.status}`, ...(last.graphCode === undefined ? [] : [`graphCode=${last.graphCode}`])] },
     );
   }

@@ -4,26 +4,35 @@ import {
   BotAdapter,
   TurnContext,
   type Activity,
-  type Attachment,
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
 import { PROACTIVE_KEY } from '../../../bridge/handoff-middleware.js';
+import { conversationView } from '../../../bridge/turn-observation.js';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import { HandoverError } from '../../../core/errors.js';
 import type { DocumentStore } from '../../../core/ports/document-store.js';
+import { AckGate, CONTENT_KEY, runBotTurn } from '../shared/bot-turn.js';
 import { consoleChannelLogger, type ChannelLogger } from '../shared/channel-logger.js';
-import { renderNumberedOptions, resolveNumberedReply } from '../shared/numbered-options.js';
+import { listButtonLabel } from '../shared/channel-texts.js';
+import { renderChoices, type InteractivePayload } from '../shared/choices.js';
+import { channelLanguage, type CustomerContent } from '../shared/customer-content.js';
+import { localePrior } from '../shared/locale-prior.js';
 import { realSleep, type Sleep } from '../shared/sleep.js';
 import { splitText } from '../shared/split-text.js';
-import { CloudConversationStore, type OutboxItem } from './cloud-conversation-store.js';
+import { markdownToWhatsApp } from '../shared/whatsapp-format.js';
+import { CloudConversationStore, type CloudConversationDoc, type OutboxItem } from './cloud-conversation-store.js';
 import { GRAPH_CODE_REENGAGEMENT_REQUIRED, graphFailureOf, type GraphApiClient } from './graph-api-client.js';
+import { cloudContent } from './inbound-content.js';
+import type { WebhookContact, WebhookMessage, WebhookPayload, WebhookStatus, WebhookValue } from './webhook-types.js';
 
 /** `channelId` of the Cloud API channel (web.js uses 'whatsapp'): lets the app route proactive sends. */
 export const WHATSAPP_CLOUD_CHANNEL_ID = 'whatsapp-cloud';
-/** Attachment `contentUrl` prefix: a Graph media id to fetch later with the access token. */
+/** Attachment `contentUrl` prefix when no media links are configured: a Graph media id to fetch with the access token. */
 export const WHATSAPP_CLOUD_MEDIA_URL_PREFIX = 'whatsapp-cloud-media:';
+/** Turn-state key of the read receipt / typing indicator sent at the start of the bot's turn. */
+const PRESENCE_KEY = Symbol.for('handover.whatsapp-cloud.presence');
 /** The customer-service window: free text only within 24 h of the customer's last message. */
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -35,6 +44,23 @@ export interface CloudMessageStatus {
   /** Epoch ms. */
   readonly at: number;
   readonly errors: readonly unknown[];
+}
+
+/**
+ * Who wrote: the WhatsApp profile of a conversation's customer, reported when first seen and when it
+ * changes (the app shows it to agents: the briefing's "Customer" section).
+ *
+ * @example
+ * const c: CloudContactEvent = { conversationId: '5511987654321', name: 'Ana', phone: '5511987654321' };
+ */
+export interface CloudContactEvent {
+  /** The conversation id: the phone number, or the business-scoped user id of a username-only sender. */
+  readonly conversationId: string;
+  /** WhatsApp profile name ('' when Meta sends none). */
+  readonly name: string;
+  readonly phone?: string;
+  readonly userId?: string;
+  readonly username?: string;
 }
 
 /**
@@ -66,49 +92,35 @@ export interface WhatsAppCloudAdapterOptions {
   readonly onStatus?: (status: CloudMessageStatus) => void;
   /** A message Meta refused for good (not retryable); logged as well. */
   readonly onDeliveryFailed?: (event: { conversationId: string; text: string; error: unknown }) => void;
+  /** The customer's WhatsApp profile, when first seen and when it changes. */
+  readonly onContact?: (event: CloudContactEvent) => void | Promise<void>;
+  /**
+   * The conversation's current locale (the middleware's, which follows the customer's language), for
+   * the customer lines the channel writes (a photo, a location…). Default: the phone number's prior.
+   */
+  readonly conversationLocale?: (conversationId: string) => Promise<string | undefined>;
+  /** Where media can be fetched (a signed link); default a `whatsapp-cloud-media:<id>` reference. */
+  readonly mediaLink?: (mediaId: string) => string;
+  /** Mark messages read and show "typing…" while the bot works, read when an agent writes (default true). */
+  readonly presence?: boolean;
+  /** Reply buttons and list messages for suggested actions (default true; false: numbered text). */
+  readonly interactive?: boolean;
+  /** The channel answers content without words (a photo alone…) at most once per this (default 2 min). */
+  readonly ackEveryMs?: number;
   readonly clock?: Clock;
   readonly logger?: ChannelLogger;
   readonly sleep?: Sleep;
   readonly windowMs?: number;
 }
 
-/** The subset of the webhook payload we read; everything is optional because it comes from outside. */
-interface WebhookPayload {
-  object?: string;
-  entry?: Array<{ changes?: Array<{ field?: string; value?: WebhookValue }> }>;
-}
-interface WebhookValue {
-  metadata?: { phone_number_id?: string };
-  contacts?: Array<{ wa_id?: string; profile?: { name?: string } }>;
-  messages?: WebhookMessage[];
-  statuses?: Array<{ id?: string; status?: string; recipient_id?: string; timestamp?: string; errors?: unknown[] }>;
-}
-interface WebhookMedia {
-  id?: string;
-  mime_type?: string;
-  caption?: string;
-  filename?: string;
-}
-interface WebhookMessage {
-  from?: string;
-  id?: string;
-  timestamp?: string;
-  type?: string;
-  text?: { body?: string };
-  interactive?: { type?: string; button_reply?: { id?: string; title?: string }; list_reply?: { id?: string; title?: string } };
-  button?: { text?: string; payload?: string };
-  image?: WebhookMedia;
-  audio?: WebhookMedia;
-  video?: WebhookMedia;
-  document?: WebhookMedia;
-  sticker?: WebhookMedia;
-  location?: { latitude?: number; longitude?: number; name?: string; address?: string };
-  context?: { id?: string };
-}
+/** Not customer messages: system notices (number changed, user id changed) and the welcome request. */
+const IGNORED_TYPES = new Set(['system', 'request_welcome']);
 
-const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
-/** Not customer turns: reactions, system notices (number changed), unsupported content. */
-const IGNORED_TYPES = new Set(['reaction', 'system', 'unsupported', 'ephemeral', 'request_welcome']);
+/** An outgoing message: text (always: the fallback and what is held or queued) and, when it fits, its interactive form. */
+interface Outgoing {
+  readonly text: string;
+  readonly interactive?: InteractivePayload;
+}
 
 /**
  * botbuilder channel adapter for the official WhatsApp Cloud API. Webhook payloads (see
@@ -131,6 +143,7 @@ export class WhatsAppCloudAdapter extends BotAdapter {
   private readonly logger: ChannelLogger;
   private readonly sleep: Sleep;
   private readonly windowMs: number;
+  private readonly acks: AckGate;
   private flushing: Promise<{ delivered: number; remaining: number }> | undefined;
 
   constructor(private readonly options: WhatsAppCloudAdapterOptions) {
@@ -141,6 +154,7 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     this.logger = options.logger ?? consoleChannelLogger('whatsapp-cloud');
     this.sleep = options.sleep ?? realSleep;
     this.windowMs = options.windowMs ?? CUSTOMER_SERVICE_WINDOW_MS;
+    this.acks = new AckGate(options.ackEveryMs ?? 2 * 60 * 1000);
   }
 
   /**
@@ -202,14 +216,21 @@ export class WhatsAppCloudAdapter extends BotAdapter {
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
+    // A read receipt / typing indicator started with the bot's turn goes out before the first reply.
+    await (context.turnState.get(PRESENCE_KEY) as Promise<void> | undefined);
     for (const activity of activities) {
       if (activity.type === 'delay') {
         await this.sleep(typeof activity.value === 'number' ? activity.value : 1000);
         responses.push({ id: '' });
         continue;
       }
+      if (activity.type === ActivityTypes.Typing) {
+        await this.typing(context, activity);
+        responses.push({ id: '' });
+        continue;
+      }
       if (activity.type !== ActivityTypes.Message) {
-        // Traces, typing (the Cloud API has no typing indicator for business messages) and events.
+        // Traces and events are for the emulator, middleware and desks, not for the customer's phone.
         responses.push({ id: '' });
         continue;
       }
@@ -217,18 +238,23 @@ export class WhatsAppCloudAdapter extends BotAdapter {
       if (to === undefined || to === '') {
         throw new HandoverError('HANDOVER_ERR_CHANNEL', 'whatsapp-cloud: outgoing activity has no conversation.id (send it from a turn or continueConversation)');
       }
-      let text = activity.text ?? '';
+      const handover = (activity.channelData as { handover?: { role?: unknown } } | undefined)?.handover;
+      // Bots write markdown (botbuilder's default); agents type WhatsApp's own *bold* and _italic_.
+      const markdown = handover?.role !== 'agent' && (activity.textFormat === undefined || activity.textFormat === 'markdown');
+      let text = markdown ? markdownToWhatsApp(activity.text ?? '') : (activity.text ?? '');
       for (const a of activity.attachments ?? []) {
         if (typeof a.contentUrl === 'string') text += `${text === '' ? '' : '\n'}${a.name ?? a.contentType}: ${a.contentUrl}`;
       }
+      let outgoing: Outgoing = { text };
       const actions = activity.suggestedActions?.actions ?? [];
       if (actions.length > 0) {
-        const r = renderNumberedOptions(text, actions);
-        text = r.body;
+        const locale = conversationView(context)?.locale ?? activity.locale ?? context.activity.locale;
+        const r = renderChoices(text, actions, { interactive: this.options.interactive !== false, listButton: listButtonLabel(locale), nonce: randomUUID().slice(0, 6) });
+        outgoing = { text: r.fallback, ...(r.interactive === undefined ? {} : { interactive: r.interactive }) };
         await this.state.setOffered(to, r.options);
       }
       const purpose = (activity.channelData as { templatePurpose?: unknown } | undefined)?.templatePurpose;
-      const id = await this.deliver(to, text, typeof purpose === 'string' ? purpose : 'agent_reply');
+      const id = await this.deliver(to, outgoing, typeof purpose === 'string' ? purpose : 'agent_reply', { markRead: context.turnState.get(PROACTIVE_KEY) === true });
       responses.push({ id });
     }
     return responses;
@@ -254,20 +280,40 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     await this.runMiddleware(context, logic);
   }
 
-  /** Free text inside the window, template outside; retryable failures go to the outbox. */
-  private async deliver(to: string, text: string, purpose: string): Promise<string> {
-    if (text.trim() === '') return '';
-    const last = await this.state.lastInboundAt(to);
+  /**
+   * Free text (or its interactive form) inside the window, template outside; retryable failures go
+   * to the outbox (as text). With `markRead` (an agent's or the system's message), the customer's
+   * last message is marked read first if it was not yet: the agent has read it.
+   */
+  private async deliver(to: string, msg: Outgoing, purpose: string, opts: { markRead?: boolean } = {}): Promise<string> {
+    if (msg.text.trim() === '' && msg.interactive === undefined) return '';
+    const conv = await this.state.conversation(to);
+    const last = conv?.lastInboundAt;
     if (last === undefined || this.clock.now() - last > this.windowMs) {
-      return this.windowClosed(to, text, purpose);
+      return this.windowClosed(to, msg.text, purpose);
     }
+    if (opts.markRead === true) await this.markUnreadRead(to, conv);
     // Keep order: while older messages to this customer wait in the outbox, queue behind them.
     if ((await this.state.outbox()).some((i) => i.to === to)) {
-      await this.toOutbox(to, splitText(text, 4096), 'older messages are still waiting');
+      await this.toOutbox(to, splitText(msg.text, 4096), 'older messages are still waiting');
       void this.flushOutbox().catch(() => {});
       return '';
     }
-    const parts = splitText(text, 4096);
+    if (msg.interactive !== undefined) {
+      try {
+        return await this.graph.sendInteractive(to, msg.interactive);
+      } catch (e) {
+        const failure = graphFailureOf(e);
+        if (failure?.graphCode === GRAPH_CODE_REENGAGEMENT_REQUIRED) return this.windowClosed(to, msg.text, purpose);
+        if (failure?.retryable === true) {
+          await this.toOutbox(to, splitText(msg.text, 4096), String(e));
+          return '';
+        }
+        // Refused as interactive (a limit Meta changed, a title it dislikes): the numbered text still works.
+        this.logger.warn('WhatsApp refused the interactive message; sending the options as numbered text', { to, error: String(e) });
+      }
+    }
+    const parts = splitText(msg.text, 4096);
     const ids: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       try {
@@ -283,11 +329,41 @@ export class WhatsAppCloudAdapter extends BotAdapter {
           return ids[0] ?? '';
         }
         this.logger.error('WhatsApp refused the message; not retried', { to, error: String(e) });
-        this.options.onDeliveryFailed?.({ conversationId: to, text, error: e });
+        this.options.onDeliveryFailed?.({ conversationId: to, text: msg.text, error: e });
         return ids[0] ?? '';
       }
     }
     return ids[0] ?? '';
+  }
+
+  /** Marks the customer's last message read (no typing) when it is not yet. Never throws. */
+  private async markUnreadRead(to: string, conv: CloudConversationDoc | undefined): Promise<void> {
+    if (this.options.presence === false) return;
+    const id = conv?.lastInboundId;
+    if (id === undefined || id === conv?.readId) return;
+    await this.sendPresence(to, id, false);
+  }
+
+  /** One read receipt (with "typing…" when `typing`), recorded; failures are logged, never thrown. */
+  private async sendPresence(to: string, messageId: string, typing: boolean): Promise<void> {
+    try {
+      await this.graph.markRead(messageId, { typing });
+      await this.state.setRead(to, messageId);
+    } catch (e) {
+      this.logger.info('read receipt / typing indicator not sent', { to, error: String(e) });
+    }
+  }
+
+  /** A typing activity from the bot: "typing…" on the message being answered (or the customer's last one). */
+  private async typing(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    if (this.options.presence === false) return;
+    const to = activity.conversation?.id;
+    if (to === undefined || to === '') return;
+    const inTurn = context.turnState.get(PROACTIVE_KEY) !== true && context.activity.type === ActivityTypes.Message ? context.activity.id : undefined;
+    const conv = await this.state.conversation(to).catch(() => undefined);
+    const id = inTurn ?? conv?.lastInboundId;
+    if (id === undefined || conv?.lastInboundAt === undefined || this.clock.now() - conv.lastInboundAt > this.windowMs) return;
+    await this.sendPresence(to, id, true);
   }
 
   private async windowClosed(to: string, text: string, purpose: string): Promise<string> {
@@ -351,12 +427,12 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     return { delivered: delivered.length, remaining: items.length - delivered.length };
   }
 
-  private reportStatus(s: NonNullable<WebhookValue['statuses']>[number]): void {
+  private reportStatus(s: WebhookStatus): void {
     if (s.id === undefined || s.status === undefined) return;
     const status: CloudMessageStatus = {
       id: s.id,
       status: s.status,
-      recipientId: s.recipient_id ?? '',
+      recipientId: s.recipient_id ?? s.recipient_user_id ?? '',
       at: s.timestamp === undefined ? this.clock.now() : Number(s.timestamp) * 1000,
       errors: s.errors ?? [],
     };
@@ -369,80 +445,109 @@ export class WhatsAppCloudAdapter extends BotAdapter {
   }
 
   private async processMessage(m: WebhookMessage, value: WebhookValue, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    if (m.from === undefined || m.id === undefined) return;
+    // A customer with a WhatsApp username may share no phone number (Meta v25): then the business-scoped
+    // user id is who they are, the conversation's id, and where replies go (`recipient`).
+    const waId = m.from ?? m.from_user_id;
+    if (waId === undefined || waId === '' || m.id === undefined) {
+      this.logger.warn('WhatsApp message without a sender or an id ignored', { id: m.id, type: m.type });
+      return;
+    }
     if (IGNORED_TYPES.has(m.type ?? '')) {
       this.logger.info('non-conversational WhatsApp message ignored', { type: m.type });
       return;
     }
+    const contact = contactOf(value.contacts, m);
+    const profile = { name: contact?.profile?.name ?? '', ...(contact?.profile?.username === undefined ? {} : { username: contact.profile.username }) };
     const at = m.timestamp !== undefined && Number.isFinite(Number(m.timestamp)) ? Number(m.timestamp) * 1000 : this.clock.now();
-    const claim = await this.state.claimInbound(m.from, m.id, at);
+    const claim = await this.state.claimInbound(waId, m.id, at, profile);
     if (!claim.fresh) {
       this.logger.info('duplicate webhook message ignored', { id: m.id });
       return;
     }
+    if (m.from === undefined) {
+      this.logger.info('username-only WhatsApp sender (no phone number shared): served by its business-scoped user id, replies go to it as `recipient`', {
+        userId: waId,
+        ...(profile.username === undefined ? {} : { username: profile.username }),
+      });
+    }
+    if (claim.contactChanged) {
+      const userId = m.from_user_id ?? contact?.user_id;
+      await Promise.resolve(
+        this.options.onContact?.({
+          conversationId: waId,
+          name: profile.name,
+          ...(m.from === undefined ? {} : { phone: m.from }),
+          ...(userId === undefined ? {} : { userId }),
+          ...(profile.username === undefined ? {} : { username: profile.username }),
+        }),
+      ).catch((e: unknown) => this.logger.error('onContact callback failed', { error: String(e) }));
+    }
     // The customer just reopened the window: deliver what agents wrote while it was closed.
-    for (const text of claim.held) await this.deliver(m.from, text, 'agent_reply');
+    for (const text of claim.held) await this.deliver(waId, { text }, 'agent_reply');
 
-    let text = '';
-    let value_: unknown;
-    const attachments: Attachment[] = [];
-    switch (m.type) {
-      case 'text':
-        text = m.text?.body ?? '';
-        break;
-      case 'interactive': {
-        const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
-        text = reply?.title ?? '';
-        value_ = reply?.id;
-        break;
-      }
-      case 'button':
-        text = m.button?.text ?? '';
-        value_ = m.button?.payload;
-        break;
-      case 'location':
-        text = m.location?.name ?? m.location?.address ?? '';
-        break;
-      default: {
-        const kind = MEDIA_TYPES.find((t) => t === m.type);
-        const media = kind === undefined ? undefined : m[kind];
-        if (media !== undefined) {
-          text = media.caption ?? '';
-          attachments.push({
-            contentType: media.mime_type ?? 'application/octet-stream',
-            // A reference (Graph media id), not the bytes: fetch it with the access token when needed.
-            contentUrl: `${WHATSAPP_CLOUD_MEDIA_URL_PREFIX}${media.id ?? ''}`,
-            ...(media.filename === undefined ? {} : { name: media.filename }),
-          });
-        }
-      }
-    }
-    if (value_ === undefined && claim.offered !== undefined && attachments.length === 0) {
-      const picked = resolveNumberedReply(claim.offered, text);
-      if (picked !== undefined) {
-        text = picked.text;
-        value_ = picked.value;
-      }
-    }
-    const name = value.contacts?.find((c) => c.wa_id === m.from)?.profile?.name ?? '';
+    const prior = localePrior(waId);
+    // Text is the customer's own words; other content gets a line written by the channel, in the
+    // conversation's language (so that language detection reads the customer, not the channel).
+    const locale = m.type === 'text' ? prior : ((await this.options.conversationLocale?.(waId).catch(() => undefined)) ?? prior);
+    const content = cloudContent(m, {
+      lang: channelLanguage(locale),
+      mediaLink: this.options.mediaLink ?? ((id) => `${WHATSAPP_CLOUD_MEDIA_URL_PREFIX}${id}`),
+      offered: claim.offered,
+    });
     const timestamp = new Date(at);
+    const reaction = content.activityType === 'messageReaction';
     const activity: Partial<Activity> = {
-      type: ActivityTypes.Message,
+      type: content.activityType,
       id: m.id,
       channelId: WHATSAPP_CLOUD_CHANNEL_ID,
       serviceUrl: 'whatsapp-cloud:',
       timestamp,
       localTimestamp: timestamp,
-      conversation: { id: m.from, isGroup: false, conversationType: 'personal', name: '' },
-      from: { id: m.from, name, role: 'user' },
+      ...(prior === undefined ? {} : { locale: prior }),
+      conversation: { id: waId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: waId, name: profile.name, role: 'user' },
       recipient: { id: this.graph.phoneNumberId, name: '', role: 'bot' },
-      text,
+      text: content.line,
       textFormat: 'plain',
-      ...(attachments.length > 0 ? { attachments } : {}),
-      ...(value_ === undefined ? {} : { value: value_ }),
-      ...(m.context?.id === undefined ? {} : { replyToId: m.context.id }),
-      channelData: { whatsappCloud: { type: m.type, ...(m.location === undefined ? {} : { location: m.location }) } },
+      ...(content.attachments === undefined || content.attachments.length === 0 ? {} : { attachments: [...content.attachments] }),
+      ...(content.value === undefined ? {} : { value: content.value }),
+      ...(reaction ? (content.emoji === '' ? { reactionsRemoved: [{ type: 'emoji' }] } : { reactionsAdded: [{ type: content.emoji ?? '' }] }) : {}),
+      ...((content.refersTo ?? m.context?.id) === undefined ? {} : { replyToId: content.refersTo ?? m.context?.id }),
+      channelData: {
+        whatsappCloud: {
+          type: m.type,
+          kind: content.kind,
+          words: content.words ?? null,
+          ...(content.data ?? {}),
+          ...(m.from === undefined ? { userId: waId } : {}),
+          ...(profile.username === undefined ? {} : { username: profile.username }),
+          ...(m.location === undefined ? {} : { location: m.location }),
+        },
+      },
     };
-    await this.processActivity(activity, logic);
+    const context = new TurnContext(this, activity);
+    context.turnState.set(CONTENT_KEY, content);
+    await this.runMiddleware(context, (ctx) => this.botTurn(ctx, logic));
+  }
+
+  /** The bot's turn (the middleware let it through): presence, then the bot on the words, or the channel's answer. */
+  private async botTurn(context: TurnContext, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const content = context.turnState.get(CONTENT_KEY) as CustomerContent | undefined;
+    const a = context.activity;
+    if (this.options.presence !== false && a.type === ActivityTypes.Message && a.id !== undefined && a.conversation?.id !== undefined) {
+      // "typing…" only when the bot is going to answer (it is asked, or the channel answers for it)
+      context.turnState.set(PRESENCE_KEY, this.sendPresence(a.conversation.id, a.id, content === undefined || content.words !== undefined));
+    }
+    await runBotTurn(context, logic, content, { acks: this.acks, now: this.clock.now() });
   }
 }
+
+/** The webhook contact of a message's sender (by phone number or by user id). */
+function contactOf(contacts: readonly WebhookContact[] | undefined, m: WebhookMessage): WebhookContact | undefined {
+  if (contacts === undefined) return undefined;
+  return (
+    contacts.find((c) => (m.from !== undefined && c.wa_id === m.from) || (m.from_user_id !== undefined && c.user_id === m.from_user_id)) ??
+    (contacts.length === 1 && m.from === undefined ? contacts[0] : undefined)
+  );
+}
+

@@ -7,11 +7,13 @@ export interface NumberedOption {
   readonly text: string;
   /** The action's raw value, passed on as `activity.value` (postBack / messageBack semantics). */
   readonly value: unknown;
+  /** The reply id of an interactive button or list row offering it (Cloud API), to map a tap back. */
+  readonly id?: string;
 }
 
 /**
- * WhatsApp (web.js, and Cloud outside interactive messages) has no quick-reply buttons, so suggested
- * actions are rendered as a numbered list and a later reply "2" is mapped back to the second option.
+ * whatsapp-web.js has no quick-reply buttons (and the Cloud API's have limits: see `renderChoices`), so
+ * suggested actions are rendered as a numbered list and a later reply "2" is mapped back to the second option.
  *
  * @example
  * const r = renderNumberedOptions('Continue?', [{ type: 'imBack', title: 'Yes', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }]);

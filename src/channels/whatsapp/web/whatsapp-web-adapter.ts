@@ -3,7 +3,6 @@ import {
   BotAdapter,
   TurnContext,
   type Activity,
-  type Attachment,
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
@@ -11,11 +10,16 @@ import { PROACTIVE_KEY } from '../../../bridge/handoff-middleware.js';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import { HandoverError } from '../../../core/errors.js';
+import { AckGate, CONTENT_KEY, runBotTurn } from '../shared/bot-turn.js';
 import { BoundedIdSet } from '../shared/bounded-id-set.js';
 import { consoleChannelLogger, type ChannelLogger } from '../shared/channel-logger.js';
-import { renderNumberedOptions, resolveNumberedReply, type NumberedOption } from '../shared/numbered-options.js';
+import { channelLanguage, type CustomerContent } from '../shared/customer-content.js';
+import { localePrior } from '../shared/locale-prior.js';
+import { renderNumberedOptions, type NumberedOption } from '../shared/numbered-options.js';
 import { realSleep, type Sleep } from '../shared/sleep.js';
+import { markdownToWhatsApp } from '../shared/whatsapp-format.js';
 import { alwaysReady, type ConnectionGate } from './connection-gate.js';
+import { webContent } from './inbound-content.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import type { WhatsAppWebClient, WhatsAppWebMessage } from './whatsapp-web-client.js';
 
@@ -46,6 +50,17 @@ export interface WhatsAppWebAdapterOptions {
   readonly onBusinessPhoneMessage?: (event: BusinessPhoneMessage) => void | Promise<void>;
   /** A message given up after repeated failures while connected (logged too). */
   readonly onSendFailed?: (event: { conversationId: string; text: string; error: unknown }) => void;
+  /** The customer's WhatsApp name, the first time this process sees a chat (and when it changes). */
+  readonly onContact?: (event: { conversationId: string; name: string; phone?: string; userId?: string }) => void | Promise<void>;
+  /**
+   * The conversation's current locale (the middleware's), for the customer lines the channel writes
+   * (a photo, a location…). Default: the phone number's prior.
+   */
+  readonly conversationLocale?: (chatId: string) => Promise<string | undefined>;
+  /** Mark chats read and show "typing…" while the bot works (default true). */
+  readonly presence?: boolean;
+  /** The channel answers content without words (a photo alone…) at most once per this (default 2 min). */
+  readonly ackEveryMs?: number;
   /** Minimum gap between two messages to the same chat (default 1000 ms). */
   readonly minSendGapMs?: number;
   /** How many message ids to remember for de-duplication (default 5000). */
@@ -59,15 +74,6 @@ export interface WhatsAppWebAdapterOptions {
 function isCustomerChat(chatId: string): boolean {
   return chatId.endsWith('@c.us') || chatId.endsWith('@lid');
 }
-
-const MEDIA_CONTENT_TYPES: Record<string, string> = {
-  image: 'image/*',
-  video: 'video/*',
-  audio: 'audio/*',
-  ptt: 'audio/ogg',
-  sticker: 'image/webp',
-  document: 'application/octet-stream',
-};
 
 /**
  * botbuilder channel adapter for whatsapp-web.js. Incoming one-to-one messages become `message`
@@ -98,6 +104,9 @@ export class WhatsAppWebAdapter extends BotAdapter {
   private readonly offered = new Map<string, NumberedOption[]>();
   private readonly turns = new Set<Promise<void>>();
   private readonly queue: PacedSendQueue<string>;
+  private readonly acks: AckGate;
+  /** Chats (with the name) this process has reported to `onContact`. */
+  private readonly contacts: BoundedIdSet;
   private localIds = 0;
 
   constructor(private readonly options: WhatsAppWebAdapterOptions) {
@@ -109,6 +118,8 @@ export class WhatsAppWebAdapter extends BotAdapter {
     this.logger = options.logger ?? consoleChannelLogger('whatsapp-web');
     this.seen = new BoundedIdSet(options.dedupeCapacity ?? 5000);
     this.ownSent = new BoundedIdSet(options.dedupeCapacity ?? 5000);
+    this.contacts = new BoundedIdSet(options.dedupeCapacity ?? 5000);
+    this.acks = new AckGate(options.ackEveryMs ?? 2 * 60 * 1000);
     this.queue = new PacedSendQueue<string>({
       minGapMs: options.minSendGapMs ?? 1000,
       clock: this.clock,
@@ -235,7 +246,10 @@ export class WhatsAppWebAdapter extends BotAdapter {
   }
 
   private renderMessage(chatId: string, activity: Partial<Activity>): string {
-    let text = activity.text ?? '';
+    const handover = (activity.channelData as { handover?: { role?: unknown } } | undefined)?.handover;
+    // Bots write markdown (botbuilder's default); agents type WhatsApp's own *bold* and _italic_.
+    const markdown = handover?.role !== 'agent' && (activity.textFormat === undefined || activity.textFormat === 'markdown');
+    let text = markdown ? markdownToWhatsApp(activity.text ?? '') : (activity.text ?? '');
     // Media cannot be uploaded without loading whatsapp-web.js here; send links so nothing is lost.
     for (const a of activity.attachments ?? []) {
       if (typeof a.contentUrl === 'string') text += `${text === '' ? '' : '\n'}${a.name ?? a.contentType}: ${a.contentUrl}`;
@@ -254,6 +268,27 @@ export class WhatsAppWebAdapter extends BotAdapter {
       .call(this.client, chatId)
       .then((chat) => chat.sendStateTyping())
       .catch((e: unknown) => this.logger.warn('typing indicator failed', { chat: chatId, error: String(e) }));
+  }
+
+  /** Blue ticks, and "typing…" when the bot is going to answer. Best effort: never delays the turn. */
+  private markSeen(chatId: string, typing: boolean): void {
+    const getChat = this.client.getChatById;
+    if (this.options.presence === false || getChat === undefined || !this.gate.isReady) return;
+    getChat
+      .call(this.client, chatId)
+      .then(async (chat) => {
+        await chat.sendSeen?.();
+        if (typing) await chat.sendStateTyping();
+      })
+      .catch((e: unknown) => this.logger.info('read receipt / typing not sent', { chat: chatId, error: String(e) }));
+  }
+
+  /** The bot's turn (the middleware let it through): presence, then the bot on the words, or the channel's answer. */
+  private async botTurn(context: TurnContext, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const content = context.turnState.get(CONTENT_KEY) as CustomerContent | undefined;
+    const chatId = context.activity.conversation?.id;
+    if (context.activity.type === ActivityTypes.Message && chatId !== undefined) this.markSeen(chatId, content === undefined || content.words !== undefined);
+    await runBotTurn(context, logic, content, { acks: this.acks, now: this.clock.now() });
   }
 
   private async sendNow(chatId: string, text: string): Promise<void> {
@@ -288,7 +323,32 @@ export class WhatsAppWebAdapter extends BotAdapter {
       this.logger.info('duplicate message event ignored', { id: m.id._serialized });
       return;
     }
-    await this.processActivity(this.toActivity(chatId, m), logic);
+    const offered = this.offered.get(chatId);
+    this.offered.delete(chatId);
+    // a phone number says where the customer is; a linked identity (@lid) id says nothing
+    const prior = chatId.endsWith('@c.us') ? localePrior(chatId.split('@')[0] ?? '') : undefined;
+    const locale = m.type === 'chat' ? prior : ((await this.options.conversationLocale?.(chatId).catch(() => undefined)) ?? prior);
+    const content = webContent(m, {
+      lang: channelLanguage(locale),
+      mediaLink: (id) => `${WHATSAPP_WEB_MEDIA_URL_PREFIX}${encodeURIComponent(id)}`,
+      offered: m.hasMedia ? undefined : offered,
+    });
+    if (content === undefined) {
+      this.logger.info('WhatsApp notice ignored (not a customer message)', { type: m.type });
+      return;
+    }
+    await this.reportContact(chatId, m._data?.notifyName ?? '');
+    const context = new TurnContext(this, this.toActivity(chatId, m, content, prior));
+    context.turnState.set(CONTENT_KEY, content);
+    await this.runMiddleware(context, (ctx) => this.botTurn(ctx, logic));
+  }
+
+  private async reportContact(chatId: string, name: string): Promise<void> {
+    if (this.options.onContact === undefined || !this.contacts.addIfAbsent(`${chatId}\n${name}`)) return;
+    const id = chatId.split('@')[0] ?? chatId;
+    await Promise.resolve(
+      this.options.onContact({ conversationId: chatId, name, ...(chatId.endsWith('@c.us') ? { phone: id } : { userId: chatId }) }),
+    ).catch((e: unknown) => this.logger.error('onContact callback failed', { error: String(e) }));
   }
 
   private async handleOwnMessage(m: WhatsAppWebMessage): Promise<void> {
@@ -321,43 +381,25 @@ export class WhatsAppWebAdapter extends BotAdapter {
     });
   }
 
-  private toActivity(chatId: string, m: WhatsAppWebMessage): Partial<Activity> {
-    let text = m.body;
-    let value: unknown;
-    const offered = this.offered.get(chatId);
-    this.offered.delete(chatId);
-    if (offered !== undefined && !m.hasMedia) {
-      const picked = resolveNumberedReply(offered, text);
-      if (picked !== undefined) {
-        text = picked.text;
-        value = picked.value;
-      }
-    }
-    const attachments: Attachment[] = [];
-    if (m.hasMedia) {
-      attachments.push({
-        contentType: m._data?.mimetype ?? MEDIA_CONTENT_TYPES[m.type] ?? 'application/octet-stream',
-        // A reference, not the bytes: the transcript keeps it small and an agent tool can fetch the media.
-        contentUrl: `${WHATSAPP_WEB_MEDIA_URL_PREFIX}${encodeURIComponent(m.id._serialized)}`,
-        ...(m._data?.filename === undefined ? {} : { name: m._data.filename }),
-      });
-    }
+  private toActivity(chatId: string, m: WhatsAppWebMessage, content: CustomerContent, locale: string | undefined): Partial<Activity> {
     const timestamp = new Date(m.timestamp > 0 ? m.timestamp * 1000 : this.clock.now());
     return {
-      type: ActivityTypes.Message,
+      type: content.activityType,
       id: m.id._serialized,
       channelId: WHATSAPP_WEB_CHANNEL_ID,
       serviceUrl: WHATSAPP_WEB_SERVICE_URL,
       timestamp,
       localTimestamp: timestamp,
+      ...(locale === undefined ? {} : { locale }),
       conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' },
       from: { id: m.author ?? m.from, name: m._data?.notifyName ?? '', role: 'user' },
       recipient: { id: m.to, name: '', role: 'bot' },
-      text,
+      text: content.line,
       textFormat: 'plain',
-      ...(attachments.length > 0 ? { attachments } : {}),
-      ...(value === undefined ? {} : { value }),
-      channelData: { whatsappWeb: { type: m.type, rawText: m.body } },
+      ...(content.attachments === undefined || content.attachments.length === 0 ? {} : { attachments: [...content.attachments] }),
+      ...(content.value === undefined ? {} : { value: content.value }),
+      ...(content.refersTo === undefined ? {} : { replyToId: content.refersTo }),
+      channelData: { whatsappWeb: { type: m.type, rawText: m.body, kind: content.kind, words: content.words ?? null } },
     };
   }
 }

@@ -54,6 +54,10 @@ export interface WhatsAppWebMessage {
   readonly isStatus?: boolean;
   /** whatsapp-web.js's raw payload (untyped upstream); read only for the media's MIME type and file name. */
   readonly _data?: { readonly mimetype?: string; readonly filename?: string; readonly notifyName?: string };
+  /** A shared location (type 'location'). */
+  readonly location?: { readonly latitude: string | number; readonly longitude: string | number; readonly name?: string; readonly address?: string; readonly description?: string; readonly url?: string };
+  /** Shared contact cards (types 'vcard' and 'multi_vcard'), as vCard text. */
+  readonly vCards?: readonly string[];
 }
 
 /**
@@ -64,4 +68,6 @@ export interface WhatsAppWebMessage {
  */
 export interface WhatsAppWebChat {
   sendStateTyping(): Promise<void>;
+  /** Marks the chat read (blue ticks). Optional so a minimal client still works. */
+  sendSeen?(): Promise<unknown>;
 }
