@@ -16,21 +16,40 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z, type ZodType } from 'zod';
-import type { Manifest } from '../config/manifest-schema.js';
+import { ShiftsSchema, type Manifest } from '../config/manifest-schema.js';
 import type { Clock } from '../core/clock.js';
 import { HandoverError, isHandoverError } from '../core/errors.js';
 import { agentId as toAgentId, conversationId as toConversationId, queueId, type AgentId, type ConversationId } from '../core/ids.js';
 import type { HandoffState } from '../core/handoff-state.js';
 import type { HandoffPacket } from '../core/conversation.js';
 import type { Stores } from '../core/ports/stores.js';
+import { readBooking } from '../handoff/callback-bookings.js';
+import { CallbackService } from '../handoff/callback-service.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
+import type { Presence, PresenceChange } from '../staffing/presence.js';
+import { Staffing, type StaffMember } from '../staffing/staffing.js';
 import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
 import type { AgentRoster } from './agent-roster.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { AgentWorklist } from './agent-worklist.js';
 import { matchRoute, type OperationId } from './api-routes.js';
-import type { BriefingView, CallerView, ConversationView, MacroView, MeView, MyConversationsView, QueueItemView, QueueView, StateView } from './api-types.js';
+import type {
+  BriefingView,
+  CallbackView,
+  CallerView,
+  ConversationView,
+  MacroView,
+  MeView,
+  MyConversationsView,
+  PresenceView,
+  QueueItemView,
+  QueueView,
+  RecheckView,
+  StaffListView,
+  StaffView,
+  StateView,
+} from './api-types.js';
 import type { ConsoleAuth, Principal } from './console-auth.js';
 import { LoginThrottle } from './login-throttle.js';
 import { fillMacro } from './macros.js';
@@ -59,6 +78,10 @@ export interface AgentApiOptions {
   readonly onLogout?: (sessionToken: string) => void;
   /** How many conversations a queue listing returns at most (default 100). */
   readonly queueListLimit?: number;
+  /** Presence and shifts (default: over `stores.documents`). */
+  readonly staffing?: Staffing;
+  /** Booked callbacks, re-checked when presence or shifts change (default: over the same stores). */
+  readonly callbacks?: CallbackService;
 }
 
 /** Default page of "My conversations". */
@@ -89,6 +112,8 @@ export const BODY_SCHEMAS = {
     })
     .strict(),
   resolveConversation: z.object(acting).strict(),
+  setMyPresence: z.object({ status: z.enum(['online', 'away', 'offline']) }).strict(),
+  setShifts: z.object({ shifts: ShiftsSchema.nullable() }).strict(),
   returnToBot: z
     .object({
       collected: z
@@ -123,6 +148,41 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const listLimit = opts.queueListLimit ?? 100;
   const throttle = new LoginThrottle({ clock: opts.clock });
   const { auth, roster, service, stores, worklist } = opts;
+  const staffing = opts.staffing ?? new Staffing({ manifest: opts.manifest, documents: stores.documents, clock: opts.clock });
+  const callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores, clock: opts.clock, service, staffing });
+
+  const presenceView = (p: Presence): PresenceView => ({ status: p.status, chosen: p.chosen, connections: p.connections, since: p.since });
+
+  /**
+   * Presence or shifts changed: booked callbacks that no longer fit move now (the SLA sweep would
+   * within a period). A failure is logged, never the caller's: what was asked is already stored.
+   */
+  const recheck = async (): Promise<RecheckView> => {
+    try {
+      const r = await callbacks.recheck();
+      return { moved: r.moved, cancelled: r.cancelled };
+    } catch (e) {
+      opts.log?.error('callback re-check failed', { error: e instanceof Error ? e.message : String(e) });
+      return { moved: 0, cancelled: 0 };
+    }
+  };
+  const presenceChanged = async (write: Promise<PresenceChange>): Promise<PresenceChange> => {
+    const r = await write;
+    if (r.changed) await recheck();
+    return r;
+  };
+  const staffView = (m: StaffMember): StaffView => ({
+    id: m.id,
+    name: m.name,
+    queues: m.queues,
+    presence: presenceView(m.presence),
+    shifts: m.shifts ?? null,
+    shiftsFrom: m.shiftsFrom,
+    onShiftNow: m.onShiftNow,
+  });
+  const requireSupervisor = (p: Principal, what: string): void => {
+    if (!auth.seesAll(p)) throw forbidden(`only supervisors and help desks ${what}`);
+  };
 
   const callerView = (p: Principal): CallerView =>
     p.kind === 'agent'
@@ -162,6 +222,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     transfers: s.transfers,
     escalations: s.escalations,
     version: s.version,
+    callbackAt: s.callbackAt ?? null,
   });
 
   const briefingOf = (packet: HandoffPacket): BriefingView => {
@@ -178,12 +239,16 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
   const conversationView = async (p: Principal, id: ConversationId, state?: HandoffState): Promise<ConversationView> => {
     const s = state ?? (await service.state(id));
-    const [packet, transcript] = await Promise.all([service.packet(id), stores.transcripts.read(id)]);
+    const [packet, transcript, booking] = await Promise.all([service.packet(id), stores.transcripts.read(id), readBooking(stores.documents, id)]);
+    // the time promised to the customer, shown to whoever takes the callback (also once due)
+    const callback: CallbackView | null =
+      booking === undefined || booking.handoffId !== s.handoffId ? null : { at: booking.at, bookedAt: booking.bookedAt, queue: booking.queue, changes: booking.changes };
     const me = p.kind === 'agent' ? { id: p.agent.id, name: p.agent.name } : { id: s.agentId ?? p.name, name: roster.find(s.agentId ?? '')?.name ?? s.agentId ?? p.name };
     return {
       conversationId: id,
       state: stateView(s),
       briefing: packet === undefined ? null : briefingOf(packet),
+      callback,
       transcript,
       macros: macrosFor(packet, me),
       now: opts.clock.now(),
@@ -253,6 +318,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       }
       throttle.succeeded(key);
       const { token, session } = await opts.sessions.create(agent.id);
+      if (staffing.isAgent(agent.id)) await presenceChanged(staffing.presence.signIn(agent.id));
       sendJson(res, 200, { caller: callerView({ kind: 'agent', agent, sessionToken: token }), expiresAt: session.expiresAt }, {
         'Set-Cookie': auth.sessionCookie(token, session.expiresAt, opts.sessions.ttlMs),
       });
@@ -264,6 +330,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       if (p?.kind === 'agent') {
         await opts.sessions.destroy(p.sessionToken);
         opts.onLogout?.(p.sessionToken);
+        if (staffing.isAgent(p.agent.id)) await presenceChanged(staffing.presence.signOut(p.agent.id));
       }
       res.writeHead(204, { 'Set-Cookie': auth.clearedCookie(), 'Cache-Control': 'no-store' }).end();
     },
@@ -279,6 +346,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         activeNext: page.next,
         activeTotal: page.total,
         now: opts.clock.now(),
+        presence: caller.kind === 'agent' && staffing.isAgent(caller.agent.id) ? presenceView(await staffing.presence.read(caller.agent.id)) : null,
       };
       sendJson(res, 200, me);
     },
@@ -392,6 +460,40 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       if (!auth.seesAll(p!)) throw forbidden('only supervisors and help desks act on undelivered messages');
       if (!(await stores.relay.discard(params['deadLetterId']!))) throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `no undelivered message ${params['deadLetterId']!} (already sent again or discarded?)`);
       sendJson(res, 200, { ok: true, now: opts.clock.now() });
+    },
+
+    async setMyPresence(req, res, _params, p) {
+      const body = parseBody(BODY_SCHEMAS.setMyPresence, await readJsonBody(req, maxBody), false);
+      const caller = p!;
+      if (caller.kind !== 'agent' || !staffing.isAgent(caller.agent.id)) throw forbidden('a bearer token has no presence: sign in as the agent');
+      const r = await presenceChanged(staffing.presence.setStatus(caller.agent.id, body.status));
+      sendJson(res, 200, { presence: presenceView(r), now: opts.clock.now() });
+    },
+
+    async listStaff(_req, res, _params, p) {
+      requireSupervisor(p!, 'see the staff');
+      const snap = await staffing.snapshot();
+      sendJson(res, 200, { agents: snap.members.map(staffView), timezone: opts.manifest.callbacks.timezone, now: snap.now } satisfies StaffListView);
+    },
+
+    async setShifts(req, res, params, p) {
+      const body = parseBody(BODY_SCHEMAS.setShifts, await readJsonBody(req, maxBody), false);
+      requireSupervisor(p!, "set agents' shifts");
+      const agent = params['agentId']!;
+      if (!staffing.isAgent(agent)) throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `no agent "${agent}" in manifest.json console.agents`);
+      const by = p!.kind === 'agent' ? p!.agent.id : `desk:${p!.name}`;
+      await staffing.shifts.set(agent, body.shifts, by);
+      const rechecked = await recheck();
+      const member = (await staffing.snapshot()).members.find((m) => m.id === agent)!;
+      sendJson(res, 200, { agent: staffView(member), rechecked, now: opts.clock.now() });
+    },
+
+    async listCallbackSlots(_req, res, params, p) {
+      const queue = params['queue']!;
+      if (!roster.hasQueue(queue)) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+      if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
+      const slots = await callbacks.upcoming(queue);
+      sendJson(res, 200, { queue, slots, timezone: opts.manifest.callbacks.timezone, now: opts.clock.now() });
     },
 
     async getOpenApi(_req, res) {

@@ -18,7 +18,9 @@ import type { Duplex } from 'node:stream';
 import type { Manifest } from '../config/manifest-schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Stores } from '../core/ports/stores.js';
+import { CallbackService } from '../handoff/callback-service.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
+import { Staffing } from '../staffing/staffing.js';
 import { sendError } from '../server/http-json.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
 import { createAgentApi } from './agent-api.js';
@@ -54,6 +56,13 @@ export interface AgentConsoleOptions {
   /** API body limit (413 above it); default 64 KiB. */
   readonly maxBodyBytes?: number;
   readonly heartbeatMs?: number;
+  /**
+   * Agents' presence and shifts (default: over `stores.documents`, so every process on the same
+   * store shares them). Sign-in, sign-out, the status menu and the console sockets write presence.
+   */
+  readonly staffing?: Staffing;
+  /** Booked callbacks, re-checked when presence or shifts change (default: over the same stores and service). */
+  readonly callbacks?: CallbackService;
 }
 
 /**
@@ -96,11 +105,17 @@ export function createAgentConsole(opts: AgentConsoleOptions): AgentConsole {
   const sessions = new AgentSessions({ documents: opts.stores.documents, clock, ttlMs: opts.manifest.console.sessionTtlMinutes * 60_000 });
   const tokens = opts.apiTokens ?? ApiTokens.fromEnv(opts.env ?? process.env);
   const auth = new ConsoleAuth({ roster, sessions, tokens, ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }) });
+  const staffing = opts.staffing ?? new Staffing({ manifest: opts.manifest, documents: opts.stores.documents, clock });
+  const callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service: opts.service, staffing });
   const sockets = new ConsoleSocketHub({
     auth,
     sessions,
     stores: opts.stores,
     clock,
+    presence: staffing.presence,
+    isAgent: (id) => staffing.isAgent(id),
+    // a socket that brings an agent back online (after sign-out or away) may give back capacity
+    onPresenceChange: () => callbacks.recheck(),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
   });
@@ -113,6 +128,8 @@ export function createAgentConsole(opts: AgentConsoleOptions): AgentConsole {
     roster,
     sessions,
     worklist: new AgentWorklist(opts.stores),
+    staffing,
+    callbacks,
     onLogout: (token) => sockets.closeSession(token),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),

@@ -29,7 +29,11 @@ export type OperationId =
   | 'listDeadLetters'
   | 'redeliverDeadLetter'
   | 'discardDeadLetter'
-  | 'getOpenApi';
+  | 'getOpenApi'
+  | 'setMyPresence'
+  | 'listStaff'
+  | 'setShifts'
+  | 'listCallbackSlots';
 
 /**
  * One route: method, OpenAPI path template and whether it needs a caller.
@@ -59,7 +63,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/me', operationId: 'getMe', summary: 'The caller, the macros, every queue id and the conversations the agent owns', auth: true },
   { method: 'GET', path: '/api/me/conversations', operationId: 'listMyConversations', summary: 'The conversations the agent owns, a page at a time (?after=<next>&limit=<1-500>)', auth: true },
   { method: 'GET', path: '/api/queues', operationId: 'listQueues', summary: "The caller's queues with their waiting conversations", auth: true },
+  { method: 'POST', path: '/api/me/presence', operationId: 'setMyPresence', summary: "Set the signed-in agent's presence: online, away or offline", auth: true },
+  { method: 'GET', path: '/api/staff', operationId: 'listStaff', summary: 'Every agent with queues, presence and shifts (supervisors and help desks)', auth: true },
+  { method: 'POST', path: '/api/staff/{agentId}/shifts', operationId: 'setShifts', summary: "Set an agent's shifts, or null for manifest.json's (supervisors and help desks); booked callbacks that no longer fit move", auth: true },
   { method: 'GET', path: '/api/queues/{queue}', operationId: 'getQueue', summary: 'One queue: waiting conversations by priority, then age', auth: true },
+  { method: 'GET', path: '/api/queues/{queue}/callbacks', operationId: 'listCallbackSlots', summary: "The queue's upcoming callback slots: booked and how many more each can take", auth: true },
   { method: 'GET', path: '/api/conversations/{conversationId}', operationId: 'getConversation', summary: 'A conversation: state, briefing, full transcript, filled macros', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/accept', operationId: 'acceptConversation', summary: 'Take a waiting conversation (exactly one of concurrent claims wins; the others get 409)', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/messages', operationId: 'sendMessage', summary: "Send a message to the customer, through the customer's own channel", auth: true },

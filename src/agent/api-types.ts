@@ -38,6 +38,109 @@ export interface MeView {
   readonly activeTotal: number;
   /** Server time (ms since the epoch): the page corrects SLA countdowns for clock skew with it. */
   readonly now: number;
+  /** The signed-in agent's presence (null for a bearer token). */
+  readonly presence: PresenceView | null;
+}
+
+/**
+ * An agent's presence: `status` is what counts (an online agent whose console lost its connection
+ * is away after the grace period), `chosen` what they picked.
+ *
+ * @example
+ * const p: PresenceView = { status: 'online', chosen: 'online', connections: 1, since: 1767628800000 };
+ */
+export interface PresenceView {
+  readonly status: 'online' | 'away' | 'offline';
+  readonly chosen: 'online' | 'away' | 'offline';
+  /** Console sockets open now, on every process. */
+  readonly connections: number;
+  readonly since: number;
+}
+
+/**
+ * Working hours in the callbacks' time zone: ranges per weekday (a missing day is off) and
+ * exceptions by date (`[]` is a day off). The same shape as manifest.json `console.agents[].shifts`.
+ *
+ * @example
+ * const s: ShiftsView = { mon: [['09:00', '17:00']], exceptions: { '2026-12-25': [] } };
+ */
+export interface ShiftsView {
+  readonly mon?: readonly (readonly [string, string])[];
+  readonly tue?: readonly (readonly [string, string])[];
+  readonly wed?: readonly (readonly [string, string])[];
+  readonly thu?: readonly (readonly [string, string])[];
+  readonly fri?: readonly (readonly [string, string])[];
+  readonly sat?: readonly (readonly [string, string])[];
+  readonly sun?: readonly (readonly [string, string])[];
+  readonly exceptions?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
+
+/**
+ * One agent for supervisors: queues, presence and shifts (`GET /api/staff`).
+ *
+ * @example
+ * staff.agents.filter((a: StaffView) => a.presence.status === 'online');
+ */
+export interface StaffView {
+  readonly id: string;
+  readonly name: string;
+  readonly queues: readonly string[];
+  readonly presence: PresenceView;
+  /** Working hours now in force; null: whenever their queues are open. */
+  readonly shifts: ShiftsView | null;
+  /** Where they come from: a supervisor (console), manifest.json, or none. */
+  readonly shiftsFrom: 'console' | 'manifest' | 'none';
+  readonly onShiftNow: boolean;
+}
+
+/**
+ * `GET /api/staff`.
+ *
+ * @example
+ * const staff = (await (await fetch('/api/staff')).json()) as StaffListView;
+ */
+export interface StaffListView {
+  readonly agents: readonly StaffView[];
+  /** The callbacks' time zone, in which shifts are read. */
+  readonly timezone: string;
+  readonly now: number;
+}
+
+/**
+ * What re-checking the booked callbacks did after a presence or shift change.
+ *
+ * @example
+ * if (r.rechecked.moved > 0) say(`${r.rechecked.moved} callbacks moved`);
+ */
+export interface RecheckView {
+  readonly moved: number;
+  readonly cancelled: number;
+}
+
+/**
+ * One upcoming callback slot of a queue (`GET /api/queues/{queue}/callbacks`).
+ *
+ * @example
+ * slots.filter((s: CallbackSlotView) => s.free > 0)[0]?.start;
+ */
+export interface CallbackSlotView {
+  readonly start: number;
+  readonly end: number;
+  readonly booked: number;
+  readonly free: number;
+}
+
+/**
+ * The callback the customer booked for this handoff: the time promised now and its history.
+ *
+ * @example
+ * if (view.callback) show(`Callback booked for ${new Date(view.callback.at).toLocaleTimeString()}`);
+ */
+export interface CallbackView {
+  readonly at: number;
+  readonly bookedAt: number;
+  readonly queue: string;
+  readonly changes: readonly { readonly at: number; readonly from: number; readonly to: number | null; readonly why: string }[];
 }
 
 /**
@@ -107,6 +210,8 @@ export interface StateView {
   readonly transfers: number;
   readonly escalations: number;
   readonly version: number;
+  /** When a booked callback is due (status `scheduled`). */
+  readonly callbackAt: number | null;
 }
 
 /**
@@ -128,6 +233,8 @@ export interface ConversationView {
   readonly conversationId: string;
   readonly state: StateView;
   readonly briefing: BriefingView | null;
+  /** The callback booked for this handoff (its time, even once due), or null. */
+  readonly callback: CallbackView | null;
   /** The full transcript, oldest first (customer, bot, agent and system lines). */
   readonly transcript: readonly TranscriptEntry[];
   readonly macros: readonly MacroView[];

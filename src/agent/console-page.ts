@@ -130,4 +130,17 @@ dd { margin:0; overflow-wrap:anywhere; }
 .action-row { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
 .action-row input, .action-row textarea { flex:1 1 12rem; }
 @media (max-width: 800px) { .layout { grid-template-columns:1fr; } }
+.presence { font:inherit; font-size:.85rem; padding:.1rem .4rem; border-radius:999px; border:1px solid var(--line); }
+.presence-online { background:#dcfae6; color:var(--ok); }
+.presence-away { background:#fef0c7; color:var(--warn); }
+.presence-offline { background:#f2f4f7; color:#475467; }
+.presence-badge { font-size:.75rem; font-weight:normal; margin-left:.5rem; padding:.05rem .45rem; border-radius:999px; }
+.staff { display:grid; gap:.75rem; }
+.staff-card { border:1px solid var(--line); border-radius:8px; padding:.6rem .9rem; display:grid; gap:.4rem; }
+.staff-card h3 { font-size:1rem; }
+.shift-grid { display:grid; grid-template-columns:repeat(7, auto 1fr); gap:.3rem .4rem; align-items:center; }
+.shift-grid input { min-width:0; font:inherit; font-size:.85rem; padding:.2rem .3rem; }
+.shift-exceptions { font:inherit; font-size:.85rem; }
+.callback-box { border:1px solid var(--line); border-left:4px solid var(--warn); border-radius:8px; padding:.5rem 1rem; background:#fffaeb; }
+.callback-moves { margin:.3rem 0 0 1rem; font-size:.85rem; }
 `;

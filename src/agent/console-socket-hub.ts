@@ -8,11 +8,16 @@
  * Publishing never waits for sockets: events are queued and fanned out in order, off the
  * customer's turn.
  *
+ * An agent's sockets are their presence: each open and close is written to the agent's presence
+ * (with this process's id), and a heartbeat refreshes the count so other processes can tell a
+ * process that died from one that is still serving the agent.
+ *
  * @example
  * const hub = new ConsoleSocketHub({ auth, sessions, stores, clock });
  * server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head) || socket.destroy());
  * await hub.close();
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -21,6 +26,7 @@ import type { DomainEvent } from '../core/events.js';
 import type { HandoffState } from '../core/handoff-state.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { ServerLog } from '../server/http-server.js';
+import type { PresenceBook, PresenceChange } from '../staffing/presence.js';
 import { AgentSessions } from './agent-sessions.js';
 import type { CallerView, ConsoleSocketFrame } from './api-types.js';
 import type { ConsoleAuth, Principal } from './console-auth.js';
@@ -43,6 +49,14 @@ export interface ConsoleSocketHubOptions {
   readonly heartbeatMs?: number;
   /** How often live sockets re-check their session (sign-out elsewhere, expiry); default 60 s. */
   readonly sessionCheckMs?: number;
+  /** Agents' presence: written when their sockets open and close, refreshed every `presenceBeatMs`. */
+  readonly presence?: PresenceBook;
+  /** Which agent ids have a presence (the manifest's agents). Default: all. */
+  readonly isAgent?: (id: string) => boolean;
+  /** Called when a socket changed an agent's presence status (e.g. back online). */
+  readonly onPresenceChange?: () => Promise<unknown>;
+  /** How often this process refreshes its sockets in the agents' presence (default 30 s; at most a third of the presence's stale time). */
+  readonly presenceBeatMs?: number;
 }
 
 interface Client {
@@ -84,6 +98,9 @@ export class ConsoleSocketHub {
   private readonly timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** This process, in the agents' presence documents. */
+  private readonly node = randomUUID();
+  private readonly presenceWrites = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: ConsoleSocketHubOptions) {
     this.path = opts.path ?? '/agent/ws';
@@ -97,6 +114,35 @@ export class ConsoleSocketHub {
     beat.unref();
     check.unref();
     this.timers.push(beat, check);
+    if (opts.presence !== undefined) {
+      const presence = opts.presence;
+      const every = opts.presenceBeatMs ?? Math.min(30_000, Math.floor(presence.staleMs / 3));
+      const presenceBeat = setInterval(() => this.track(presence.heartbeat(this.node, this.openByAgent()).then(() => undefined)), every);
+      presenceBeat.unref();
+      this.timers.push(presenceBeat);
+    }
+  }
+
+  /** Open sockets per agent of this process. */
+  private openByAgent(): Map<string, number> {
+    const open = new Map<string, number>();
+    for (const c of this.clients) if (c.principal.kind === 'agent' && this.hasPresence(c.principal.agent.id)) open.set(c.principal.agent.id, (open.get(c.principal.agent.id) ?? 0) + 1);
+    return open;
+  }
+
+  private hasPresence(agent: string): boolean {
+    return this.opts.presence !== undefined && (this.opts.isAgent?.(agent) ?? true);
+  }
+
+  /** A presence write in the background: awaited by `close()`, a failure logged. */
+  private track(write: Promise<PresenceChange | undefined>): void {
+    const p = write
+      .then(async (r) => {
+        if (r?.changed === true) await this.opts.onPresenceChange?.();
+      })
+      .catch((e: unknown) => this.opts.log?.error('agent presence update failed', { error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => this.presenceWrites.delete(p));
+    this.presenceWrites.add(p);
   }
 
   /** Open sockets (for tests and metrics). */
@@ -161,6 +207,8 @@ export class ConsoleSocketHub {
     );
     await Promise.all(closing);
     await this.chain;
+    // the sockets' closes are written before the stores can close
+    while (this.presenceWrites.size > 0) await Promise.all([...this.presenceWrites]);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
@@ -177,8 +225,12 @@ export class ConsoleSocketHub {
     ws.on('message', () => {
       // The socket is push-only; actions go through the HTTP API.
     });
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => {
+      this.clients.delete(client);
+      if (principal.kind === 'agent' && this.hasPresence(principal.agent.id)) this.track(this.opts.presence!.closed(principal.agent.id, this.node));
+    });
     ws.on('error', () => ws.terminate());
+    if (principal.kind === 'agent' && this.hasPresence(principal.agent.id)) this.track(this.opts.presence!.opened(principal.agent.id, this.node));
     this.send(client, { type: 'hello', caller: this.callerView(principal), now: this.opts.clock.now() });
   }
 

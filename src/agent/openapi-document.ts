@@ -177,7 +177,64 @@ const OPERATIONS: Record<OperationId, Json> = {
     },
   },
   getOpenApi: { responses: { '200': { description: 'This document', ...json({ type: 'object' }) } } },
+  setMyPresence: {
+    requestBody: {
+      required: true,
+      ...json({ type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: ['online', 'away', 'offline'] } } }),
+    },
+    responses: {
+      '200': {
+        description: 'The presence now. Signing in is online and signing out offline already; an online agent whose console lost its connection is away after `console.awayAfterSeconds`. Callbacks booked in the next hour that no longer fit move (the customers are told).',
+        ...json({ type: 'object', properties: { presence: ref('Presence'), now: { type: 'integer' } } }),
+      },
+      ...pick('400', '401', '413'),
+      '403': errorResponse('A bearer token has no presence (HANDOVER_ERR_FORBIDDEN)'),
+    },
+  },
+  listStaff: {
+    responses: {
+      '200': { description: 'Every agent of manifest.json with queues, presence and the shifts in force', ...json(ref('StaffList')) },
+      ...pick('401'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+    },
+  },
+  setShifts: {
+    parameters: [{ name: 'agentId', in: 'path', required: true, schema: { type: 'string' }, description: 'An agent id of manifest.json `console.agents`' }],
+    requestBody: {
+      required: true,
+      ...json({
+        type: 'object',
+        additionalProperties: false,
+        required: ['shifts'],
+        properties: { shifts: { ...ref('Shifts'), nullable: true, description: "The agent's shifts from now on (stored: every process, after restarts); null: manifest.json's again" } },
+      }),
+    },
+    responses: {
+      '200': {
+        description: 'Stored. Booked callbacks that no longer fit moved to the next free slot (or back to the queue), each customer told in their language',
+        ...json({ type: 'object', properties: { agent: ref('Staff'), rechecked: ref('Recheck'), now: { type: 'integer' } } }),
+      },
+      ...pick('400', '401', '413'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+      '404': errorResponse('No such agent in manifest.json (HANDOVER_ERR_NOT_FOUND)'),
+    },
+  },
+  listCallbackSlots: {
+    parameters: [{ name: 'queue', in: 'path', required: true, schema: { type: 'string' }, description: 'Queue id from manifest.json' }],
+    responses: {
+      '200': {
+        description: "The next slots inside the queue's hours within `callbacks.horizonHours`: callbacks of this queue booked in each, and how many more it can take (agents on shift — online ones for the next hour — minus bookings of every queue they work, minus the whole live queue still expected then)",
+        ...json({
+          type: 'object',
+          properties: { queue: { type: 'string' }, slots: { type: 'array', items: ref('CallbackSlot') }, timezone: { type: 'string' }, now: { type: 'integer' } },
+        }),
+      },
+      ...pick('401', '403', '404'),
+    },
+  },
 };
+
+const rangeList: Json = { type: 'array', items: { type: 'array', items: { type: 'string', pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$' }, minItems: 2, maxItems: 2 }, maxItems: 6 };
 
 const SCHEMAS: Record<string, Json> = {
   Error: {
@@ -209,6 +266,69 @@ const SCHEMAS: Record<string, Json> = {
       activeNext: { type: 'string', nullable: true, description: 'Cursor for GET /api/me/conversations?after=…; null when `active` holds them all' },
       activeTotal: { type: 'integer', description: 'How many conversations the agent owns' },
       now: { type: 'integer' },
+      presence: { ...ref('Presence'), nullable: true, description: "The signed-in agent's presence; null for a bearer token" },
+    },
+  },
+  Presence: {
+    type: 'object',
+    required: ['status', 'chosen', 'connections', 'since'],
+    properties: {
+      status: { type: 'string', enum: ['online', 'away', 'offline'], description: 'What counts for capacity and the expected wait' },
+      chosen: { type: 'string', enum: ['online', 'away', 'offline'], description: 'What the agent chose (online turns away after a lost connection)' },
+      connections: { type: 'integer', description: 'Console sockets open now, on every process' },
+      since: { type: 'integer', description: 'ms since the epoch' },
+    },
+  },
+  Shifts: {
+    type: 'object',
+    additionalProperties: false,
+    description: "Working hours in `callbacks.timezone`: [from, to] ranges (HH:MM, to may be 24:00) per weekday, a missing day is off; exceptions by date (YYYY-MM-DD), [] for a day off. The queue's hours stay the outer bound.",
+    properties: {
+      mon: rangeList,
+      tue: rangeList,
+      wed: rangeList,
+      thu: rangeList,
+      fri: rangeList,
+      sat: rangeList,
+      sun: rangeList,
+      exceptions: { type: 'object', additionalProperties: rangeList, example: { '2026-12-24': [['09:00', '13:00']], '2026-12-25': [] } },
+    },
+  },
+  Staff: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      queues: { type: 'array', items: { type: 'string' } },
+      presence: ref('Presence'),
+      shifts: { ...ref('Shifts'), nullable: true, description: 'null: whenever their queues are open' },
+      shiftsFrom: { type: 'string', enum: ['console', 'manifest', 'none'] },
+      onShiftNow: { type: 'boolean' },
+    },
+  },
+  StaffList: {
+    type: 'object',
+    properties: { agents: { type: 'array', items: ref('Staff') }, timezone: { type: 'string' }, now: { type: 'integer' } },
+  },
+  Recheck: {
+    type: 'object',
+    properties: { moved: { type: 'integer', description: 'Bookings moved to a later slot' }, cancelled: { type: 'integer', description: 'Bookings sent back to the queue (no slot left)' } },
+  },
+  CallbackSlot: {
+    type: 'object',
+    properties: { start: { type: 'integer' }, end: { type: 'integer' }, booked: { type: 'integer' }, free: { type: 'integer' } },
+  },
+  Callback: {
+    type: 'object',
+    description: 'The callback booked for this handoff: the time promised now (also once due), when it was booked and every move',
+    properties: {
+      at: { type: 'integer' },
+      bookedAt: { type: 'integer' },
+      queue: { type: 'string' },
+      changes: {
+        type: 'array',
+        items: { type: 'object', properties: { at: { type: 'integer' }, from: { type: 'integer' }, to: { type: 'integer', nullable: true }, why: { type: 'string', enum: ['capacity', 'missed', 'no_capacity'] } } },
+      },
     },
   },
   MyConversations: {
@@ -263,6 +383,7 @@ const SCHEMAS: Record<string, Json> = {
       transfers: { type: 'integer' },
       escalations: { type: 'integer' },
       version: { type: 'integer' },
+      callbackAt: { type: 'integer', nullable: true, description: 'When a booked callback is due (status `scheduled`)' },
     },
   },
   Briefing: {
@@ -331,6 +452,7 @@ const SCHEMAS: Record<string, Json> = {
       conversationId: { type: 'string' },
       state: ref('State'),
       briefing: { ...ref('Briefing'), nullable: true },
+      callback: { ...ref('Callback'), nullable: true },
       transcript: { type: 'array', items: ref('TranscriptEntry') },
       macros: { type: 'array', items: ref('Macro') },
       now: { type: 'integer' },
@@ -352,7 +474,17 @@ export function openApiDocument(): Json {
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: r.operationId,
       summary: r.summary,
-      tags: [r.path.startsWith('/api/conversations') ? 'conversations' : r.path.startsWith('/api/queues') ? 'queues' : r.path.startsWith('/api/dead-letters') ? 'delivery' : 'session'],
+      tags: [
+        r.path.startsWith('/api/conversations')
+          ? 'conversations'
+          : r.path.startsWith('/api/queues')
+            ? 'queues'
+            : r.path.startsWith('/api/dead-letters')
+              ? 'delivery'
+              : r.path.startsWith('/api/staff') || r.path === '/api/me/presence'
+                ? 'staffing'
+                : 'session',
+      ],
       ...(r.auth ? {} : { security: [] }),
       ...op,
       responses: { ...(op['responses'] as Json), ...(r.method === 'POST' || r.method === 'GET' ? { '405': ERRORS['405'] } : {}) },
@@ -379,6 +511,7 @@ export function openApiDocument(): Json {
       { name: 'queues', description: 'Waiting conversations' },
       { name: 'conversations', description: 'Briefing, transcript and agent actions' },
       { name: 'delivery', description: 'Messages for customers that could not be delivered (dead letters)' },
+      { name: 'staffing', description: "Agents' presence and shifts: what callback slots and the expected wait are computed from" },
     ],
     paths,
     components: {

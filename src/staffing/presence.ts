@@ -48,6 +48,11 @@ export interface Presence {
   readonly since: number;
 }
 
+/** A write's outcome: the presence after it, and whether its status changed. */
+export interface PresenceChange extends Presence {
+  readonly changed: boolean;
+}
+
 /** Options of {@link PresenceBook}. */
 export interface PresenceBookOptions {
   readonly documents: DocumentStore;
@@ -117,22 +122,22 @@ export class PresenceBook {
   }
 
   /** Signed in: online (with the grace period to open the console). */
-  signIn(agent: string): Promise<Presence> {
+  signIn(agent: string): Promise<PresenceChange> {
     return this.update(agent, (d, now) => ({ ...d, chosen: 'online', chosenAt: now, lostAt: now }));
   }
 
   /** Signed out: offline. */
-  signOut(agent: string): Promise<Presence> {
+  signOut(agent: string): Promise<PresenceChange> {
     return this.update(agent, (d, now) => ({ ...d, chosen: 'offline', chosenAt: now }));
   }
 
   /** The agent's own choice from the status menu. */
-  setStatus(agent: string, status: PresenceStatus): Promise<Presence> {
+  setStatus(agent: string, status: PresenceStatus): Promise<PresenceChange> {
     return this.update(agent, (d, now) => ({ ...d, chosen: status, chosenAt: now, ...(status === 'online' ? { lostAt: now } : {}) }));
   }
 
   /** A console socket of the agent opened on `node`; an agent who was offline is online again. */
-  opened(agent: string, node: string): Promise<Presence> {
+  opened(agent: string, node: string): Promise<PresenceChange> {
     return this.update(agent, (d, now) => {
       const open = (d.nodes[node]?.open ?? 0) + 1;
       const back = d.chosen === 'offline';
@@ -141,7 +146,7 @@ export class PresenceBook {
   }
 
   /** A console socket of the agent closed on `node` (all of them with `all`). */
-  closed(agent: string, node: string, all = false): Promise<Presence> {
+  closed(agent: string, node: string, all = false): Promise<PresenceChange> {
     return this.update(agent, (d, now) => {
       const nodes = { ...d.nodes };
       const open = all ? 0 : Math.max(0, (nodes[node]?.open ?? 0) - 1);
@@ -161,7 +166,7 @@ export class PresenceBook {
     );
   }
 
-  private async update(agent: string, change: (d: PresenceDoc, now: number) => PresenceDoc): Promise<Presence> {
+  private async update(agent: string, change: (d: PresenceDoc, now: number) => PresenceDoc): Promise<PresenceChange> {
     const key = PresenceBook.key(agent);
     for (let attempt = 0; attempt < 20; attempt++) {
       const doc = await this.opts.documents.read<PresenceDoc>(key);
@@ -169,7 +174,11 @@ export class PresenceBook {
       const before: PresenceDoc = doc?.value ?? { chosen: 'offline', chosenAt: now, nodes: {}, lostAt: null };
       const next = change(before, now);
       const r = doc === undefined ? await this.opts.documents.create(key, next) : await this.opts.documents.write(key, next, doc.eTag);
-      if (r.ok) return effectivePresence(agent, next, now, this.graceMs, this.staleMs);
+      if (r.ok) {
+        const was = effectivePresence(agent, doc?.value, now, this.graceMs, this.staleMs).status;
+        const after = effectivePresence(agent, next, now, this.graceMs, this.staleMs);
+        return { ...after, changed: after.status !== was };
+      }
     }
     throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `${agent}'s presence kept changing: try again`);
   }
