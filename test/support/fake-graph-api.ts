@@ -56,6 +56,8 @@ export class FakeGraphApi {
   /** The access token media requests must carry. */
   token: string | undefined;
   down = false;
+  /** Answer read receipts with 500 (presence failing while messages go through). */
+  failReads = false;
   private seq = 0;
 
   private constructor(
@@ -102,6 +104,7 @@ export class FakeGraphApi {
       return json(res, 400, { error: { code: 100, message: `(#100) Invalid parameter: ${problems.join('; ')}` } });
     }
     const isRead = body['status'] === 'read';
+    if (isRead && this.failReads) return json(res, 500, { error: { code: 1, message: 'An unknown error occurred' } });
     const reply = this.down ? { status: 503, body: { error: { code: 2, message: 'Service temporarily unavailable' } } } : isRead ? undefined : this.replies.shift();
     if (reply !== undefined && reply.status !== 200) {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body ?? { error: { message: 'scripted failure' } }));

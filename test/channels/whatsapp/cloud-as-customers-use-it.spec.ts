@@ -19,6 +19,7 @@ import type { TranscriptEntry } from '../../../src/core/conversation.js';
 import { agentId, conversationId, type ConversationId } from '../../../src/core/ids.js';
 import type { Stores } from '../../../src/core/ports/stores.js';
 import { StaticCustomerDirectory } from '../../../src/core/static-customer-directory.js';
+import { loadDialogs, type DialogCatalog } from '../../../src/dialogs/load-dialogs.js';
 import { memoryKey, type ConversationMemory } from '../../../src/handoff/conversation-memory.js';
 import { createMemoryStores } from '../../../src/store/memory/index.js';
 import { FakeGraphApi } from '../../support/fake-graph-api.js';
@@ -58,12 +59,12 @@ interface World {
 }
 
 let seq = 0;
-async function world(opts: { mediaMaxBytes?: number } = {}): Promise<World> {
+async function world(opts: { mediaMaxBytes?: number; catalog?: DialogCatalog } = {}): Promise<World> {
   const graph = await FakeGraphApi.start();
   graph.token = ENV.WHATSAPP_ACCESS_TOKEN;
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 15));
   const stores = createMemoryStores();
-  const app = createHandover({ manifest, stores, clock, directory: new StaticCustomerDirectory(customers) });
+  const app = createHandover({ manifest, stores, clock, directory: new StaticCustomerDirectory(customers), ...(opts.catalog === undefined ? {} : { catalog: opts.catalog }) });
   const botRead = new Map<string, string[]>();
   // The app as the channel sees it, with a window on what the bot reads.
   const spied = {
@@ -221,6 +222,54 @@ describe('WhatsApp Cloud API as customers use it (issue 15)', () => {
       const br: Sender = { phone: '5511955554444', name: 'John' };
       const sent = await w.send(br, { type: 'text', text: { body: 'I want to talk to a real person please' } });
       assert.match(sent.join('\n'), /connecting you with a person/i, 'English words from a Brazilian number: English');
+    });
+  });
+
+  describe('the channel\'s own lines never change the conversation\'s language', () => {
+    // (a place shared from a map is named in the local language: a Mexican customer shares a Mexican address)
+    for (const [phone, hello, locale, answer, place] of [
+      ['5215512345678', 'hola, buenas tardes', 'es', /^(Gracias, recibí|Lo siento, no puedo leer)/, { name: 'Oficina', address: 'Av. Insurgentes Sur 1602, Ciudad de México' }],
+      ['5511987654321', 'oi, boa tarde', 'pt-BR', /^(Obrigado, recebi|Desculpe, não consigo ler)/, { name: 'Escritório', address: 'Av. Paulista 1578, São Paulo' }],
+    ] as const) {
+      it(`a ${locale} conversation stays ${locale} through every kind of content, answered in ${locale}`, async () => {
+        const sender: Sender = { phone, name: 'Cliente' };
+        await w.send(sender, { type: 'text', text: { body: hello } });
+        const withoutWords = CLOUD_MESSAGES.filter((f) => 'channelAnswers' in f.expect && !f.name.includes('131060'));
+        for (const f of withoutWords) {
+          w.clock.advanceMs(3 * 60 * 1000); // past the once-per-burst answer
+          const local = f.name === 'location with name and address' ? { type: 'location', location: { latitude: 19.37, longitude: -99.17, ...place } } : f.message;
+          const sent = await w.send(sender, local);
+          const memory = await w.stores.documents.read<ConversationMemory>(memoryKey(w.idOf(sender)));
+          assert.equal(memory?.value.locale, locale, `${f.name}: ${JSON.stringify(customerLines(await w.transcript(sender)).at(-1)?.text)}`);
+          if ((await w.app.service.state(w.idOf(sender))).status === 'bot') assert.match(sent.join('\n'), answer, `${f.name}: ${sent.join(' | ')}`);
+        }
+      });
+    }
+  });
+
+  describe('a dialog\'s quick replies', () => {
+    it('go out as reply buttons; a tap picks the option (the bot reads it, the transcript shows it)', async () => {
+      const real = loadDialogs({ dialogsDir: 'dialogs', localesDir: 'locales', manifest });
+      const greeting = real.dialogs.get('greeting');
+      assert.ok(greeting);
+      const dialogs = new Map(real.dialogs);
+      dialogs.set('greeting', { ...greeting, steps: [{ say: 'greeting.answer', choices: ['greeting.choice_order', 'greeting.choice_person'] }] });
+      const locales = new Map([...real.locales].map(([locale, texts]) => [locale, { ...texts, 'greeting.choice_order': 'Track my order', 'greeting.choice_person': 'Talk to a person' }]));
+      await w.close();
+      w = await world({ catalog: { dialogs, locales } });
+
+      const leo: Sender = { phone: '15550100002', name: 'Leo' };
+      assert.deepEqual(await w.send(leo, { type: 'text', text: { body: 'hi' } }), [], 'no text: the greeting went out with its buttons');
+      const [buttons] = w.graph.interactivesTo('15550100002');
+      assert.match(String((buttons?.['body'] as { text: string }).text), /Acme Shop assistant/);
+      const replies = (buttons?.['action'] as { buttons: Array<{ reply: { id: string; title: string } }> }).buttons;
+      assert.deepEqual(replies.map((b) => b.reply.title), ['Track my order', 'Talk to a person']);
+
+      const sent = await w.send(leo, { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: replies[1]!.reply.id, title: 'Talk to a person' } } });
+      assert.match(sent.join('\n'), /connecting you with a person/);
+      assert.equal((await w.app.service.state(w.idOf(leo))).status, 'queued');
+      assert.ok(customerLines(await w.transcript(leo)).some((e) => e.text === 'Talk to a person'));
+      assert.deepEqual(w.graph.violations, []);
     });
   });
 

@@ -29,8 +29,20 @@ class EchoBot extends ActivityHandler {
     this.onMessage(async (ctx, next) => {
       this.received.push({ ...ctx.activity }); // a copy: what the bot read (the channel puts the customer line back after the turn)
       const text = ctx.activity.text ?? '';
+      const options = (titles: string[]) => titles.map((t, i) => ({ type: 'postBack', title: t, value: `opt-${i + 1}` }));
       if (text === 'menu') {
         await ctx.sendActivity(MessageFactory.suggestedActions([{ type: 'imBack', title: 'Yes', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }], 'Continue?'));
+      } else if (text === 'shipping') {
+        await ctx.sendActivity(MessageFactory.suggestedActions(options(['Standard', 'Express', 'Same day', 'Pick up in store']), 'Which **shipping**?'));
+      } else if (text === 'long titles') {
+        await ctx.sendActivity(MessageFactory.suggestedActions(options(['Cancel my Acme Plus subscription', 'Keep it']), 'Sure?'));
+      } else if (text === 'eleven') {
+        await ctx.sendActivity(MessageFactory.suggestedActions(options(Array.from({ length: 11 }, (_, i) => `Store ${i + 1}`)), 'Which store?'));
+      } else if (text === 'markdown') {
+        await ctx.sendActivity('Choose **Express** or *Standard*, see [rates](https://acme.example/rates)');
+      } else if (text === 'slow') {
+        await ctx.sendActivity({ type: 'typing' });
+        await ctx.sendActivity('done thinking');
       } else {
         const media = ctx.activity.attachments?.[0];
         await ctx.sendActivity(media === undefined ? `echo: ${text}` : `got ${media.contentType}`);
@@ -301,6 +313,82 @@ describe('WhatsApp Cloud API channel (webhook + Graph API over local servers)', 
       assert.equal(h.turns[0]?.text, '🖼 foto (image/jpeg): receipt', 'a Brazilian number: the line is in Portuguese');
       assert.equal(h.bot.received[0]?.text, 'receipt');
       assert.deepEqual(h.graph.textsTo(CUSTOMER), ['got image/jpeg']);
+    });
+  });
+
+  describe('interactive messages, formatting and presence', () => {
+    const ref = { channelId: 'whatsapp-cloud', serviceUrl: 'whatsapp-cloud:', conversation: { id: CUSTOMER, isGroup: false, conversationType: 'personal', name: '' } };
+
+    it('4 to 10 options go out as a list message (one section, rows ≤ 24 characters); a row tap maps back by id', async () => {
+      await deliver(payload([textMessage('wamid.L1', 'shipping')]));
+      const [list] = h.graph.interactivesTo(CUSTOMER);
+      assert.equal(list?.['type'], 'list');
+      assert.deepEqual(list?.['body'], { text: 'Which *shipping*?' }, 'markdown converted in the body');
+      const action = list?.['action'] as { button: string; sections: Array<{ title: string; rows: Array<{ id: string; title: string }> }> };
+      assert.equal(action.button, 'Opções', 'the button label in the conversation\'s language (a +55 number)');
+      assert.deepEqual(action.sections[0]?.rows.map((r) => r.title), ['Standard', 'Express', 'Same day', 'Pick up in store']);
+      await deliver(payload([{ from: CUSTOMER, id: 'wamid.L2', timestamp: String(T0 / 1000), type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: action.sections[0]!.rows[2]!.id, title: 'Same day' } } }]));
+      // postBack semantics: the bot reads the option's value; the transcript shows what the customer tapped
+      assert.deepEqual([h.bot.received.at(-1)?.text, h.bot.received.at(-1)?.value], ['opt-3', 'opt-3']);
+      assert.equal(h.turns.at(-1)?.text, 'Same day');
+      assert.deepEqual(h.graph.violations, []);
+    });
+
+    it('titles longer than Meta allows, or more than 10 options: numbered text, and "2" picks the second', async () => {
+      await deliver(payload([textMessage('wamid.N1', 'long titles')]));
+      assert.deepEqual(h.graph.interactivesTo(CUSTOMER), []);
+      assert.equal(h.graph.textsTo(CUSTOMER).at(-1), 'Sure?\n\n1. Cancel my Acme Plus subscription\n2. Keep it');
+      await deliver(payload([textMessage('wamid.N2', '2')]));
+      assert.deepEqual([h.bot.received.at(-1)?.text, h.bot.received.at(-1)?.value], ['opt-2', 'opt-2']);
+      assert.equal(h.turns.at(-1)?.text, 'Keep it', 'the customer line is the option, not "2"');
+      await deliver(payload([textMessage('wamid.N3', 'eleven')]));
+      assert.deepEqual(h.graph.interactivesTo(CUSTOMER), []);
+      assert.match(h.graph.textsTo(CUSTOMER).at(-1) ?? '', /^Which store\?\n\n1\. Store 1\n.*\n11\. Store 11$/s);
+    });
+
+    it('a tap on an old button (not the last offer) reaches the bot as its title', async () => {
+      await deliver(payload([textMessage('wamid.O1', 'menu')]));
+      await deliver(payload([textMessage('wamid.O2', 'hello')]));
+      await deliver(payload([{ from: CUSTOMER, id: 'wamid.O3', timestamp: String(T0 / 1000), type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'zzzzzz.1', title: 'Yes' } } }]));
+      assert.deepEqual([h.bot.received.at(-1)?.text, h.bot.received.at(-1)?.value], ['Yes', 'zzzzzz.1']);
+    });
+
+    it('when Meta refuses the interactive message, the numbered text goes out instead', async () => {
+      await deliver(payload([textMessage('wamid.R0', 'hello')]));
+      h.graph.replies.push({ status: 400, body: { error: { code: 131009, message: 'Parameter value is not valid' } } });
+      await deliver(payload([textMessage('wamid.R1', 'menu')]));
+      assert.equal(h.graph.textsTo(CUSTOMER).at(-1), 'Continue?\n\n1. Yes\n2. No');
+      assert.ok(h.logger.lines.some((l) => l.message.includes('refused the interactive message')));
+      await deliver(payload([textMessage('wamid.R2', '1')]));
+      assert.equal(h.bot.received.at(-1)?.text, 'yes');
+    });
+
+    it('bot markdown becomes WhatsApp formatting; an agent\'s line goes out as typed', async () => {
+      await deliver(payload([textMessage('wamid.M1', 'markdown')]));
+      assert.equal(h.graph.textsTo(CUSTOMER).at(-1), 'Choose *Express* or _Standard_, see rates (https://acme.example/rates)');
+      await h.adapter.continueConversation(ref, async (ctx) => {
+        await ctx.sendActivity({ type: 'message', text: '*Urgent*: your refund is _approved_', channelData: { handover: { role: 'agent', kind: 'agent_message' } } });
+      });
+      assert.equal(h.graph.textsTo(CUSTOMER).at(-1), '*Urgent*: your refund is _approved_');
+    });
+
+    it('marks the message read with the typing indicator before the reply; a typing activity refreshes it', async () => {
+      await deliver(payload([textMessage('wamid.T1', 'slow')]));
+      const posts = h.graph.requests.filter((r) => r.method === 'POST').map((r) => r.body);
+      assert.deepEqual(posts.slice(0, 2), [
+        { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.T1', typing_indicator: { type: 'text' } },
+        { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.T1', typing_indicator: { type: 'text' } },
+      ]);
+      assert.equal(posts[2]?.['type'], 'text');
+      assert.deepEqual(h.graph.violations, []);
+    });
+
+    it('a failing read receipt never stops the reply (and is not retried)', async () => {
+      h.graph.failReads = true;
+      await deliver(payload([textMessage('wamid.F9', 'still there?')]));
+      assert.deepEqual(h.graph.textsTo(CUSTOMER), ['echo: still there?']);
+      assert.equal(h.graph.requests.filter((r) => r.body['status'] === 'read').length, 1);
+      assert.ok(h.logger.lines.some((l) => l.message.startsWith('read receipt / typing indicator not sent')));
     });
   });
 

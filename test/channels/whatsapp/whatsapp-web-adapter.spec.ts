@@ -141,6 +141,46 @@ describe('WhatsAppWebAdapter (botbuilder pipeline over a fake whatsapp-web.js cl
     assert.equal(client.sent[0]?.content, 'got image/jpeg');
   });
 
+  it('a voice note, a location, a contact card, a poll: readable lines; the bot is not asked, the customer gets one answer in their language', async () => {
+    const contacts: Array<{ conversationId: string; name: string; phone?: string }> = [];
+    const { client, adapter, turns, bot, clock } = setup({ onContact: (e) => void contacts.push(e) });
+    await client.initialize();
+    await client.inbound(CUSTOMER, '', { hasMedia: true, type: 'ptt', mimetype: 'audio/ogg; codecs=opus' });
+    await client.inbound(CUSTOMER, '', { type: 'location', location: { latitude: '-23.5505', longitude: '-46.6333', description: 'Casa' } });
+    await adapter.whenIdle();
+    clock.advanceMs(3 * 60 * 1000);
+    await client.inbound(CUSTOMER, '', { type: 'vcard', vCards: ['BEGIN:VCARD\nFN:Maria Silva\nitem1.TEL;waid=5511912345678:+55 11 91234-5678\nEND:VCARD'] });
+    await adapter.whenIdle();
+    clock.advanceMs(3 * 60 * 1000);
+    await client.inbound(CUSTOMER, 'Which day?', { type: 'poll_creation' });
+    await adapter.whenIdle();
+    assert.deepEqual(turns.map((t) => t.text), [
+      '🎤 mensagem de voz (audio/ogg; codecs=opus)',
+      '📍 localização: Casa — -23.5505, -46.6333 https://maps.google.com/?q=-23.5505,-46.6333',
+      '👤 contato: Maria Silva +55 11 91234-5678',
+      '⚠️ uma mensagem que o bot não consegue ler (poll_creation)',
+    ]);
+    assert.equal(turns[0]?.locale, 'pt-BR', 'the phone\'s country is the first guess at the language');
+    assert.deepEqual(bot.received, [], 'the bot reads words only');
+    assert.deepEqual(client.sent.map((s) => s.content), [
+      'Obrigado, recebi seu áudio. Mas eu só consigo ler texto — pode escrever o que você precisa?',
+      'Obrigado, recebi o contato. Mas eu só consigo ler texto — pode escrever o que você precisa?',
+      'Desculpe, não consigo ler enquetes por aqui. Pode escrever em uma mensagem?',
+    ], 'one answer for the voice note and the location sent together');
+    assert.deepEqual(contacts, [{ conversationId: CUSTOMER, name: '', phone: '5511987654321' }]);
+  });
+
+  it('bot markdown becomes WhatsApp formatting', async () => {
+    const { client, adapter } = setup();
+    await client.initialize();
+    await adapter.continueConversation({ channelId: 'whatsapp', serviceUrl: 'whatsapp-web:', conversation: { id: CUSTOMER, isGroup: false, conversationType: 'personal', name: '' } }, async (ctx) => {
+      await ctx.sendActivity('Your order is **on its way**');
+      await ctx.sendActivity({ type: 'message', text: '*Ana* here', channelData: { handover: { role: 'agent' } } });
+    });
+    await adapter.whenIdle();
+    assert.deepEqual(client.sent.map((s) => s.content), ['Your order is *on its way*', '*Ana* here']);
+  });
+
   it('ignores group chats and status broadcasts', async () => {
     const { client, adapter, turns } = setup();
     await client.initialize();
