@@ -453,6 +453,18 @@ describe('WhatsApp Cloud API channel (webhook + Graph API over local servers)', 
       assert.deepEqual(h.graph.textsTo(CUSTOMER), ['Sorry for the wait, I can help now', 'echo: ok, here']);
     });
 
+    it('a reaction (or a deletion) is not the customer writing: the window stays closed, held texts stay held', async () => {
+      h.clock.advanceMs(24 * 60 * 60 * 1000 + 1);
+      await agentSays('Sorry for the wait');
+      await deliver(payload([{ from: CUSTOMER, id: 'wamid.RX1', timestamp: String(Math.floor(h.clock.now() / 1000)), type: 'reaction', reaction: { message_id: 'wamid.OUT1', emoji: '👍' } }]));
+      assert.deepEqual(h.graph.textsTo(CUSTOMER), [], 'still held');
+      assert.equal(h.graph.delivered.filter((d) => d['type'] === 'template').length, 1, 'no second template');
+      assert.equal(h.turns.at(-1)?.type, 'messageReaction');
+      assert.deepEqual(h.turns.at(-1)?.reactionsAdded, [{ type: '👍' }]);
+      await deliver(payload([textMessage('wamid.RX2', 'hi', h.clock.now())]));
+      assert.deepEqual(h.graph.textsTo(CUSTOMER), ['Sorry for the wait', 'echo: hi']);
+    });
+
     it('sends one template for several texts written while the window is closed, and a new one after the customer replied', async () => {
       h.clock.advanceMs(24 * 60 * 60 * 1000 + 1);
       await agentSays('one');

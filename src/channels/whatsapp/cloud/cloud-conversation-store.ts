@@ -74,6 +74,7 @@ export class CloudConversationStore {
     wamid: string,
     at: number,
     contact?: CloudContactProfile,
+    opts: { opensWindow?: boolean } = {},
   ): Promise<{ fresh: boolean; offered: readonly NumberedOption[] | undefined; held: readonly string[]; contactChanged: boolean }> {
     let result = { fresh: false, offered: undefined as readonly NumberedOption[] | undefined, held: [] as readonly string[], contactChanged: false };
     await this.update<CloudConversationDoc>(this.convKey(waId), (cur) => {
@@ -84,6 +85,11 @@ export class CloudConversationStore {
       }
       const known = doc.contact;
       const contactChanged = contact !== undefined && (known === undefined || known.name !== contact.name || known.username !== contact.username);
+      if (opts.opensWindow === false) {
+        // a reaction or a deletion: seen (dedupe), but not a message that reopens the window or answers an offer
+        result = { fresh: true, offered: undefined, held: [], contactChanged: false };
+        return { ...doc, recentIds: [...doc.recentIds, wamid].slice(-RECENT_IDS) };
+      }
       result = { fresh: true, offered: doc.offered, held: doc.held ?? [], contactChanged };
       return {
         lastInboundAt: Math.max(doc.lastInboundAt ?? 0, at),

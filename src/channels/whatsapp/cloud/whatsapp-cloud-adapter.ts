@@ -124,10 +124,18 @@ interface Outgoing {
 
 /**
  * botbuilder channel adapter for the official WhatsApp Cloud API. Webhook payloads (see
- * `createCloudWebhookHandler`) become `message` activities run through the middleware; replies go out
- * through the Graph API as free text inside the 24-hour window and as an approved template outside it.
- * Messages Graph could not take after retries wait in the outbox (`flushOutbox()`), never dropped.
- * All state is in the shared DocumentStore, so any process can take any webhook.
+ * `createCloudWebhookHandler`) become activities run through the middleware: every message type is a
+ * readable customer line (`activity.text`; photos, voice notes, carts, locations, contacts, forms,
+ * edits, polls…: see `cloudContent`), reactions and deletions are `messageReaction` / `messageDelete`,
+ * and the bot reads only the customer's words — content without words is answered by the channel
+ * (`runBotTurn`). `activity.locale` is the phone's (or user id's) country guess. Username-only
+ * senders (`from_user_id`, no `from`) are conversations keyed by their business-scoped user id.
+ * Replies go out through the Graph API as free text (quick replies as reply buttons or a list when
+ * they fit Meta's limits, numbered text otherwise; markdown converted) inside the 24-hour window
+ * and as an approved template outside it; the customer's message is marked read with "typing…" when
+ * the bot takes the turn, and read when an agent writes. Messages Graph could not take after retries
+ * wait in the outbox (`flushOutbox()`), never dropped. All state is in the shared DocumentStore, so
+ * any process can take any webhook.
  *
  * @example
  * const graph = new GraphApiClient({ baseUrl: cfg.graphBaseUrl, phoneNumberId: cfg.phoneNumberId, accessToken: cfg.accessToken });
@@ -459,7 +467,10 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     const contact = contactOf(value.contacts, m);
     const profile = { name: contact?.profile?.name ?? '', ...(contact?.profile?.username === undefined ? {} : { username: contact.profile.username }) };
     const at = m.timestamp !== undefined && Number.isFinite(Number(m.timestamp)) ? Number(m.timestamp) * 1000 : this.clock.now();
-    const claim = await this.state.claimInbound(waId, m.id, at, profile);
+    // Reactions and deletions are shown to the agent, but do not count as the customer writing
+    // (the 24-hour window, held texts, the options offered stay as they were).
+    const opensWindow = m.type !== 'reaction' && m.type !== 'revoke';
+    const claim = await this.state.claimInbound(waId, m.id, at, profile, { opensWindow });
     if (!claim.fresh) {
       this.logger.info('duplicate webhook message ignored', { id: m.id });
       return;
