@@ -22,17 +22,19 @@ Commands:
                      (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
 ${EVAL_USAGE}
   lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
-  start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud]
+  start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
                      Run the service: web chat (demo page, widget, Direct Line), the agent console
                      (/agent), its HTTP API (/api, OpenAPI at /api/openapi.json) and webhooks.
-                     Stops cleanly on Ctrl+C / SIGTERM.
+                     Stops cleanly on Ctrl+C / SIGTERM. With REDIS_URL it refuses a Redis without
+                     persistence or with an evicting maxmemory-policy, unless --allow-volatile-redis.
   hash-password      Read a password from stdin, print its scrypt hash for manifest.json
                      (console.agents[].passwordHash).
   help               This text.
 
 Environment: REDIS_URL (switches the store to Redis), PORT (default 3978),
   HANDOVER_API_TOKENS="name:token,…" (bearer tokens for the HTTP API), WEBCHAT_SECRET (token
-  secret shared by every process), PUBLIC_BASE_URL (https://… behind a proxy: secure cookies).
+  secret shared by every process), PUBLIC_BASE_URL (https://… behind a proxy: secure cookies),
+  HANDOVER_ALLOW_VOLATILE_REDIS=1 (same as --allow-volatile-redis).
 Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
 
 async function simulate(args: string[]): Promise<number> {

@@ -48,6 +48,12 @@ export interface StartOptions {
   readonly log?: ServerLog;
   readonly whatsappWeb?: boolean;
   readonly whatsappCloud?: boolean;
+  /**
+   * Start on a Redis that can lose data (no AOF and no RDB snapshots, or a `maxmemory-policy` that
+   * evicts), with a loud warning on stderr, instead of refusing with HANDOVER_ERR_STORE_NOT_DURABLE.
+   * Default: HANDOVER_ALLOW_VOLATILE_REDIS=1 in `env`, else false (`--allow-volatile-redis`).
+   */
+  readonly allowVolatileRedis?: boolean;
   /** Web chat conversation token lifetime etc. pass-through (tests). */
   readonly webchat?: { readonly heartbeatMs?: number };
 }
@@ -77,8 +83,11 @@ export interface RunningService {
 type Stopper = () => Promise<void>;
 
 /**
- * Starts the service. Throws `HANDOVER_ERR_CONFIG_INVALID` for a bad manifest or environment and
- * `HANDOVER_ERR_STORE_UNAVAILABLE` when Redis does not answer.
+ * Starts the service. Throws `HANDOVER_ERR_CONFIG_INVALID` for a bad manifest or environment,
+ * `HANDOVER_ERR_STORE_UNAVAILABLE` when Redis does not answer and `HANDOVER_ERR_STORE_NOT_DURABLE`
+ * when Redis runs without persistence or with an evicting `maxmemory-policy` (unless
+ * `allowVolatileRedis`: then it warns on stderr and starts). A Redis with RDB snapshots only, or
+ * whose settings cannot be read (CONFIG disabled), gets a warning and starts.
  *
  * @example
  * const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory', env: { ...process.env } });
@@ -93,11 +102,14 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
   const prefix = env['REDIS_PREFIX'];
+  const allowVolatile = opts.allowVolatileRedis ?? allowVolatileRedisFromEnv(env);
   const stores = await openStores(storeUrl, {
     clock,
     onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }),
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
     activityLog: webChatHistoryFromEnv(env),
+    // Everything a deployment knows lives in Redis: refuse one that would forget it (README, "Run Redis for production").
+    durability: { allowVolatile, warn: (text) => log.error(text), info: (text) => log.info(text) },
   });
   const stoppers: Stopper[] = [];
   let http: HttpServer | undefined;
@@ -255,22 +267,39 @@ export function webChatHistoryFromEnv(env: NodeJS.ProcessEnv): WebChatHistoryOpt
   };
 }
 
+/**
+ * HANDOVER_ALLOW_VOLATILE_REDIS: `1`/`true`/`yes` lets `handover start` use a Redis that can lose
+ * data (with a loud warning); unset, empty, `0`/`false`/`no` do not; anything else is a
+ * configuration error rather than a guess.
+ *
+ * @example
+ * allowVolatileRedisFromEnv({ HANDOVER_ALLOW_VOLATILE_REDIS: '1' }); // true
+ */
+export function allowVolatileRedisFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env['HANDOVER_ALLOW_VOLATILE_REDIS'] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `environment is invalid: HANDOVER_ALLOW_VOLATILE_REDIS is "${env['HANDOVER_ALLOW_VOLATILE_REDIS']}": use 1 or 0`);
+}
+
 /** Parsed flags of `handover start`. */
 interface StartFlags {
   port?: number;
   host?: string;
   whatsappWeb: boolean;
   whatsappCloud: boolean;
+  allowVolatileRedis: boolean;
 }
 
 function parseFlags(args: readonly string[]): StartFlags | string {
-  const flags: StartFlags = { whatsappWeb: false, whatsappCloud: false };
+  const flags: StartFlags = { whatsappWeb: false, whatsappCloud: false, allowVolatileRedis: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     if (name === '--whatsapp-web') flags.whatsappWeb = true;
     else if (name === '--whatsapp-cloud') flags.whatsappCloud = true;
+    else if (name === '--allow-volatile-redis') flags.allowVolatileRedis = true;
     else if (name === '--port') {
       const v = Number(value());
       if (!Number.isInteger(v) || v < 0 || v > 65535) return '--port needs a TCP port number';
@@ -285,8 +314,9 @@ function parseFlags(args: readonly string[]): StartFlags | string {
 }
 
 /**
- * `handover start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud]`: runs until SIGINT
- * or SIGTERM, then stops cleanly. Exit 0 after a clean stop, 2 on bad flags or configuration.
+ * `handover start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]`:
+ * runs until SIGINT or SIGTERM, then stops cleanly. Exit 0 after a clean stop, 2 on bad flags or
+ * configuration, or a Redis that can lose data (without `--allow-volatile-redis`).
  *
  * @example
  * await start(['--port', '8080']);
@@ -302,6 +332,8 @@ export async function start(args: readonly string[]): Promise<number> {
     ...(flags.host === undefined ? {} : { host: flags.host }),
     whatsappWeb: flags.whatsappWeb,
     whatsappCloud: flags.whatsappCloud,
+    // the flag turns it on; without it the environment decides (HANDOVER_ALLOW_VOLATILE_REDIS)
+    ...(flags.allowVolatileRedis ? { allowVolatileRedis: true } : {}),
   });
   const u = svc.urls;
   const demoAgents = svc.config.manifest.console.agents.map((a) => `${a.id} (${a.role}${a.role === 'supervisor' ? '' : `: ${a.queues.join(', ')}`})`).join(', ');

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   HANDOVER_ERR_DIALOGS_INVALID: 'a dialog file or locale file is invalid',
   HANDOVER_ERR_EVAL_INVALID: 'an evaluation file (handover eval) is invalid',
   HANDOVER_ERR_STORE_UNAVAILABLE: 'the store did not answer',
+  HANDOVER_ERR_STORE_NOT_DURABLE: 'the Redis server can lose data (persistence off, or a maxmemory-policy that evicts): handover start refuses it unless --allow-volatile-redis',
   HANDOVER_ERR_STORE_DATA_INVALID: 'the store holds data this version cannot read (corrupt, or foreign keys under the prefix)',
   HANDOVER_ERR_STATE_CONFLICT: 'the conversation changed under this operation (compare-and-set lost, or the expected version is stale)',
   HANDOVER_ERR_NOT_IN_STATE: 'the handoff is not in a state that allows this operation',

@@ -40,6 +40,30 @@ export interface OpenStoresOptions {
   readonly commandTimeoutMs?: number;
   /** Redis, throwaway prefixes only (simulate, benchmarks): `close()` deletes every key under the prefix. */
   readonly deleteKeysOnClose?: boolean;
+  /**
+   * Redis: check the server's persistence and eviction settings once connected (what `handover
+   * start` does; `simulate` and benchmarks on throwaway prefixes do not). Without it, nothing is checked.
+   */
+  readonly durability?: DurabilityCheckOptions;
+}
+
+/**
+ * How `openStores` treats a Redis that can lose data: with no persistence (no AOF, no RDB
+ * snapshots) or an evicting `maxmemory-policy` it rejects with HANDOVER_ERR_STORE_NOT_DURABLE
+ * (every problem and its fix in the message) unless `allowVolatile`, in which case `warn` gets a
+ * loud warning; RDB-only, `appendfsync no` and settings it could not read (CONFIG disabled on
+ * managed Redis) go to `warn` and the stores open. Ignored on the memory store.
+ *
+ * @example
+ * await openStores(url, { durability: { allowVolatile: false, warn: (t) => process.stderr.write(`${t}\n`) } });
+ */
+export interface DurabilityCheckOptions {
+  /** `--allow-volatile-redis` / HANDOVER_ALLOW_VOLATILE_REDIS=1: open an unsafe Redis anyway, loudly. */
+  readonly allowVolatile: boolean;
+  /** Receives the warning text (several lines). */
+  readonly warn: (text: string) => void;
+  /** Receives the one line saying the settings are safe. Default: nothing. */
+  readonly info?: (text: string) => void;
 }
 
 /**
@@ -81,8 +105,9 @@ export interface OpenedStores extends Stores {
 
 /**
  * Opens the store named by `store` (`Config.store`): `memory`, or a Redis URL. Rejects with
- * HANDOVER_ERR_CONFIG_INVALID for anything else, and with HANDOVER_ERR_STORE_UNAVAILABLE (saying
- * how to start Redis) when Redis does not answer. The Redis client is loaded only when asked for.
+ * HANDOVER_ERR_CONFIG_INVALID for anything else, with HANDOVER_ERR_STORE_UNAVAILABLE (saying
+ * how to start Redis) when Redis does not answer, and, with `durability`, with
+ * HANDOVER_ERR_STORE_NOT_DURABLE when the server can lose data. The Redis client is loaded only when asked for.
  *
  * @example
  * const stores = await openStores(process.env.REDIS_URL ?? 'memory', { prefix: 'handover' });
@@ -110,6 +135,14 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
     ...(opts.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: opts.commandTimeoutMs }),
     ...(opts.deleteKeysOnClose === undefined ? {} : { deleteKeysOnClose: opts.deleteKeysOnClose }),
   });
+  if (opts.durability !== undefined) {
+    try {
+      await redis.checkRedisDurability(stores.client, { url: store, ...opts.durability });
+    } catch (e) {
+      await stores.close().catch(() => undefined);
+      throw e;
+    }
+  }
   return Object.assign(stores, { kind, prefix: stores.keys.prefix });
 }
 

@@ -37,11 +37,11 @@ export interface HandoverProcess {
 }
 
 /**
- * Starts `handover start --host 127.0.0.1` with PORT=0 and the given environment on top of this
- * process's, and resolves once it prints its banner.
+ * Starts `handover start --host 127.0.0.1 [args]` with PORT=0 and the given environment on top of
+ * this process's, and resolves once it prints its banner.
  */
-export async function spawnHandover(env: Record<string, string>): Promise<HandoverProcess> {
-  const child = spawn(process.execPath, [bin, 'start', '--host', '127.0.0.1'], {
+export async function spawnHandover(env: Record<string, string>, args: readonly string[] = []): Promise<HandoverProcess> {
+  const child = spawn(process.execPath, [bin, 'start', '--host', '127.0.0.1', ...args], {
     env: { ...process.env, PORT: '0', WEBCHAT_SECRET, HANDOVER_API_TOKENS: `desk:${DESK_TOKEN}`, ...env },
     stdio: 'pipe',
   });

@@ -136,3 +136,12 @@ export { RedisLease } from './redis-lease.js';
 export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
 export { deleteKeysByPrefix } from './delete-keys.js';
 export type { RedisClient } from './redis-connection.js';
+export {
+  assessRedisDurability,
+  checkRedisDurability,
+  describeDurability,
+  readRedisDurability,
+  type DurabilityAssessment,
+  type DurabilityFinding,
+  type RedisDurabilitySettings,
+} from './redis-durability.js';

@@ -157,8 +157,13 @@ export async function closeConnection(client: RedisClient): Promise<void> {
   }
 }
 
-/** `redis://user:secret@host` -> `redis://user:***@host`, so a password never reaches a log. */
-function redactUrl(url: string): string {
+/**
+ * `redis://user:secret@host` -> `redis://user:***@host`, so a password never reaches a log.
+ *
+ * @example
+ * redactUrl('redis://app:s3cret@10.0.0.5:6379'); // 'redis://app:***@10.0.0.5:6379'
+ */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';
