@@ -14,6 +14,7 @@
 import { HANDOFF_REASONS, type HandoffReason, type TurnSignals } from '../core/conversation.js';
 import type { Policy } from '../config/manifest-schema.js';
 import { DEFAULT_PRIORITIES } from '../config/manifest-schema.js';
+import { DEFAULT_TREND, worseningTrend } from '../signals/sentiment-trend.js';
 
 /** A reason that fired, with its queue and why. */
 export interface FiredReason {
@@ -98,13 +99,14 @@ export function estimateCost(policy: Policy, history: readonly TurnSignals[]): C
 
 /**
  * How much history the policy needs after this turn: the turns since the last progress (cost
- * rule) and the last `consecutiveTurns` (low-confidence run); counts (fallbacks, failed
+ * rule), the last `consecutiveTurns` (low-confidence run) and the turns a worsening sentiment
+ * trend reads (`DEFAULT_TREND.turns`, with the next one); counts (fallbacks, failed
  * authentications) travel on each turn. Keeping only this bounds a conversation's stored state.
  */
 export function historyToKeep(policy: Policy, history: readonly TurnSignals[]): TurnSignals[] {
   let start = history.length - 1;
   while (start > 0 && !history[start]!.progress) start--;
-  start = Math.min(start, history.length - policy.lowConfidence.consecutiveTurns);
+  start = Math.min(start, history.length - Math.max(policy.lowConfidence.consecutiveTurns, DEFAULT_TREND.turns - 1));
   return history.slice(Math.max(0, start));
 }
 
@@ -170,11 +172,18 @@ export function evaluate(policy: Policy, history: readonly TurnSignals[]): Decis
       }
       return { fired: false, queue, detail: () => `tier ${t.value.tier}, largest order $${fmt(t.value.maxOrderTotal)}, amount named $${fmt(t.value.amountNamed)}` };
     },
-    negative_sentiment: () => ({
-      fired: t.sentiment.strongNegative,
-      queue: topicQueue,
-      detail: () => `sentiment score ${t.sentiment.score} (comparative ${t.sentiment.comparative})${t.sentiment.strongNegative ? ': strong anger or frustration' : ''}`,
-    }),
+    negative_sentiment: () => {
+      // a strong message, or a customer getting angrier turn after turn (src/signals/sentiment-trend.ts)
+      const trend = t.sentiment.strongNegative ? null : worseningTrend(history.map((h) => ({ turn: h.turn, score: h.sentiment.score })));
+      return {
+        fired: t.sentiment.strongNegative || trend !== null,
+        queue: topicQueue,
+        detail: () =>
+          trend !== null
+            ? `sentiment worsening over the last ${trend.length} turns (scores ${trend.join(', ')})`
+            : `sentiment score ${t.sentiment.score} (comparative ${t.sentiment.comparative})${t.sentiment.strongNegative ? ': strong anger or frustration' : ''}`,
+      };
+    },
     missing_entity: () => {
       const missing = t.entitiesMissing.filter((e) => e.requests >= policy.missingEntity.afterRequests);
       return {

@@ -1,25 +1,36 @@
 /**
- * Sentiment: a per-message score and whether it shows strong anger or frustration.
+ * Sentiment: a per-message score and whether it shows the anger or frustration a support
+ * supervisor would escalate (`strongNegative`, which the policy's `negative_sentiment` reads).
  *
- * English uses the `sentiment` package (AFINN-165); pt-BR and es are registered from natural's
- * AFINN translations. On top, a curated frustration lexicon per language (phrases such as
- * "worst service", "this is ridiculous", "fed up", "péssimo", "una vergüenza") adds weight,
- * because AFINN misses or under-weights exactly the words customers use when they are done with a
- * bot. Shouting (several upper-case words) intensifies a negative message.
- * We never pass `extras` to `analyze()`: the package mutates its language table with them.
+ * Two layers, per locale (en, pt-BR, es):
+ * 1. A lexicon score: AFINN-165 (the `sentiment` package's English list; natural's Portuguese and
+ *    Spanish translations) plus a frustration lexicon, with negation ("not happy" is mildly
+ *    negative, never anger), hedges ("a bit annoyed" counts half) and words that carry no emotion
+ *    in a shop's chat ("fraud", "cargos") left out.
+ * 2. Rules for what the lexicon cannot see (`anger-rules.ts`): threats (chargeback, lawyer,
+ *    Procon, Reclame Aqui, Profeco, public reviews), "never again", sarcastic thanks, exasperated
+ *    repetition ("third time I ask"), profanity and shorthand (pqp, vsf, krl, carajo, ctm, wtf),
+ *    insults, shouting (all caps demanding something, even without a negative word), and weak
+ *    cues ("!!!", an emphasised word, "again", "nobody answers", waiting for weeks) of which two
+ *    escalate. Polite and negated negatives ("not angry, just asking", "I hate to bother you",
+ *    "não estou irritado") and positive slang ("crazy good price", "de puta madre") are removed
+ *    before anything is read.
+ * A worsening trend over the last turns is the policy's business (`sentiment-trend.ts`): it needs
+ * the conversation, this module reads one message.
  *
  * @example
  * const scorer = new SentimentScorer();
- * scorer.score('this is ridiculous, worst service ever', 'en'); // { score: -10, strongNegative: true, … }
+ * scorer.score('this is the third time I ask!!!', 'en').strongNegative; // true
+ * scorer.score('not angry, just asking when it ships', 'en').strongNegative; // false
  */
-import Sentiment from 'sentiment';
+import { RULES, type Lang, type LocaleRules } from './anger-rules.js';
 
-/** Score (AFINN sum plus frustration phrases), per-token comparative, strong anger or frustration, and what counted. */
+/** Score (lexicon sum plus the weight of the rules that fired), per-token comparative, strong anger or frustration, and what counted. */
 export interface SentimentResult {
   readonly score: number;
   readonly comparative: number;
   readonly strongNegative: boolean;
-  /** Words and phrases that counted, for the trace. */
+  /** Words, phrases and rules that counted, for the trace (rules in parentheses: "(threat: procon)"). */
   readonly hits: readonly string[];
 }
 
@@ -29,130 +40,269 @@ export interface SentimentThresholds {
   readonly comparativeAtOrBelow: number;
 }
 
-type Lang = 'en' | 'pt-BR' | 'es';
+/** Weight of one kind of strong evidence (threat, insult, shouting…) in the score. */
+const STRONG_CUE_WEIGHT = -4;
+/**
+ * Weak cues and what each counts towards escalation (2 escalate; 1 with a clearly negative
+ * lexicon score): "again", "still nothing" and a long wait are facts of a bad case more than anger,
+ * so they count half.
+ */
+const WEAK_CUES: Readonly<Record<string, number>> = { again: 0.5, stillNothing: 0.5, waitedLong: 0.5 };
+const weakWeight = (name: string) => WEAK_CUES[name] ?? 1;
+const MAX_TEXT = 2000;
 
-/** Phrases of frustration or anger, weight added to the AFINN score (negative = worse). */
-const FRUSTRATION: Record<Lang, Record<string, number>> = {
-  en: {
-    ridiculous: -2, 'worst service': -3, 'worst ever': -2, furious: -2, useless: -3, unacceptable: -3,
-    'fed up': -4, 'sick of': -4, 'sick and tired': -4, 'this is a joke': -6, 'waste of time': -4, 'wasting my time': -4,
-    pathetic: -2, incompetent: -3, 'terrible service': -3, 'awful service': -3, frustrated: -3,
-    frustrating: -2, fuck: -2, 'wtf': -3, 'stupid bot': -4, 'garbage': -2, outrageous: -3, 'never again': -3,
-    'am angry': -3, 'so angry': -3, 'piss': -2,
-  },
-  'pt-BR': {
-    'péssimo': -4, 'pessimo': -4, 'horrível': -4, 'horrivel': -4, absurdo: -4, ridículo: -4, ridiculo: -4,
-    'estou irritado': -4, irritado: -3, irritada: -3, 'que raiva': -5, raiva: -3, inútil: -4, inutil: -4,
-    'palhaçada': -5, 'vergonha': -3, 'cansei': -4, 'não aguento': -4, 'nao aguento': -4, 'lixo': -4,
-    'descaso': -4, 'odeio': -4, 'furioso': -4, 'furiosa': -4, 'pior atendimento': -5,
-  },
-  es: {
-    'pésimo': -4, pesimo: -4, horrible: -4, absurdo: -4, ridículo: -4, ridiculo: -4, 'estoy harto': -5,
-    harto: -4, harta: -4, furioso: -4, furiosa: -4, inútil: -4, inutil: -4, 'una vergüenza': -5,
-    'una verguenza': -5, basura: -4, 'peor servicio': -5, 'qué rabia': -5, 'que rabia': -5, rabia: -3,
-    'odio': -4, indignado: -4, indignada: -4, 'una broma': -4,
-  },
-};
-
-/** Raw lexicon scores per language (before negation), to tell a strongly negative word. */
-const LABELS: Record<Lang, Record<string, number>> = {
-  en: require('sentiment/languages/en/labels.json') as Record<string, number>,
-  'pt-BR': {},
-  es: {},
-};
-
-let registered = false;
-function registerLanguages(engine: Sentiment): void {
-  if (registered) return;
-  for (const [code, dir, file, negFile] of [
-    ['pt-BR', 'Portuguese', 'afinnShortSortedPortuguese.json', 'negations_pt.json'],
-    ['es', 'Spanish', 'afinnShortSortedSpanish.json', 'negations_es.json'],
-  ] as const) {
-    const list = require(`natural/lib/natural/sentiment/${dir}/${file}`) as { word: string; score: number }[] | Record<string, number>;
-    const labels: Record<string, number> = {};
-    if (Array.isArray(list)) for (const e of list) labels[e.word.toLowerCase()] = e.score;
-    else Object.assign(labels, list);
-    const negations = new Set<string>((require(`natural/lib/natural/sentiment/${dir}/${negFile}`) as { words?: string[] }).words ?? []);
-    // the negation word itself ("não", "no") scores in these lists: it must only flip what follows
-    for (const n of negations) delete labels[n];
-    LABELS[code] = labels;
-    engine.registerLanguage(code, {
-      labels,
-      scoringStrategy: {
-        apply(tokens: string[], cursor: number, tokenScore: number): number {
-          const prev = cursor > 0 ? tokens[cursor - 1] : undefined;
-          return prev !== undefined && negations.has(prev) ? -tokenScore : tokenScore;
-        },
-      },
-    });
-  }
-  registered = true;
+/**
+ * Lower case, no accents, straight quotes, letter runs of 3+ inside a word shortened to one
+ * ("sooo" → "so", "pqppp" → "pqp"; a word that is only the run stays: "bbb"), so every rule and
+ * lexicon key is written once.
+ *
+ * @example
+ * foldText('Cadê meu PEDIDO?? Sooo “late”'); // 'cade meu pedido?? so "late"'
+ */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/[“”«»]/g, '"')
+    .replace(/(\p{L})\1{2,}/gu, (run: string, ch: string, at: number, all: string) => (/\p{L}/u.test(all[at - 1] ?? '') || /\p{L}/u.test(all[at + run.length] ?? '') ? ch : run));
 }
 
-const SHOUT_WORD = /\b[A-Z]{3,}\b/g;
+/** Global copies of the rules' patterns, made once (matchAll and replace need the g flag). */
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+const g = (r: RegExp): RegExp => {
+  let c = GLOBAL.get(r);
+  if (c === undefined) GLOBAL.set(r, (c = new RegExp(r.source, 'g')));
+  c.lastIndex = 0;
+  return c;
+};
 
-/** Words that carry emotion in a locale (lexicon and frustration phrases), for the recogniser. */
+const langOf = (locale: string): Lang => (locale === 'pt-BR' || locale === 'es' ? locale : 'en');
+
+let labels: Record<Lang, Map<string, number>> | null = null;
+/** AFINN per language, folded, without negation words, symbols and the locale's neutral words. */
+function lexicon(lang: Lang): Map<string, number> {
+  if (labels === null) {
+    const build = (raw: Record<string, number>, rules: LocaleRules): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const [w, v] of Object.entries(raw)) {
+        const k = foldText(w);
+        if (!/^[a-z][a-z' -]*$/.test(k) || rules.neutral.has(k) || rules.negators.has(k) || m.has(k)) continue;
+        m.set(k, v);
+      }
+      return m;
+    };
+    const natural = (dir: string, file: string): Record<string, number> => {
+      const list = require(`natural/lib/natural/sentiment/${dir}/${file}`) as { word: string; score: number }[] | Record<string, number>;
+      if (!Array.isArray(list)) return list;
+      const out: Record<string, number> = {};
+      for (const e of list) out[e.word] = e.score;
+      return out;
+    };
+    labels = {
+      en: build(require('sentiment/languages/en/labels.json') as Record<string, number>, RULES.en),
+      'pt-BR': build(natural('Portuguese', 'afinnShortSortedPortuguese.json'), RULES['pt-BR']),
+      es: build(natural('Spanish', 'afinnShortSortedSpanish.json'), RULES.es),
+    };
+  }
+  return labels[lang];
+}
+
+/** Words that carry emotion in a locale (lexicon and frustration phrases), for a recogniser that wants them. */
 export function affectWords(locale: string): string[] {
-  const lang: Lang = locale === 'pt-BR' || locale === 'es' ? locale : 'en';
-  new SentimentScorer(); // registers pt-BR / es lexicons on first use
-  return [...Object.keys(LABELS[lang]), ...Object.keys(FRUSTRATION[lang]).flatMap((p) => p.split(' '))];
+  const lang = langOf(locale);
+  return [...lexicon(lang).keys(), ...Object.keys(RULES[lang].frustration).flatMap((p) => p.split(' '))];
+}
+
+/** Short words customers stress in capitals ("NOW", "JÁ", "YA"); other short capitals are codes (JFK, IAD). */
+const SHORT_EMPHASIS = new Set(['now', 'yet', 'any', 'why', 'not', 'you', 'all', 'one', 'two', 'out', 'nao', 'ja', 'ya', 'hoy', 'no', 'sem', 'sin', 'nem', 'ni']);
+const POSITIVE_EMOJI = /[🤗💖❤😍🥰😊🙂👍🙏😁😀😃😄🎉✨💕😘🥳💯]/u;
+const NEGATIVE_EMOJI = /[😡🤬😠😤👎🖕😒🙄]/u;
+
+/** Common acronyms in upper case are not shouting. */
+const ACRONYMS = new Set(
+  'BBB UPS USPS DHL FEDEX TNT PIX CPF CNPJ OK ID SMS PDF USA EUA CEP RFC CURP SKU ETA ASAP FAQ TV PC NF NFE IOS ATM DM CS SAC PS VIP CEO TI IT RG OXXO SPEI NIF DNI RUT IVA ICMS AM PM LED USB HDMI XL XXL XS GPS APP WIFI URL CVV PIN LOL OMG FTC CFPB OCU MX BR ES EU UK US CA SP RJ QR CVC API SSN AI BOT PAYPAL VISA AMEX PROCON PROFECO CONDUSEF SERNAC INDECOPI FACUA KKK KKKK WTF PQP VSF TNC KRL CTM HDP FDP'.split(' '),
+);
+
+interface Lexical {
+  score: number;
+  tokens: number;
+  strongWord: boolean;
+  hits: string[];
+}
+
+function startsWithHedge(before: readonly string[], hedges: readonly string[]): boolean {
+  const tail = ` ${before.slice(-3).join(' ')} `;
+  return hedges.some((h) => tail.endsWith(` ${h} `) || tail.includes(` ${h} `));
+}
+
+/** AFINN and the frustration lexicon over the clauses of the cleaned text, with negation and hedges. */
+function lexicalScore(clean: string, rules: LocaleRules, lang: Lang): Lexical {
+  const lex = lexicon(lang);
+  const out: Lexical = { score: 0, tokens: 0, strongWord: false, hits: [] };
+  for (const clause of clean.split(/[.!?;,:\n()]+/)) {
+    const toks = clause.split(/[^a-z0-9']+/).map((t) => t.replace(/^'+|'+$/g, '')).filter(Boolean);
+    out.tokens += toks.length;
+    const negatedAt = (i: number) => toks.slice(Math.max(0, i - 3), i).some((t) => rules.negators.has(t));
+    const used = new Set<number>();
+    const joined = ` ${toks.join(' ')} `;
+    for (const [phrase, weight] of Object.entries(rules.frustration)) {
+      const at = joined.indexOf(` ${phrase} `);
+      if (at < 0) continue;
+      const start = joined.slice(0, at).trim().split(' ').filter(Boolean).length;
+      const n = phrase.split(' ').length;
+      for (let k = start; k < start + n; k++) used.add(k);
+      if (negatedAt(start)) continue;
+      const hedged = startsWithHedge(toks.slice(0, start), rules.hedges);
+      out.score += hedged ? weight / 2 : weight;
+      out.hits.push(phrase);
+      if (!hedged && weight <= -3) out.strongWord = true;
+    }
+    toks.forEach((t, i) => {
+      const v = lex.get(t);
+      if (v === undefined || used.has(i)) return;
+      let w = v;
+      const hedged = w < 0 && startsWithHedge(toks.slice(0, i), rules.hedges);
+      // "not happy" is mild displeasure, "not bad" mild approval: never the full opposite
+      if (negatedAt(i)) w = w > 0 ? -Math.min(2, w) : Math.min(2, -w);
+      else if (hedged) w /= 2;
+      out.score += w;
+      if (w < 0) {
+        out.hits.push(t);
+        if (v <= -4 && !hedged && !negatedAt(i)) out.strongWord = true;
+      }
+    });
+  }
+  return out;
+}
+
+/** The sentence of `text` around index `at`. */
+function sentenceAt(text: string, at: number, end: number): string {
+  const start = Math.max(text.lastIndexOf('.', at - 1), text.lastIndexOf('!', at - 1), text.lastIndexOf('?', at - 1), text.lastIndexOf('\n', at - 1)) + 1;
+  const rest = text.slice(end).search(/[.!?\n]/);
+  return text.slice(start, rest < 0 ? text.length : end + rest + 1).replace(/^[\s"'!?.]+/, '');
+}
+
+const hedgedBefore = (text: string, at: number, hedges: readonly string[]) => {
+  const before = ` ${text.slice(Math.max(0, at - 24), at)}`;
+  return hedges.some((h) => before.endsWith(` ${h} `));
+};
+
+/** "não odeio", "no lo odio", "not ridiculous": a negation in the two words before, same clause. */
+const negatedBefore = (text: string, at: number, negators: ReadonlySet<string>) => {
+  const clause = text.slice(Math.max(0, at - 30), at).split(/[.!?;,:\n]/).pop() ?? '';
+  return clause.split(/[^a-z0-9']+/).filter(Boolean).slice(-2).some((t) => negators.has(t));
+};
+
+/**
+ * Upper case: shouting (most of the message in capitals, or several capitalised words that demand
+ * something: "third time I ask WHERE IS MY ORDER") or an emphasised word. Acronyms, codes with
+ * digits (SW1A 2AA) and quoted names do not count.
+ */
+function capitals(text: string, clean: string): { most: boolean; several: boolean; emphasis: boolean } {
+  // words blanked as polite or positive slang ("DESCULPA A DEMORA", "HOLY SHIT") shout nothing
+  const kept = new Set(clean.split(/[^a-z0-9']+/));
+  const words = (text.replace(/(["'‘“])[^"'’”]{1,40}["'’”]/g, ' ').match(/[\p{L}\p{N}]+/gu) ?? []).filter(
+    (w) => !/\p{N}/u.test(w) && w.length >= 2 && kept.has(foldText(w)),
+  );
+  const plain = words.filter((w) => !ACRONYMS.has(foldText(w).toUpperCase()));
+  const caps = plain.filter((w) => w === w.toUpperCase() && w !== w.toLowerCase());
+  const letters = plain.join('').length;
+  const capLetters = caps.join('').length;
+  const long = caps.filter((w) => w.length >= 4).length;
+  const most = caps.length >= 2 && capLetters >= 6 && long >= 1 && capLetters / Math.max(1, letters) >= 0.7;
+  const several = !most && caps.length >= 3 && long >= 2;
+  // an emphasised word: 4+ letters, not a roman numeral (WWII)
+  const emphasis = caps.some((w) => (w.length >= 4 && !/^[IVXLCDMW]+$/.test(w)) || SHORT_EMPHASIS.has(foldText(w)));
+  return { most, several, emphasis };
 }
 
 /**
  * Scores messages in en, pt-BR and es.
  *
  * @example
- * new SentimentScorer().score('estoy harto', 'es').strongNegative; // true
+ * new SentimentScorer().score('vou abrir reclamação no Procon', 'pt-BR').strongNegative; // true
  */
 export class SentimentScorer {
-  private readonly engine = new Sentiment();
   constructor() {
-    registerLanguages(this.engine);
+    lexicon('en');
   }
 
   /** Score one message. Unknown locales fall back to English. */
   score(text: string, locale: string, thresholds: SentimentThresholds = { scoreAtOrBelow: -5, comparativeAtOrBelow: -0.5 }): SentimentResult {
-    const lang: Lang = locale === 'pt-BR' || locale === 'es' ? locale : 'en';
-    const clipped = text.length > 2000 ? text.slice(0, 2000) : text;
-    const r = this.engine.analyze(clipped, { language: lang === 'en' ? 'en' : lang });
-    const lower = clipped.toLowerCase();
-    const hits: string[] = [];
-    let score = r.score;
-    for (const [phrase, weight] of Object.entries(FRUSTRATION[lang])) {
-      if (containsPhrase(lower, phrase)) {
-        score += weight;
-        hits.push(phrase);
+    const lang = langOf(locale);
+    const rules = RULES[lang];
+    const original = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+    let clean = foldText(original).replace(/#(?=[a-z])/g, '');
+    let slang = false;
+    for (const r of rules.polite) clean = clean.replace(g(r), ' ');
+    for (const r of rules.positiveSlang) {
+      const next = clean.replace(g(r), ' ');
+      if (next !== clean) slang = true;
+      clean = next;
+    }
+    // profanity that only intensifies praise right after it ("holy shit that was fast", "porra, que
+    // rápido! amei") is positive slang too
+    for (const r of rules.profanity) {
+      clean = clean.replace(g(r), (m: string, ...rest: unknown[]) => {
+        const at = rest.find((x): x is number => typeof x === 'number') ?? 0;
+        const after = clean.slice(at + m.length, at + m.length + 30).split(/[.?;\n]/)[0] ?? '';
+        const p = rules.praise.exec(after);
+        if (p === null || negatedBefore(after, p.index, rules.negators)) return m;
+        slang = true;
+        return ' '.repeat(m.length);
+      });
+    }
+    const lex = lexicalScore(clean, rules, lang);
+    const praise = ((slang || rules.positive.test(clean)) && lex.score > 0) || (POSITIVE_EMOJI.test(original) && !NEGATIVE_EMOJI.test(original) && lex.score >= 0);
+
+    const strong = new Map<string, string>();
+    const found = (kind: string, list: readonly RegExp[], keep: (m: RegExpExecArray) => boolean = () => true) => {
+      for (const r of list) {
+        for (const m of clean.matchAll(g(r))) {
+          if (m.index === undefined || !keep(m as RegExpExecArray)) continue;
+          if (!strong.has(kind)) strong.set(kind, m[0].trim());
+          return;
+        }
       }
-    }
-    for (const c of r.calculation) for (const [w, v] of Object.entries(c)) if (v < 0 && !hits.includes(w)) hits.push(w);
-    const shouting = (clipped.match(SHOUT_WORD) ?? []).length >= 2 && letterCaseRatio(clipped) > 0.7;
-    if (shouting && score < 0) {
-      score *= 1.5;
-      hits.push('(shouting)');
-    }
-    const tokens = Math.max(1, r.tokens.length);
-    const comparative = score / tokens;
-    // a negated positive ("not great") or a sad fact ("I lost the receipt", AFINN -3) is not anger:
-    // only our frustration phrases and AFINN's -4/-5 words count as strong by themselves
-    const strongWord = hits.some((h) => (FRUSTRATION[lang][h] ?? 0) <= -2 || (LABELS[lang][h] ?? 0) <= -4);
-    const strongNegative =
-      score <= thresholds.scoreAtOrBelow || (comparative <= thresholds.comparativeAtOrBelow && strongWord && score < 0);
+    };
+    const notEnquiry = (m: RegExpExecArray) => !rules.enquiry.test(sentenceAt(clean, m.index, m.index + m[0].length));
+    found('threat', [...rules.threat, rules.threatWithIntent], (m) => notEnquiry(m) && !rules.threatDisarm.test(clean.slice(Math.max(0, m.index - 30), m.index)));
+    if (!praise) found('threat', rules.exposure, (m) => notEnquiry(m) && !rules.threatDisarm.test(clean.slice(Math.max(0, m.index - 30), m.index)));
+    found('never again', rules.neverAgain);
+    found('sarcasm', rules.sarcasm);
+    if (!strong.has('sarcasm') && rules.sarcasmOpener.test(clean) && rules.exasperatingEvent.test(clean)) strong.set('sarcasm', 'praise for an exasperating event');
+    found('repetition', rules.repetition);
+    // profanity that only intensifies praise ("holy shit that was fast, thanks") is not anger
+    found('profanity', rules.profanity);
+    found('anger', rules.anger, (m) => !hedgedBefore(clean, m.index, rules.hedges) && !negatedBefore(clean, m.index, rules.negators));
+    if (/🤬|🖕/u.test(original)) strong.set('profanity', strong.get('profanity') ?? '🤬');
+
+    const weak = new Set<string>();
+    for (const [name, r] of Object.entries(rules.weak)) if (r.test(clean)) weak.add(name);
+    if (/[😡😠😤👎]/u.test(original)) weak.add('emoji');
+    const caps = capitals(original, clean);
+    // all in capitals and demanding, asking or negative; or a run of capitalised words in a negative message
+    const shouting =
+      !praise &&
+      ((caps.most && (rules.demand.test(clean) || /[!?]/.test(original) || lex.score < 0 || weak.size > 0 || strong.size > 0)) ||
+        (caps.several && (rules.demand.test(clean) || lex.score < 0 || weak.size > 0 || strong.size > 0)));
+    if (shouting) strong.set('shouting', 'capitals');
+    else if (caps.emphasis && !caps.most && !caps.several) weak.add('emphasis');
+    // praise with an emphasised word or "!!!" is joy
+    if (praise && strong.size === 0) weak.clear();
+
+    const weakSum = [...weak].reduce((sum, w) => sum + weakWeight(w), 0);
+    const score = lex.score + strong.size * STRONG_CUE_WEIGHT - weakSum;
+    const comparative = score / Math.max(1, lex.tokens);
+    // the lexicon alone escalates only with a word of real anger ("furious", "péssimo", AFINN -4/-5);
+    // a sad fact ("I lost the receipt") or a negated positive ("not great") never does
+    const lexicalAnger = lex.strongWord && (lex.score <= thresholds.scoreAtOrBelow || (lex.score < 0 && lex.score / Math.max(1, lex.tokens) <= thresholds.comparativeAtOrBelow));
+    const strongNegative = strong.size > 0 || weakSum >= 2 || (weakSum >= 1 && lex.score <= -3) || lexicalAnger;
+    const hits = [...lex.hits, ...[...strong].map(([k, v]) => `(${k}: ${v})`), ...[...weak].map((w) => `(${w})`)];
     return { score: round2(score), comparative: round2(comparative), strongNegative, hits };
   }
-}
-
-function containsPhrase(lower: string, phrase: string): boolean {
-  const i = lower.indexOf(phrase);
-  if (i < 0) return false;
-  const before = i === 0 ? ' ' : lower[i - 1]!;
-  const after = lower[i + phrase.length] ?? ' ';
-  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after);
-}
-
-function letterCaseRatio(s: string): number {
-  const letters = s.replace(/[^A-Za-z]/g, '');
-  if (letters.length < 8) return 0;
-  return letters.replace(/[^A-Z]/g, '').length / letters.length;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
