@@ -152,7 +152,7 @@ export class CallbackService {
     const state = await this.opts.stores.handoffs.get(id);
     if (state.status === 'scheduled' && state.callbackAt === start) return { ok: true, at: start };
     if (state.status !== 'queued' || state.handoffId === null) throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `cannot book a callback for a conversation that is ${state.status}`);
-    const [snap, live] = await Promise.all([this.staffing.snapshot(), this.liveWork(queue, id)]);
+    const [snap, live] = await Promise.all([this.staffing.snapshot(), this.liveWork(queue, id, false, state)]);
     const backlog = await this.backlogAt(start, live, snap);
     const supply = snap.supply(start, start + this.slotMs);
     const entry: SlotEntry = { id, handoffId: state.handoffId, at: now };
@@ -264,34 +264,52 @@ export class CallbackService {
     return start % this.slotMs === 0 && start > now && end <= now + this.cfg.horizonHours * 3_600_000 && isOpen(q, start, end, this.cfg.timezone);
   }
 
-  /** Slot starts on the grid from the slot holding `from` up to `to`, with their documents (read in batches). */
-  private async *slots(from: number, to: number): AsyncGenerator<{ start: number; doc: StoredDocument<SlotBookings> | undefined }> {
+  /**
+   * Slot starts on the grid from the slot holding `from` up to `to`, with their documents. Only
+   * the slots `need` asks for are read (asked when a batch is gathered), up to BATCH in one
+   * round trip; the others come with no document.
+   */
+  private async *slots(from: number, to: number, need: (start: number) => boolean = () => true): AsyncGenerator<{ start: number; doc: StoredDocument<SlotBookings> | undefined }> {
     const step = this.slotMs;
-    for (let batch = Math.floor(from / step) * step; batch < to; batch += BATCH * step) {
+    let next = Math.floor(from / step) * step;
+    while (next < to) {
       const starts: number[] = [];
-      for (let s = batch; s < batch + BATCH * step && s < to; s += step) starts.push(s);
-      const docs = await Promise.all(starts.map((s) => this.opts.stores.documents.read<SlotBookings>(slotKey(s))));
-      for (let i = 0; i < starts.length; i++) yield { start: starts[i]!, doc: docs[i] };
+      const read: number[] = [];
+      for (; next < to && read.length < BATCH; next += step) {
+        starts.push(next);
+        if (need(next)) read.push(next);
+      }
+      const docs = await Promise.all(read.map((s) => this.opts.stores.documents.read<SlotBookings>(slotKey(s))));
+      const byStart = new Map(read.map((s, i) => [s, docs[i]]));
+      for (const start of starts) yield { start, doc: byStart.get(start) };
     }
   }
 
   /**
-   * Live work per queue (ms): every waiting conversation × its queue's handling time; in `queue`,
-   * only those ahead of `id` (or all but the last in, without `id`; all with `everyone`).
+   * Live work per queue (ms): every waiting conversation × its queue's handling time. In `queue`,
+   * only those ahead of `id` when it waits there (its place among the first 200; further back,
+   * all but itself), all but the last in without `id` (the customer just queued and being
+   * offered a time), and everyone with `everyone` or when `id` does not wait there (a booking
+   * being moved: the live queue keeps its turn).
    */
-  private async liveWork(queue: string, id: ConversationId | undefined, everyone = false): Promise<Work> {
+  private async liveWork(queue: string, id: ConversationId | undefined, everyone = false, known?: HandoffState): Promise<Work> {
     const queues = Object.keys(this.opts.manifest.queues);
-    const lengths = await Promise.all(queues.map((q) => this.opts.stores.handoffs.queueLength(queueId(q))));
+    const [lengths, state] = await Promise.all([
+      Promise.all(queues.map((q) => this.opts.stores.handoffs.queueLength(queueId(q)))),
+      id === undefined || everyone ? Promise.resolve(undefined) : known !== undefined ? Promise.resolve(known) : this.opts.stores.handoffs.get(id),
+    ]);
     const work: Work = new Map();
     for (let i = 0; i < queues.length; i++) {
       const q = queues[i]!;
       let count = lengths[i]!;
       if (q === queue && !everyone) {
         if (id === undefined) count = Math.max(0, count - 1);
-        else {
-          const list = await this.opts.stores.handoffs.listQueue(queueId(q), Math.min(count, 1000));
-          const at = list.findIndex((e) => e.conversationId === id);
-          if (at >= 0) count = at;
+        else if (state?.status === 'queued' && state.queue === queue) {
+          const handoffs = this.opts.stores.handoffs;
+          let at: number | null;
+          if (handoffs.queuePosition !== undefined) at = await handoffs.queuePosition(queueId(q), id);
+          else at = (count <= 0 ? [] : await handoffs.listQueue(queueId(q), Math.min(count, 200))).findIndex((e) => e.conversationId === id);
+          count = at !== null && at >= 0 ? at : Math.max(0, count - 1);
         }
       }
       if (count > 0) work.set(q, count * this.avgMs(q));
@@ -302,7 +320,9 @@ export class CallbackService {
   /** The live work still waiting when the slot at `start` begins. */
   private async backlogAt(start: number, live: Work, snap: StaffingSnapshot): Promise<Work> {
     let backlog = live;
-    for await (const s of this.slots(snap.now, start)) {
+    // a slot matters only while some live work is left and someone works in it
+    const need = (s: number): boolean => backlog.size > 0 && snap.supply(Math.max(s, snap.now), s + this.slotMs).length > 0;
+    for await (const s of this.slots(snap.now, start, need)) {
       if (s.start >= start) break;
       const supply = snap.supply(Math.max(s.start, snap.now), s.start + this.slotMs);
       backlog = drain(backlog, this.booked(s.doc?.value), supply);
@@ -338,12 +358,15 @@ export class CallbackService {
     const earliest = Math.max(now + waitMs, after);
     const horizon = now + this.cfg.horizonHours * 3_600_000;
     let backlog = live;
-    for await (const { start, doc } of this.slots(now, horizon)) {
+    const candidate = (start: number): boolean => start > now && start >= earliest && isOpen(q, start, start + this.slotMs, this.cfg.timezone);
+    // before the first candidate, a slot matters only to drain the live queue (some left, someone working)
+    const need = (start: number): boolean => candidate(start) || (backlog.size > 0 && snap.supply(Math.max(start, now), start + this.slotMs).length > 0);
+    for await (const { start, doc } of this.slots(now, horizon, need)) {
       const end = start + this.slotMs;
       if (end > horizon) break;
       const supply = snap.supply(Math.max(start, now), end);
       const booked = this.booked(doc?.value);
-      if (start > now && start >= earliest && isOpen(q, start, end, this.cfg.timezone)) {
+      if (candidate(start)) {
         const demand = addWork(booked, backlog);
         if (fits(addWork(demand, new Map([[queue, this.avgMs(queue)]])), supply)) {
           const free = this.freeFor(queue, demand, supply);
@@ -372,6 +395,8 @@ export class CallbackService {
         if (doc === undefined) await this.indexAll([start]);
         return 'added';
       }
+      // lost the race for this slot: step aside a random moment, so a crowd does not retry in lockstep
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25, 2 ** attempt)));
     }
     const again = await this.opts.stores.documents.read<SlotBookings>(key);
     return entriesOf(again?.value).some((e) => e.entry.id === entry.id) ? 'added' : 'full';

@@ -55,6 +55,8 @@ export interface StaffMember {
 }
 
 interface Group {
+  /** Queues and shifts, as text: identical agents share it (and their coverage). */
+  readonly key: string;
   readonly queues: readonly string[];
   readonly shifts: Shifts | undefined;
   /** Members who count for a span within the next hour / further ahead. */
@@ -80,18 +82,42 @@ export class StaffingSnapshot {
     /** Queues worked by no console agent: their static agent count. */
     readonly staticQueues: ReadonlyMap<string, number>,
     private readonly shiftsETag: string | null,
+    /** One agent's time in a span, by group key and span: pure, so shared by every snapshot. */
+    private readonly coverage: Map<string, { own: number; edges: readonly (readonly [string, number])[] }> = new Map(),
   ) {
-    const byKey = new Map<string, { queues: readonly string[]; shifts: Shifts | undefined; soon: number; later: number }>();
+    const byKey = new Map<string, { key: string; queues: readonly string[]; shifts: Shifts | undefined; soon: number; later: number }>();
     for (const m of members) {
       if (m.queues.length === 0) continue;
       const key = `${[...m.queues].sort().join(',')}|${JSON.stringify(m.shifts ?? null)}`;
       let g = byKey.get(key);
-      if (g === undefined) byKey.set(key, (g = { queues: m.queues, shifts: m.shifts, soon: 0, later: 0 }));
+      if (g === undefined) byKey.set(key, (g = { key, queues: m.queues, shifts: m.shifts, soon: 0, later: 0 }));
       g.later += 1;
       if (m.presence.status === 'online' || !m.onShiftNow) g.soon += 1;
     }
-    for (const [q, n] of staticQueues) if (n > 0) byKey.set(`static:${q}`, { queues: [q], shifts: undefined, soon: n, later: n });
+    for (const [q, n] of staticQueues) if (n > 0) byKey.set(`static:${q}`, { key: `static:${q}`, queues: [q], shifts: undefined, soon: n, later: n });
     this.groups = [...byKey.values()];
+  }
+
+  /** One member of a group: their time in [from, to) and the part of it each queue may use. */
+  private memberCoverage(g: Group, from: number, to: number): { own: number; edges: readonly (readonly [string, number])[] } {
+    const key = `${g.key}|${from}|${to}`;
+    const hit = this.coverage.get(key);
+    if (hit !== undefined) return hit;
+    const shiftOn = (d: LocalParts): MinuteRanges => shiftRangesOn(g.shifts, d);
+    const own = coveredMs(shiftOn, from, to, this.zone);
+    const edges: [string, number][] = [];
+    if (own > 0) {
+      for (const queue of g.queues) {
+        const q = this.manifest.queues[queue];
+        if (q === undefined) continue;
+        const usable = coveredMs((d) => intersectRanges(shiftOn(d), queueRangesOn(q, d)), from, to, this.zone);
+        if (usable > 0) edges.push([queue, usable]);
+      }
+    }
+    const c = { own, edges };
+    if (this.coverage.size > 20_000) this.coverage.clear();
+    this.coverage.set(key, c);
+    return c;
   }
 
   private get zone(): string {
@@ -133,17 +159,9 @@ export class StaffingSnapshot {
     for (const g of this.groups) {
       const count = soon ? g.soon : g.later;
       if (count === 0) continue;
-      const shiftOn = (d: LocalParts): MinuteRanges => shiftRangesOn(g.shifts, d);
-      const own = coveredMs(shiftOn, from, to, this.zone);
-      if (own <= 0) continue;
-      const edges = new Map<string, number>();
-      for (const queue of g.queues) {
-        const q = this.manifest.queues[queue];
-        if (q === undefined) continue;
-        const usable = coveredMs((d) => intersectRanges(shiftOn(d), queueRangesOn(q, d)), from, to, this.zone);
-        if (usable > 0) edges.set(queue, usable * count);
-      }
-      if (edges.size > 0) nodes.push({ supplyMs: own * count, edges });
+      const c = this.memberCoverage(g, from, to);
+      if (c.own <= 0 || c.edges.length === 0) continue;
+      nodes.push({ supplyMs: c.own * count, edges: new Map(c.edges.map(([queue, ms]) => [queue, ms * count])) });
     }
     if (this.spanCache.size > 2048) this.spanCache.clear();
     this.spanCache.set(key, nodes);
@@ -174,6 +192,7 @@ export class Staffing {
   readonly shifts: ShiftBook;
   private readonly agents: readonly { readonly id: string; readonly name: string; readonly queues: readonly string[]; readonly shifts: Shifts | undefined }[];
   private readonly staticQueues: ReadonlyMap<string, number>;
+  private readonly coverage = new Map<string, { own: number; edges: readonly (readonly [string, number])[] }>();
 
   constructor(private readonly opts: StaffingOptions) {
     const m = opts.manifest;
@@ -222,7 +241,7 @@ export class Staffing {
         onShiftNow,
       };
     });
-    return new StaffingSnapshot(now, members, this.opts.manifest, this.staticQueues, stored.eTag);
+    return new StaffingSnapshot(now, members, this.opts.manifest, this.staticQueues, stored.eTag, this.coverage);
   }
 
   /**

@@ -51,6 +51,11 @@ export interface HandoffStore {
   listQueue(queue: QueueId, limit?: number): Promise<QueueEntry[]>;
   /** How many conversations wait in a queue. */
   queueLength(queue: QueueId): Promise<number>;
+  /**
+   * Optional: how many conversations wait ahead of `id` in `queue` (its index in `listQueue`
+   * order), or null when it does not wait there. Without it, callers list the queue.
+   */
+  queuePosition?(queue: QueueId, id: ConversationId): Promise<number | null>;
   /** Conversations whose SLA deadline is at or before `now`, earliest first. */
   dueDeadlines(now: number, limit: number): Promise<ConversationId[]>;
   /**

@@ -83,6 +83,11 @@ export class RedisHandoffStore implements HandoffStore {
     return await this.client.zCard(this.keys.queue(queue));
   }
 
+  /** ZRANK: the same order as `listQueue` (score, then member), in one command. */
+  async queuePosition(queue: QueueId, id: ConversationId): Promise<number | null> {
+    return await this.client.zRank(this.keys.queue(queue), id);
+  }
+
   async appendTranscriptIf(id: ConversationId, expectedVersion: number, entries: readonly TranscriptEntry[]): Promise<GuardedAppendResult> {
     const reply = await appendIfScript.run(
       this.client,
