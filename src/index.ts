@@ -25,7 +25,7 @@ export { ManifestSchema, type Manifest, type Policy } from './config/manifest-sc
 export { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 export { DialogBot } from './dialogs/dialog-bot.js';
 export { IntentRecognizer, type Recognition } from './dialogs/intent-recognizer.js';
-export { createMemoryStores } from './store/memory/index.js';
+export { createMemoryStores, type MemoryStores, type MemoryStoresOptions, type MemoryStoreCounts } from './store/memory/index.js';
 export { openStores, type OpenStoresOptions, type OpenedStores } from './store/open-stores.js';
 export { createRedisStores, type RedisStores, type RedisStoresOptions } from './store/redis/index.js';
 export { SlaWatcher } from './handoff/sla-watcher.js';

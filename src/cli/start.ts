@@ -105,6 +105,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const allowVolatile = opts.allowVolatileRedis ?? allowVolatileRedisFromEnv(env);
   const stores = await openStores(storeUrl, {
     clock,
+    // memory store: idle conversations are forgotten after this (manifest.json → memoryStore)
+    memory: { conversationTtlMs: config.manifest.memoryStore.conversationTtlMinutes * 60_000 },
     onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }),
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
     activityLog: webChatHistoryFromEnv(env),

@@ -219,6 +219,24 @@ export const ManifestSchema = z
      * (src/channels/whatsapp: whatsappWebConfigSchema, whatsappCloudSettingsSchema).
      */
     whatsapp: z.object({ web: z.record(z.unknown()).optional(), cloud: z.record(z.unknown()).optional() }).strict().default({}),
+    /**
+     * The in-process store (`handover start` without REDIS_URL). A conversation with no activity for
+     * `conversationTtlMinutes` is forgotten with everything kept for it (handoff state, transcript,
+     * bot state, briefing, web chat history), so memory stays flat; one waiting for an agent, with
+     * one or booked for a callback never is. Ignored on Redis.
+     */
+    memoryStore: z
+      .object({
+        conversationTtlMinutes: z
+          .number()
+          .int('a whole number of minutes')
+          .min(1, 'at least 1 minute')
+          // a bound that catches milliseconds typed as minutes (14400000 = 27 years)
+          .max(30 * 24 * 60, 'at most 43200 minutes (30 days): the memory store is not an archive, use Redis')
+          .default(240),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((m, ctx) => {

@@ -17,7 +17,7 @@ import { conversationId } from '../core/ids.js';
 import type { ActivityLog } from '../core/ports/activity-log.js';
 import type { Lease } from '../core/ports/lease.js';
 import type { Stores } from '../core/ports/stores.js';
-import { createMemoryStores } from './memory/index.js';
+import { createMemoryStores, type ConversationExpiry, type MemoryStoreCounts, type MemoryStoresOptions } from './memory/index.js';
 import { MemoryActivityLog } from './memory/memory-activity-log.js';
 import { MemoryLease } from './memory/memory-lease.js';
 
@@ -32,8 +32,13 @@ export interface OpenStoresOptions {
   readonly prefix?: string;
   /** Connection errors after start-up, failed subscribers and deliveries. Default: ignore. */
   readonly onError?: (e: unknown) => void;
-  /** Clock of the memory lease (Redis measures lease expiry itself) and of the web chat history's recency. Default: the wall clock. */
+  /** Clock of the memory lease (Redis measures lease expiry itself), of the web chat history's recency and of the memory store's conversation expiry. Default: the wall clock. */
   readonly clock?: Clock;
+  /**
+   * Memory store only: how long an idle conversation is kept (`manifest.json` →
+   * `memoryStore.conversationTtlMinutes`; default 4 h) — see `MemoryStoresOptions`.
+   */
+  readonly memory?: Pick<MemoryStoresOptions, 'conversationTtlMs' | 'sweepEveryMs'>;
   /** Caps and retention of the web chat history, on either backend. */
   readonly activityLog?: WebChatHistoryOptions;
   /** Redis: how long a command may wait while Redis is away before it rejects. Default 5000 ms. */
@@ -101,6 +106,11 @@ export interface OpenedStores extends Stores {
   readonly prefix: string | null;
   readonly lease: Lease;
   readonly activityLog: ActivityLog;
+  /** Memory store only: its conversation expiry and entry counts (web chat histories included). */
+  readonly memory?: {
+    readonly expiry: ConversationExpiry;
+    counts(): MemoryStoreCounts & { readonly webChatHistories: number };
+  };
 }
 
 /**
@@ -116,13 +126,21 @@ export interface OpenedStores extends Stores {
 export async function openStores(store: string, opts: OpenStoresOptions = {}): Promise<OpenedStores> {
   const kind = storeKind(store);
   if (kind === 'memory') {
-    const stores = createMemoryStores(opts.onError === undefined ? {} : { onError: opts.onError });
+    const stores = createMemoryStores({
+      ...opts.memory,
+      ...(opts.onError === undefined ? {} : { onError: opts.onError }),
+      ...(opts.clock === undefined ? {} : { clock: opts.clock }),
+    });
     const activityLog = new MemoryActivityLog({
       ...opts.activityLog,
       ...(opts.clock === undefined ? {} : { now: () => opts.clock!.now() }),
       isWithPerson: async (id) => isWithHuman(await stores.handoffs.get(conversationId(`${WEBCHAT_HANDOFF_PREFIX}${id}`))),
+      // an expired conversation takes its web chat history along
+      expiry: stores.expiry,
+      handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX,
     });
-    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog };
+    const memory = { expiry: stores.expiry, counts: () => ({ ...stores.counts(), webChatHistories: activityLog.size }) };
+    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory };
   }
   // Loaded here, not imported at the top, so a memory-only process never loads node-redis.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx's CJS hook resolves require()

@@ -1,5 +1,6 @@
 import type { ActivityLog, ActivityPage, AppendOptions, ChannelActivity } from '../../core/ports/activity-log.js';
 import { HandoverError } from '../../core/errors.js';
+import type { ConversationExpiry } from './conversation-expiry.js';
 
 /**
  * Caps and retention of `MemoryActivityLog` (the same as `RedisActivityLogOptions`, same defaults).
@@ -23,6 +24,14 @@ export interface MemoryActivityLogOptions {
   readonly isWithPerson?: (conversationId: string) => boolean | Promise<boolean>;
   /** Time source (ms). Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The memory store's conversation expiry (`createMemoryStores(…).expiry`, wired by `openStores`):
+   * creating or appending marks the conversation `<handoffIdPrefix><id>` active there, and when it
+   * expires its history goes too, so a customer who returns later starts a new conversation.
+   */
+  readonly expiry?: ConversationExpiry;
+  /** How a web chat id is named in the other stores: `webchat:` + id. Default `webchat:`. */
+  readonly handoffIdPrefix?: string;
 }
 
 interface Entry {
@@ -58,6 +67,8 @@ export class MemoryActivityLog implements ActivityLog {
   private readonly keepRecentMs: number;
   private readonly isWithPerson: (conversationId: string) => boolean | Promise<boolean>;
   private readonly now: () => number;
+  private readonly expiry: ConversationExpiry | undefined;
+  private readonly handoffIdPrefix: string;
   private sweeping = false;
 
   constructor(opts: MemoryActivityLogOptions = {}) {
@@ -67,9 +78,22 @@ export class MemoryActivityLog implements ActivityLog {
     this.keepRecentMs = opts.keepRecentMs ?? 30 * 60 * 1000;
     this.isWithPerson = opts.isWithPerson ?? (() => false);
     this.now = opts.now ?? Date.now;
+    this.expiry = opts.expiry;
+    const prefix = (this.handoffIdPrefix = opts.handoffIdPrefix ?? 'webchat:');
+    this.expiry?.register({
+      forget: (id) => {
+        if (id.startsWith(prefix)) this.conversations.delete(id.slice(prefix.length));
+      },
+    });
+  }
+
+  /** Conversations kept now (what the memory bound is measured by). */
+  get size(): number {
+    return this.conversations.size;
   }
 
   async create(conversationId: string): Promise<void> {
+    this.expiry?.touch(this.handoffIdPrefix + conversationId);
     if (this.conversations.has(conversationId)) return;
     const now = this.now();
     this.conversations.set(conversationId, { offset: 0, activities: [], lastActiveAt: now });
@@ -77,6 +101,7 @@ export class MemoryActivityLog implements ActivityLog {
   }
 
   async exists(conversationId: string): Promise<boolean> {
+    this.expiry?.check(this.handoffIdPrefix + conversationId);
     return this.conversations.has(conversationId);
   }
 
@@ -109,7 +134,9 @@ export class MemoryActivityLog implements ActivityLog {
     return { activities: entry.activities.slice(start), watermark: String(end) };
   }
 
+  /** The conversation's entry; one that expired (memory store) is unknown, not revived. */
   private get(conversationId: string): Entry {
+    this.expiry?.check(this.handoffIdPrefix + conversationId);
     const entry = this.conversations.get(conversationId);
     if (entry === undefined) {
       throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `No web chat conversation "${conversationId}": start a new one`);
@@ -119,6 +146,7 @@ export class MemoryActivityLog implements ActivityLog {
 
   /** Marks a conversation active now: re-inserted, so Map order stays "least recently active first". */
   private touch(conversationId: string, entry: Entry, now: number): void {
+    this.expiry?.touch(this.handoffIdPrefix + conversationId);
     entry.lastActiveAt = now;
     this.conversations.delete(conversationId);
     this.conversations.set(conversationId, entry);

@@ -1,15 +1,20 @@
 import type { AgentId, ConversationId, QueueId } from '../../core/ids.js';
-import { initialState, queueScore, type HandoffState } from '../../core/handoff-state.js';
+import { initialState, isWithHuman, queueScore, type HandoffState } from '../../core/handoff-state.js';
 import type { TranscriptEntry } from '../../core/conversation.js';
 import type { AssignedPage, CommitResult, GuardedAppendResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
 import type { TranscriptStore } from '../../core/ports/transcript-store.js';
 import { MemoryTranscriptStore } from './memory-transcript-store.js';
+import type { ConversationExpiry } from './conversation-expiry.js';
 
 /**
  * In-process `HandoffStore`: a Map of states; queue membership, the deadline index and each
  * agent's owned conversations are derived from each committed state, as the port requires.
  * Guarded transcript appends go to `transcripts` (the same store the `Stores` hand out): the check
  * and the append happen in one synchronous step, which is what atomic means in one process.
+ *
+ * With an `expiry` (what `createMemoryStores` passes) a conversation idle past its TTL is forgotten
+ * with its state, queue place, deadline and ownership — unless this store says it is with a person
+ * (waiting, booked for a callback or with an agent): such a conversation is never forgotten.
  *
  * @example
  * const transcripts = new MemoryTranscriptStore();
@@ -21,13 +26,36 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly deadlines = new Map<ConversationId, number>();
   private readonly assigned = new Map<AgentId, Set<ConversationId>>();
 
-  constructor(private readonly transcripts: TranscriptStore = new MemoryTranscriptStore()) {}
+  constructor(
+    private readonly transcripts: TranscriptStore = new MemoryTranscriptStore(),
+    private readonly expiry?: ConversationExpiry,
+  ) {
+    expiry?.register({ forget: (id) => this.forget(id as ConversationId) });
+    expiry?.keepWhile((id) => this.isWithPerson(id as ConversationId));
+  }
+
+  /** True while the conversation waits for an agent, is booked for a callback or is with an agent. */
+  isWithPerson(id: ConversationId): boolean {
+    const s = this.states.get(id);
+    return s !== undefined && isWithHuman(s);
+  }
+
+  /** Entry counts of this store's maps (what the memory bound is measured by). */
+  counts(): { states: number; queued: number; deadlines: number; assigned: number } {
+    let queued = 0;
+    for (const q of this.queues.values()) queued += q.size;
+    let assigned = 0;
+    for (const a of this.assigned.values()) assigned += a.size;
+    return { states: this.states.size, queued, deadlines: this.deadlines.size, assigned };
+  }
 
   async get(id: ConversationId): Promise<HandoffState> {
+    this.expiry?.check(id);
     return this.states.get(id) ?? initialState();
   }
 
   async commit(id: ConversationId, expectedVersion: number, next: HandoffState): Promise<CommitResult> {
+    this.expiry?.touch(id);
     const current = this.states.get(id) ?? initialState();
     if (current.version !== expectedVersion) return { ok: false, current };
     const stored: HandoffState = { ...next, version: expectedVersion + 1 };
@@ -54,6 +82,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   appendTranscriptIf(id: ConversationId, expectedVersion: number, entries: readonly TranscriptEntry[]): Promise<GuardedAppendResult> {
+    this.expiry?.touch(id);
     const current = this.states.get(id) ?? initialState();
     if (current.version !== expectedVersion) return Promise.resolve({ ok: false, current });
     // no await between the check and the append: nothing can commit in between
@@ -91,5 +120,23 @@ export class MemoryHandoffStore implements HandoffStore {
       .sort((a, b) => a[1] - b[1])
       .slice(0, limit)
       .map(([id]) => id);
+  }
+
+  /** Drops everything this store holds for a conversation (it expired). */
+  private forget(id: ConversationId): void {
+    const s = this.states.get(id);
+    if (s === undefined) return;
+    this.states.delete(id);
+    this.deadlines.delete(id);
+    if (s.queue !== null) {
+      const q = this.queues.get(s.queue);
+      q?.delete(id);
+      if (q?.size === 0) this.queues.delete(s.queue);
+    }
+    if (s.agentId !== null) {
+      const mine = this.assigned.get(s.agentId);
+      mine?.delete(id);
+      if (mine?.size === 0) this.assigned.delete(s.agentId);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetter, MessageRelay, RelayListenOptions, RelayMessage } from '../../core/ports/message-relay.js';
 import { HandoverError } from '../../core/errors.js';
+import type { ConversationExpiry } from './conversation-expiry.js';
 
 /**
  * Tuning of `MemoryMessageRelay` (the same knobs and defaults as the Redis relay's).
@@ -59,17 +60,26 @@ interface Route {
  * one-process service sees the customer get it right away), or after `sendWaitMs` when that attempt
  * hangs or waits behind a retry — never with the handler's error.
  *
+ * With an `expiry` (what `createMemoryStores` passes), what a conversation leaves behind here goes
+ * when it expires: the ids of its delivered messages (kept to drop a second send) and messages
+ * still waiting for a listener (they are settled and dropped). Dead letters stay for supervisors
+ * (capped by `maxDeadLetters`).
+ *
  * @example
  * const relay = new MemoryMessageRelay(); await relay.listen('webchat', deliver, { onDeadLetter: tellAgent });
  */
 export class MemoryMessageRelay implements MessageRelay {
   private readonly routes = new Map<string, Route>();
-  private readonly delivered = new Set<string>();
+  /** Delivered message id -> its conversation, oldest first (capped at DELIVERED_KEPT). */
+  private readonly delivered = new Map<string, string>();
+  /** conversation -> its delivered message ids, so an expired conversation takes them along. */
+  private readonly deliveredBy = new Map<string, Set<string>>();
   private dead: DeadLetter[] = [];
   private readonly settings: Settings;
 
-  constructor(options: MemoryRelayOptions = {}) {
+  constructor(options: MemoryRelayOptions = {}, expiry?: ConversationExpiry) {
     this.settings = { retryMinMs: 50, retryMaxMs: 2_000, maxAttempts: 8, attemptTimeoutMs: 30_000, maxDeadLetters: 10_000, sendWaitMs: 1_000, onError: () => {}, ...options };
+    expiry?.register({ forget: (id) => this.forget(id) });
   }
 
   send(route: string, message: RelayMessage): Promise<void> {
@@ -104,6 +114,8 @@ export class MemoryMessageRelay implements MessageRelay {
       r.handler = undefined;
       // Lanes notice at their next message and hand what is left back to `waiting`.
       await Promise.all([...r.lanes.values()].map((l) => l.running));
+      // A route nobody listens to and nothing waits on is gone (tests open one per conversation).
+      if (r.handler === undefined && r.waiting.length === 0 && r.lanes.size === 0 && this.routes.get(r.name) === r) this.routes.delete(r.name);
     };
   }
 
@@ -185,7 +197,7 @@ export class MemoryMessageRelay implements MessageRelay {
       }
       try {
         await this.attempt(handler, m);
-        this.remember(m.id);
+        this.remember(m.id, String(m.conversationId));
         item.settle();
         return 'done';
       } catch (e) {
@@ -233,8 +245,46 @@ export class MemoryMessageRelay implements MessageRelay {
     }
   }
 
-  private remember(id: string): void {
-    this.delivered.add(id);
-    if (this.delivered.size > DELIVERED_KEPT) this.delivered.delete(this.delivered.values().next().value!);
+  private remember(id: string, conversationId: string): void {
+    this.delivered.set(id, conversationId);
+    let mine = this.deliveredBy.get(conversationId);
+    if (mine === undefined) this.deliveredBy.set(conversationId, (mine = new Set()));
+    mine.add(id);
+    if (this.delivered.size > DELIVERED_KEPT) {
+      const [oldest, of] = this.delivered.entries().next().value!;
+      this.delivered.delete(oldest);
+      const theirs = this.deliveredBy.get(of);
+      theirs?.delete(oldest);
+      if (theirs?.size === 0) this.deliveredBy.delete(of);
+    }
+  }
+
+  /** Entry counts (what the memory bound is measured by). */
+  counts(): { relayDelivered: number; relayConversations: number; relayWaiting: number; relayLanes: number; relayRoutes: number } {
+    let relayWaiting = 0;
+    let relayLanes = 0;
+    for (const r of this.routes.values()) {
+      relayWaiting += r.waiting.length;
+      relayLanes += r.lanes.size;
+    }
+    return { relayDelivered: this.delivered.size, relayConversations: this.deliveredBy.size, relayWaiting, relayLanes, relayRoutes: this.routes.size };
+  }
+
+  /** What an expired conversation left here: delivered ids, and messages waiting for a listener. */
+  private forget(conversationId: string): void {
+    const mine = this.deliveredBy.get(conversationId);
+    if (mine !== undefined) {
+      for (const id of mine) this.delivered.delete(id);
+      this.deliveredBy.delete(conversationId);
+    }
+    for (const r of this.routes.values()) {
+      if (r.waiting.length === 0) continue;
+      const keep: Item[] = [];
+      for (const item of r.waiting) {
+        if (String(item.message.conversationId) === conversationId) item.settle();
+        else keep.push(item);
+      }
+      r.waiting.splice(0, r.waiting.length, ...keep);
+    }
   }
 }
