@@ -24,6 +24,7 @@ import { CallbackService } from './handoff/callback-service.js';
 import { MetricsRecorder } from './handoff/metrics.js';
 import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
+import { burstStoreFor } from './store/burst-store-for.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -39,6 +40,12 @@ export interface HandoverOptions {
   readonly newId?: () => string;
   /** Replaces the built-in intent recogniser with any botbuilder-style recogniser. */
   readonly recognizer?: BotRecognizer;
+  /**
+   * Bursts (manifest.json → `bursts`): `timers` waits each window in real time, the default on the
+   * system clock; `manual` leaves the waiting to the caller (`middleware.bursts.flush`), as simulate
+   * does on its virtual clock; `off`, the default on any other clock, answers every message at once.
+   */
+  readonly bursts?: 'timers' | 'manual' | 'off';
 }
 
 export interface Handover {
@@ -85,6 +92,7 @@ export function createHandover(opts: HandoverOptions): Handover {
   service.extend({ sweep: () => callbacks.sweep(), staffingChanged: () => callbacks.recheck() });
   // botbuilder's ConversationState, with a JSON change check instead of three SHA-256 hashes a turn
   const conversationState = new JsonDiffConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
+  const bursts = opts.bursts ?? (clock === systemClock ? 'timers' : 'off');
   const middleware = new HandoffMiddleware({
     // the dialog state is read with the middleware's own reads (one round trip on Redis)
     preload: (ctx) => conversationState.load(ctx),
@@ -101,6 +109,8 @@ export function createHandover(opts: HandoverOptions): Handover {
     ...(opts.route ? { route: opts.route } : {}),
     ...(opts.newId ? { newId: opts.newId } : {}),
     detectLocale: languageOf(catalog, opts.manifest),
+    // the bot answers a burst once its window closed (`bot` exists by then)
+    ...(bursts === 'off' ? {} : { bursts: { store: burstStoreFor(opts.stores), logic: (ctx) => bot.run(ctx), schedule: bursts, hosts: opts.stores } }),
   });
   const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
   return { middleware, bot, service, callbacks, metrics, texts, catalog, conversationState };

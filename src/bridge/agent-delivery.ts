@@ -22,9 +22,12 @@ import { agentId } from '../core/ids.js';
 import { memoryKey, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { PROACTIVE_KEY } from './handoff-middleware.js';
 import { dropLateAgentMessage } from './late-agent-message.js';
+import { serveBursts } from './burst-hosts.js';
 
 export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: Stores; route: string }): Promise<() => Promise<void>> {
-  return opts.stores.relay.listen(
+  // what reaches this route's customers proactively here can answer their bursts too (a process that died left them)
+  const unserve = serveBursts(opts.stores, opts.route, opts.adapter);
+  const listening = opts.stores.relay.listen(
     opts.route,
     async (m: RelayMessage) => {
       // an agent message read after the chat was resolved (or moved) must not reach the customer
@@ -45,6 +48,14 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
     },
     { onDeadLetter: (letter) => tellAgent(opts.stores, letter) },
   );
+  const stop = await listening.catch((e: unknown) => {
+    unserve();
+    throw e;
+  });
+  return async () => {
+    unserve();
+    await stop();
+  };
 }
 
 /** The transcript line and console event saying a message did not reach the customer. */

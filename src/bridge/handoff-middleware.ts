@@ -7,7 +7,9 @@
  * a `TurnObservation` and a `ConversationView` in the turn state, hold the bot's messages until the
  * policy has decided, and on a handoff replace re-prompts with the locale's handoff notice (with
  * the queue's expected wait), queue the conversation with its briefing, and emit botbuilder's
- * `handoff.initiate` event with the transcript attached.
+ * `handoff.initiate` event with the transcript attached. With `bursts`, a customer message of a
+ * bot-owned chat is recorded and held until its burst's window closes; the bot then runs once on
+ * the burst (see `BurstWindow`).
  *
  * A transcript or store failure never loses the customer's message (it is kept and retried, per
  * conversation and in order, by `TranscriptWriter`) and never crashes the turn; errors thrown by
@@ -44,6 +46,7 @@ import type { MetricsRecorder } from '../handoff/metrics.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { DEFERRED_SAVES_KEY, OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 import { TranscriptWriter, type TranscriptWriterOptions } from './transcript-writer.js';
+import { BurstWindow, burstOf, type BurstOptions } from './burst-window.js';
 
 export interface HandoffMiddlewareOptions {
   readonly manifest: Manifest;
@@ -76,6 +79,8 @@ export interface HandoffMiddlewareOptions {
   readonly detectLocale?: (text: string, firstMessage: boolean) => string | null;
   /** Background retries of a refused transcript write, and how many lines one conversation may keep meanwhile (see `TranscriptWriter`). */
   readonly transcriptRetry?: TranscriptWriterOptions['retry'] & { readonly maxPendingLines?: number };
+  /** Answer each burst of customer messages once, after its window (manifest.json → `bursts`; see `BurstWindow`). Default: every message at once. */
+  readonly bursts?: BurstOptions;
 }
 
 /** A 1–5 answer to the satisfaction question (a digit, optionally with a word or a star). */
@@ -100,6 +105,8 @@ export class HandoffMiddleware implements Middleware {
   private readonly newId: () => string;
   /** Per-conversation ordered transcript writes: refused lines are retried (bounded) before any newer line of the same conversation. */
   private readonly transcript: TranscriptWriter;
+  /** Bursts waiting for their window (undefined: every message is answered at once). */
+  readonly bursts: BurstWindow | undefined;
 
   constructor(private readonly opts: HandoffMiddlewareOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -113,6 +120,22 @@ export class HandoffMiddleware implements Middleware {
       retry,
       ...(maxPendingLines === undefined ? {} : { maxPendingLines }),
     });
+    this.bursts =
+      opts.bursts === undefined
+        ? undefined
+        : new BurstWindow({
+            ...opts.bursts,
+            manifest: opts.manifest,
+            clock: this.clock,
+            route: (a) => opts.route?.(a as Activity) ?? a.channelId ?? 'default',
+            onError: (e, where) => this.report(e, where),
+            hooks: {
+              recordCustomer: (ctx, id, at) => this.record(id, { at, from: 'customer', type: ctx.activity.type ?? 'message', ...inboundDetails(ctx.activity) }),
+              ownership: (id) => opts.stores.handoffs.get(id),
+              toPerson: (ctx, id, state, at) => this.passToPerson(ctx, id, state, at),
+              run: (ctx, next) => this.onTurn(ctx, next),
+            },
+          });
   }
 
   /** Lines kept in memory because the store refused them (0 when all is well). */
@@ -123,18 +146,23 @@ export class HandoffMiddleware implements Middleware {
   /** Stops the background retries of refused transcript lines (call when the process shuts down). */
   close(): void {
     this.transcript.close();
+    this.bursts?.close();
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     if (isProactive(context)) return next();
     const activity = context.activity;
     const id = conversationKeyOf(activity);
-    const now = this.clock.now();
+    // a message of a burst: its line is written now, the bot answers the burst once its window closes
+    if (this.bursts?.applies(context) === true && (await this.bursts.hold(context, id))) return;
+    // a burst's turn: its lines are in the transcript already; it happened when its last message came
+    const burst = burstOf(context);
+    const now = burst?.messages[burst.messages.length - 1]?.at ?? this.clock.now();
     // the customer's line, the ownership and (speculatively) the memory go out together: one round
     // trip on Redis instead of three; the memory read is wasted only while a person owns the chat
     const isMsg = activity.type === ActivityTypes.Message;
     const [, stateRead, memoryRead] = await Promise.allSettled([
-      this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) }),
+      burst === undefined ? this.record(id, { at: now, from: 'customer', type: activity.type ?? 'message', ...inboundDetails(activity) }) : undefined,
       this.opts.stores.handoffs.get(id),
       isMsg ? this.opts.stores.documents.read<ConversationMemory>(memoryKey(id)) : Promise.resolve(undefined),
       isMsg && this.opts.preload !== undefined ? this.opts.preload(context) : undefined,
@@ -179,8 +207,10 @@ export class HandoffMiddleware implements Middleware {
       this.report(e, 'customer directory');
       return null;
     });
-    memory.turn += 1;
-    if (activity.type === ActivityTypes.Message) this.followLanguage(memory, activity.text ?? '');
+    const first = memory.turn === 0;
+    // turns are numbered per customer message, a burst's turn by its last one
+    memory.turn += burst?.messages.length ?? 1;
+    if (activity.type === ActivityTypes.Message) this.followLanguage(memory, activity.text ?? '', first);
     // the reference reaches the customer proactively; refresh it only when the channel moved it
     if (memory.reference.serviceUrl !== activity.serviceUrl) memory.reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
     const obs = new TurnObservation();
@@ -239,9 +269,12 @@ export class HandoffMiddleware implements Middleware {
     const activity = context.activity;
     if (activity.type !== ActivityTypes.Message) return;
     if (state.status === 'queued' && ACCEPTS_OFFER.test(activity.text ?? '') && (await this.takeOffer(context, id, state))) return;
-    await this.opts.stores.events
-      .publish({ type: 'customer.message', conversationId: id, at: now, text: activity.text ?? '', activityType: activity.type })
-      .catch((e: unknown) => this.report(e, 'publish customer.message'));
+    // a burst a person took over during its window: each of its messages, in order
+    for (const m of burstOf(context)?.messages ?? [{ at: now, text: activity.text ?? '' }]) {
+      await this.opts.stores.events
+        .publish({ type: 'customer.message', conversationId: id, at: m.at, text: m.text, activityType: activity.type })
+        .catch((e: unknown) => this.report(e, 'publish customer.message'));
+    }
   }
 
   /** After an agent resolved: a 1–5 answer is the customer's rating, recorded and thanked, not a bot turn. */
@@ -475,8 +508,8 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /** The customer wrote in another of the bot's locales: answer in it from now on. */
-  private followLanguage(memory: ConversationMemory, text: string): void {
-    const detected = this.opts.detectLocale?.(text, memory.turn === 1) ?? null;
+  private followLanguage(memory: ConversationMemory, text: string, first: boolean): void {
+    const detected = this.opts.detectLocale?.(text, first) ?? null;
     if (detected === null || detected === memory.locale || !(this.opts.manifest.locales as readonly string[]).includes(detected)) return;
     memory.steps.push(`switched the language to ${detected} (the customer wrote in it)`);
     memory.locale = detected;

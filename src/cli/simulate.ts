@@ -11,6 +11,7 @@ import type { HandoffPacket, TurnSignals } from '../core/conversation.js';
 import type { Decision } from '../policy/evaluate.js';
 import { createHandover } from '../app.js';
 import { SimAdapter } from '../channels/sim/sim-adapter.js';
+import { conversationKeyOf } from '../bridge/handoff-middleware.js';
 import type { DialogCatalog } from '../dialogs/load-dialogs.js';
 import { openStores as openConfiguredStores } from '../store/open-stores.js';
 import type { Scenario } from './scenario.js';
@@ -48,17 +49,30 @@ export async function runScenario(s: Scenario, opts: { manifest: Manifest; catal
       last = e;
     },
     onError: (e, where) => errors.push(`${where}: ${(e as Error).message}`),
+    // bursts on the virtual clock: a burst is answered below, when the next turn does not join it
+    bursts: 'manual',
   });
-  const adapter = new SimAdapter(s.channel);
+  const adapter = new SimAdapter(s.channel, { bursts: true });
   adapter.use(app.middleware);
   const conv = `${opts.runId}:${s.name}`;
+  const id = conversationKeyOf({ channelId: s.channel, conversation: { id: conv, isGroup: false, conversationType: 'personal', name: '' } });
   const lines: ScenarioTurnLine[] = [];
   let handoff: ScenarioResult['result']['handoff'] = null;
   let fallbacks = 0;
   for (const [i, t] of s.turns.entries()) {
     clock.set(EPOCH + t.at * 1000);
     last = null;
-    const sent = await adapter.receive({ conversationId: conv, userId: s.customer.id, text: t.text, locale: s.locale, timestamp: new Date(clock.now()) }, (ctx) => app.bot.run(ctx));
+    const before = adapter.sent.get(conv)?.length ?? 0;
+    await adapter.receive({ conversationId: conv, userId: s.customer.id, text: t.text, locale: s.locale, timestamp: new Date(clock.now()) }, (ctx) => app.bot.run(ctx));
+    // the burst this turn joined closes before the next turn unless that one comes within its window:
+    // then the bot answers it, at its deadline, and its lines are this turn's (the burst's last)
+    const next = s.turns[i + 1];
+    const deadline = app.middleware.bursts?.deadlineOf(id);
+    if (deadline !== undefined && (next === undefined || deadline <= EPOCH + next.at * 1000)) {
+      clock.set(Math.max(deadline, clock.now()));
+      await app.middleware.bursts?.flush(id);
+    }
+    const sent = (adapter.sent.get(conv) ?? []).slice(before);
     const bot = sent.filter((a) => a.type === 'message' && typeof a.text === 'string').map((a) => a.text as string);
     const l = last as { signals: TurnSignals; decision: Decision; handoff: HandoffPacket | null } | null;
     if (l !== null && l.signals.fallback) fallbacks++;

@@ -166,6 +166,9 @@ export const WebhookSchema = z
   })
   .strict();
 
+/** A channel's burst window in seconds (see `bursts`); 0 turns bursts off for it. */
+const burstWindow = z.number().min(0).max(10, 'at most 10 seconds: every reply comes this much later').default(3);
+
 export const ManifestSchema = z
   .object({
     $schema: z.string().optional(),
@@ -214,6 +217,27 @@ export const ManifestSchema = z
       .strict()
       .default({}),
     webhooks: z.array(WebhookSchema).default([]),
+    /**
+     * Customer messages that arrive less than the channel's window after the previous one form one
+     * burst: the bot answers once, after it, on the messages joined (the customer sees "typing…"
+     * meanwhile), closing a burst at most `maxSeconds` after its first message. A reply comes a
+     * window later; 0 answers every message at once. Not while a person owns the chat.
+     */
+    bursts: z
+      .object({
+        windowSeconds: z
+          .object({
+            webchat: burstWindow,
+            directline: burstWindow,
+            'whatsapp-web': burstWindow,
+            'whatsapp-cloud': burstWindow,
+          })
+          .strict()
+          .default({}),
+        maxSeconds: z.number().positive().max(60, 'at most 60 seconds: a customer waits this long at worst').default(10),
+      })
+      .strict()
+      .default({}),
     /**
      * Channel settings, validated by each channel's own schema when that channel starts
      * (src/channels/whatsapp: whatsappWebConfigSchema, whatsappCloudSettingsSchema).

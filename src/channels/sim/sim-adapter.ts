@@ -16,6 +16,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { PROACTIVE_KEY } from '../../bridge/handoff-middleware.js';
+import { NO_BURSTS_KEY } from '../../bridge/burst-window.js';
 
 /** This turn's replies, when the adapter does not keep them (`keepSent: false`). */
 const REPLIES_KEY = Symbol('sim.replies');
@@ -25,17 +26,21 @@ export class SimAdapter extends BotAdapter {
   readonly sent = new Map<string, Partial<Activity>[]>();
   private seq = 0;
   private readonly keepSent: boolean;
+  private readonly bursts: boolean;
 
   /**
    * @param opts.keepSent keep what was sent in `sent` (default true). Load generators turn it off:
    *   a conversation's replies would otherwise live for its whole length, a cost no real channel has.
+   * @param opts.bursts let the manifest's burst windows apply (default false: every `receive` is
+   *   answered within it, as tests and the terminal demo expect; simulate turns them on).
    */
   constructor(
     readonly channelId: string = 'sim',
-    opts: { keepSent?: boolean } = {},
+    opts: { keepSent?: boolean; bursts?: boolean } = {},
   ) {
     super();
     this.keepSent = opts.keepSent ?? true;
+    this.bursts = opts.bursts ?? false;
   }
 
   async receive(
@@ -59,6 +64,7 @@ export class SimAdapter extends BotAdapter {
     } as Activity;
     const context = new TurnContext(this, activity);
     context.turnState.set(REPLIES_KEY, replies);
+    if (!this.bursts) context.turnState.set(NO_BURSTS_KEY, true);
     await this.runMiddleware(context, logic);
     return this.keepSent ? (this.sent.get(input.conversationId) ?? []).slice(before) : replies;
   }
