@@ -138,7 +138,7 @@ dd { margin:0; overflow-wrap:anywhere; }
 .staff { display:grid; gap:.75rem; }
 .staff-card { border:1px solid var(--line); border-radius:8px; padding:.6rem .9rem; display:grid; gap:.4rem; }
 .staff-card h3 { font-size:1rem; }
-.shift-grid { display:grid; grid-template-columns:repeat(7, auto 1fr); gap:.3rem .4rem; align-items:center; }
+.shift-grid { display:grid; grid-template-columns:repeat(4, auto minmax(10rem, 1fr)); gap:.3rem .4rem; align-items:center; }
 .shift-grid input { min-width:0; font:inherit; font-size:.85rem; padding:.2rem .3rem; }
 .shift-exceptions { font:inherit; font-size:.85rem; }
 .callback-box { border:1px solid var(--line); border-left:4px solid var(--warn); border-radius:8px; padding:.5rem 1rem; background:#fffaeb; }

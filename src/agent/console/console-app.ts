@@ -204,7 +204,7 @@ export class ConsoleApp {
 
   private staffCard(a: StaffView): HTMLElement {
     const inputs = SHIFT_DAYS.map((d) => {
-      const input = h('input', { class: `shift-${d}`, 'aria-label': `${a.name}, ${d}`, placeholder: 'off', value: rangesText(a.shifts?.[d]) });
+      const input = h('input', { class: `shift-${d}`, 'aria-label': `${a.name}, ${d}`, placeholder: a.shifts === null ? 'queue hours' : 'off', value: rangesText(a.shifts?.[d]) });
       return { d, input };
     });
     const exceptions = h('textarea', { class: 'shift-exceptions', rows: 2, 'aria-label': `${a.name}, exceptions`, placeholder: '2026-12-25: off\n2026-12-24: 09:00-13:00' });
