@@ -187,7 +187,7 @@ describe('outgoing webhooks', function () {
       const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as Record<string, unknown>;
       manifest['webhooks'] = [{ url: receiver.url, events: ['handoff.requested', 'handoff.accepted', 'handoff.resolved'], secretEnv: 'HOOK_SECRET' }];
       writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
-      for (const dir of ['dialogs', 'locales', 'data']) symlinkSync(path.resolve(dir), path.join(root, dir));
+      for (const dir of ['dialogs', 'locales', 'data', 'nlu']) symlinkSync(path.resolve(dir), path.join(root, dir));
       const t = await startTestService({ root, env });
       try {
         const customer = await customerHandsOff(t);

@@ -156,8 +156,14 @@ describe('HandoffMiddleware through the botbuilder pipeline', () => {
 
   it('answers in the customer\'s locale (pt-BR texts)', async () => {
     h = await harness();
-    const out = await h.send('I want to talk to a real person', 0, { locale: 'pt-BR' });
+    const out = await h.send('quero falar com uma pessoa', 0, { locale: 'pt-BR' });
     assert.match(out.find((a) => a.type === 'message')?.text ?? '', /Vou transferir você/);
+  });
+
+  it('answers in the language the customer writes, whatever the channel said (language detection)', async () => {
+    h = await harness();
+    const out = await h.send('I want to talk to a real person', 0, { locale: 'pt-BR' });
+    assert.match(out.find((a) => a.type === 'message')?.text ?? '', /connecting you with a person/);
   });
 
   it('works on botbuilder\'s own TestAdapter too', async () => {
