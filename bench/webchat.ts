@@ -133,7 +133,8 @@ export async function benchWebchat(opts: WebchatBenchOptions = {}): Promise<Reco
   const steadyMs = opts.steadyMs ?? 10_000;
   const errors: string[] = [];
   const log: ServerLog = { info: () => {}, error: (m, meta) => errors.push(`${m} ${JSON.stringify(meta ?? {})}`) };
-  const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory', log, env: { ...process.env, REDIS_URL: '', HANDOVER_API_TOKENS: '' } });
+  // every connection comes from 127.0.0.1: lift the per-IP limit on new conversations
+  const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory', log, env: { ...process.env, REDIS_URL: '', HANDOVER_API_TOKENS: '', WEBCHAT_START_BURST: '1000000' } });
   const url = `ws://127.0.0.1:${svc.port}/webchat/ws`;
   const clients: BenchClient[] = [];
   try {

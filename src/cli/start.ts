@@ -17,7 +17,7 @@ import { createAgentConsole, type AgentConsole } from '../agent/agent-console.js
 import { hashPassword } from '../agent/password-hash.js';
 import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
-import { createWebChatChannel, type WebChatChannel } from '../channels/webchat/index.js';
+import { createWebChatChannel, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
@@ -156,6 +156,10 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
       ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
       ...(opts.webchat?.heartbeatMs === undefined ? {} : { heartbeatMs: opts.webchat.heartbeatMs }),
+      // Redis: a line acknowledged here is answered even if this process dies before its turn ran
+      ...(stores.turnInbox === undefined ? {} : { turnInbox: stores.turnInbox }),
+      // anonymous conversations per client IP, one bucket per address for the whole deployment
+      startRateLimit: { limiter: stores.rateLimiter, ...webChatStartLimitFromEnv(env) },
     });
     if (stores.kind === 'redis' && env['WEBCHAT_SECRET'] === undefined) {
       log.info('WEBCHAT_SECRET is not set: web chat tokens are signed with a random per-process secret, so set the same WEBCHAT_SECRET on every process');

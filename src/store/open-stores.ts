@@ -16,10 +16,13 @@ import { isWithHuman } from '../core/handoff-state.js';
 import { conversationId } from '../core/ids.js';
 import type { ActivityLog } from '../core/ports/activity-log.js';
 import type { Lease } from '../core/ports/lease.js';
+import type { RateLimiter } from '../core/ports/rate-limiter.js';
+import type { TurnInbox } from '../core/ports/turn-inbox.js';
 import type { Stores } from '../core/ports/stores.js';
 import { createMemoryStores, type ConversationExpiry, type MemoryStoreCounts, type MemoryStoresOptions } from './memory/index.js';
 import { MemoryActivityLog } from './memory/memory-activity-log.js';
 import { MemoryLease } from './memory/memory-lease.js';
+import { MemoryRateLimiter } from './memory/memory-rate-limiter.js';
 
 /**
  * Options of `openStores`; the Redis-only ones are ignored on the memory store.
@@ -106,6 +109,10 @@ export interface OpenedStores extends Stores {
   readonly prefix: string | null;
   readonly lease: Lease;
   readonly activityLog: ActivityLog;
+  /** Token buckets (anonymous web chat conversations per client IP): shared by every process on Redis. */
+  readonly rateLimiter: RateLimiter;
+  /** Redis only: customer lines acknowledged and not yet answered, taken over by a survivor when their process dies. */
+  readonly turnInbox?: TurnInbox;
   /** Memory store only: its conversation expiry and entry counts (web chat histories included). */
   readonly memory?: {
     readonly expiry: ConversationExpiry;
@@ -140,7 +147,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
       handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX,
     });
     const memory = { expiry: stores.expiry, counts: () => ({ ...stores.counts(), webChatHistories: activityLog.size }) };
-    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory };
+    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory, rateLimiter: new MemoryRateLimiter(opts.clock) };
   }
   // Loaded here, not imported at the top, so a memory-only process never loads node-redis.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx's CJS hook resolves require()

@@ -237,5 +237,25 @@ export function describeActivityLogContract(name: string, factory: ActivityLogFa
       // the activity appended with watermark w is the w-th one replayed
       marks.forEach((w, i) => assert.equal(page.activities[Number(w) - 1]?.text, `m${i + 1}`));
     });
+
+    it('stores a customer line once per client key: a resend answers the first id and watermark and appends nothing', async () => {
+      const log = await make();
+      const c = cid();
+      await log.create(c);
+      assert.ok(log.appendIncoming !== undefined, 'the log takes customer lines in one step');
+      const first = await log.appendIncoming(c, activity(c, 1), { clientKey: 'k-1' });
+      assert.deepEqual({ ...first, inboxed: false }, { id: `${c}|1`, watermark: '1', duplicate: false, inboxed: false });
+      await log.appendIncoming(c, activity(c, 2));
+      // the same line sent again after a lost acknowledgement (a new server-side id each time)
+      const again = await log.appendIncoming(c, activity(c, 3, { text: 'm1' }), { clientKey: 'k-1' });
+      assert.deepEqual(again, { id: `${c}|1`, watermark: '1', duplicate: true, inboxed: false });
+      await log.appendIncoming(c, activity(c, 4), { clientKey: 'k-4' });
+      assert.deepEqual(texts((await log.since(c)).activities), ['m1', 'm2', 'm4']);
+      // client keys are per conversation
+      const other = cid();
+      await log.create(other);
+      assert.equal((await log.appendIncoming(other, activity(other, 1), { clientKey: 'k-1' })).duplicate, false);
+      await assert.rejects(log.appendIncoming(cid(), activity(c, 9), { clientKey: 'k-9' }), unknownConversation);
+    });
   });
 }

@@ -30,9 +30,10 @@ export class JsonSocket {
     });
   }
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<JsonSocket> {
+  /** `localAddress`: connect from another loopback address (another client IP, e.g. 127.0.0.2). */
+  static open(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<JsonSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, ...(localAddress === undefined ? {} : { localAddress }) });
       const client = new JsonSocket(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => reject(new UpgradeRefused(res.statusCode ?? 0)));

@@ -10,6 +10,7 @@ import { authorizeConversation } from './authorize-conversation.js';
 import { bearerToken, corsHeaders, readJsonBody, sendError, sendJson } from './http-utils.js';
 import { keepAlive, rejectUpgrade, sendOnSocket } from './socket-utils.js';
 import type { WebChatLogger } from './webchat-logger.js';
+import type { StartRateLimit } from './start-rate-limit.js';
 
 /** Options of {@link createDirectLineHandler}. */
 export interface DirectLineHandlerOptions {
@@ -24,6 +25,8 @@ export interface DirectLineHandlerOptions {
   readonly publicBaseUrl?: string;
   readonly heartbeatMs?: number;
   readonly maxBufferedBytes?: number;
+  /** Anonymous conversations per client IP (`POST /conversations`: 429 + Retry-After past it); default: not limited. */
+  readonly startLimit?: StartRateLimit;
 }
 
 /** The Direct Line front door: request and upgrade handlers plus `close`. */
@@ -88,6 +91,7 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     const method = req.method ?? 'GET';
     if (path === '/conversations') {
       if (method !== 'POST') throw methodNotAllowed(method);
+      await opts.startLimit?.check(req);
       const parsed = startSchema.safeParse(await readJsonBody(req, maxBodyBytes));
       if (!parsed.success) throw badRequest(parsed.error);
       const userId = `dl_${randomBytes(9).toString('base64url')}`;

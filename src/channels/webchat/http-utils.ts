@@ -33,7 +33,39 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   HANDOVER_ERR_NOT_FOUND: 404,
   HANDOVER_ERR_PAYLOAD_TOO_LARGE: 413,
   HANDOVER_ERR_NOT_SUPPORTED: 405,
+  HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
+  HANDOVER_ERR_STORE_UNAVAILABLE: 503,
 };
+
+/** How long a client told "retry" (429, 503) should wait, by error (set where the error is made). */
+const retryAfterByError = new WeakMap<object, number>();
+
+/** A store outage is usually a restart: try again soon, not at once. */
+const DEFAULT_UNAVAILABLE_RETRY_MS = 2000;
+
+/**
+ * Attaches the wait a client should observe before retrying (sent as `Retry-After`, whole seconds
+ * rounded up, and as `retryAfterMs` in widget error frames); returns the same error.
+ *
+ * @example
+ * throw withRetryAfter(new HandoverError('HANDOVER_ERR_TOO_MANY_REQUESTS', 'Too many new conversations'), 4200);
+ */
+export function withRetryAfter<E extends object>(e: E, ms: number): E {
+  retryAfterByError.set(e, Math.max(0, Math.ceil(ms)));
+  return e;
+}
+
+/**
+ * The wait before retrying that goes with an error: the attached one, else 2 s for
+ * HANDOVER_ERR_STORE_UNAVAILABLE; undefined for errors a retry would not cure.
+ *
+ * @example
+ * retryAfterMs(new HandoverError('HANDOVER_ERR_STORE_UNAVAILABLE', 'Redis is away')); // 2000
+ */
+export function retryAfterMs(e: unknown): number | undefined {
+  if (typeof e === 'object' && e !== null && retryAfterByError.has(e)) return retryAfterByError.get(e);
+  return isHandoverError(e, 'HANDOVER_ERR_STORE_UNAVAILABLE') ? DEFAULT_UNAVAILABLE_RETRY_MS : undefined;
+}
 
 /**
  * HTTP status for an error: known HandoverError codes map to 4xx, everything else is a 500.
@@ -57,7 +89,12 @@ export function sendError(res: ServerResponse, e: unknown, headers: Record<strin
   const body =
     isHandoverError(e) && status < 500
       ? { error: { code: e.code, message: e.message } }
-      : { error: { code: 'HANDOVER_ERR_INTERNAL', message: 'Internal error' } };
+      : status === 503
+        ? // the store's own words stay in the log; the client learns only that a retry will do
+          { error: { code: 'HANDOVER_ERR_STORE_UNAVAILABLE', message: 'The service cannot store messages right now: nothing was stored; send it again after Retry-After seconds' } }
+        : { error: { code: 'HANDOVER_ERR_INTERNAL', message: 'Internal error' } };
+  const wait = retryAfterMs(e);
+  if (wait !== undefined && (status === 429 || status === 503)) headers = { ...headers, 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) };
   // After a 413 the connection may still carry unread body bytes: do not reuse it.
   if (status === 413) headers = { ...headers, Connection: 'close' };
   sendJson(res, status, body, headers);
@@ -75,6 +112,8 @@ export function corsHeaders(req: IncomingMessage, allowedOrigins: readonly strin
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with',
     'Access-Control-Max-Age': '600',
+    // a cross-origin client (Web Chat on the shop's site) may read when to retry a 429 / 503
+    'Access-Control-Expose-Headers': 'Retry-After',
   };
   if (allowedOrigins === '*') return { ...base, 'Access-Control-Allow-Origin': '*' };
   if (origin !== undefined && allowedOrigins.includes(origin)) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import type { ActivityLog } from '../../core/ports/activity-log.js';
+import type { TurnInbox } from '../../core/ports/turn-inbox.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import { MemoryActivityLog } from '../../store/memory/memory-activity-log.js';
@@ -13,6 +14,7 @@ import { buildWidgetBundle, type WidgetBundle } from './widget-bundle.js';
 import { demoPage } from './demo-page.js';
 import { sendError } from './http-utils.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
+import { StartRateLimit, type StartRateLimitOptions } from './start-rate-limit.js';
 
 /** Options of {@link createWebChatChannel}; only `logic` is required. */
 export interface WebChatChannelOptions {
@@ -40,6 +42,19 @@ export interface WebChatChannelOptions {
   readonly heartbeatMs?: number;
   /** Outgoing activities never sent to the browser; default: `handoff.initiate` events. */
   readonly isPrivate?: (activity: Partial<Activity>) => boolean;
+  /**
+   * With a shared history (Redis): `stores.turnInbox`, so a customer line acknowledged by a process
+   * that dies before its bot answered is answered by another (see `TurnInbox`). Default: none.
+   */
+  readonly turnInbox?: TurnInbox;
+  /** How often the turn inbox is swept for lines to take over (ms). Default 2000. */
+  readonly inboxSweepMs?: number;
+  /**
+   * Anonymous conversations per client IP, both front doors (429 / an error frame with the wait past
+   * it): `{ limiter: stores.rateLimiter }` shares the buckets across processes on Redis. Default: 60
+   * at once and 60 a minute per address, counted in this process; `false` turns it off.
+   */
+  readonly startRateLimit?: StartRateLimitOptions | false;
 }
 
 /** The composed channel: mount `handleRequest` and `handleUpgrade` on one node:http server. */
@@ -81,7 +96,10 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.botId === undefined ? {} : { botId: opts.botId }),
     ...(opts.botName === undefined ? {} : { botName: opts.botName }),
     ...(opts.isPrivate === undefined ? {} : { isPrivate: opts.isPrivate }),
+    ...(opts.turnInbox === undefined ? {} : { turnInbox: opts.turnInbox }),
+    ...(opts.inboxSweepMs === undefined ? {} : { inboxSweepMs: opts.inboxSweepMs }),
   });
+  const startLimit = opts.startRateLimit === false ? undefined : new StartRateLimit(opts.startRateLimit ?? {});
   const tokens = new ConversationTokens({
     clock,
     ...(opts.tokenSecret === undefined ? {} : { secret: opts.tokenSecret }),
@@ -93,6 +111,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     log,
     ...(opts.allowedOrigins === undefined ? {} : { allowedOrigins: opts.allowedOrigins }),
     ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
+    ...(startLimit === undefined ? {} : { startLimit }),
   };
   const directLine = createDirectLineHandler({
     ...shared,
@@ -161,11 +180,13 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
       await Promise.all([directLine.close(), widgetSocket.close()]);
       await adapter.drain();
       await adapter.stopFeed();
+      await adapter.stopInbox();
     },
   };
 }
 
-export { WebChatAdapter, type BotLogic, type StreamBatch, type CustomerActivity } from './webchat-adapter.js';
+export { WebChatAdapter, type BotLogic, type StreamBatch, type CustomerActivity, type Received } from './webchat-adapter.js';
+export { StartRateLimit, clientAddress, webChatStartLimitFromEnv, type StartRateLimitOptions } from './start-rate-limit.js';
 export { ConversationTokens } from './conversation-tokens.js';
 export type { WebChatLogger } from './webchat-logger.js';
 export type { WidgetClientMessage, WidgetServerMessage } from './widget-protocol.js';

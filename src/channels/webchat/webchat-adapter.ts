@@ -8,6 +8,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { ActivityLog, AppendNotice, ChannelActivity } from '../../core/ports/activity-log.js';
+import type { InboxEntry, TurnInbox } from '../../core/ports/turn-inbox.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { HandoverError } from '../../core/errors.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
@@ -54,6 +55,26 @@ export interface WebChatAdapterOptions {
   readonly isPrivate?: (activity: Partial<Activity>) => boolean;
   /** Injected so tests of `delay` activities do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * The turn inbox of a shared history (Redis: `stores.turnInbox`): every customer line enters it
+   * in the step that stores it, leaves it once its turn has run, and the lines of a process that
+   * died before answering are claimed and answered here (see `TurnInbox`). Default: none.
+   */
+  readonly turnInbox?: TurnInbox;
+  /** How often the inbox is swept for lines to take over. Default 2000 ms. */
+  readonly inboxSweepMs?: number;
+  /** Times a line's turn is run (after failed replies or crashes) before it is given up and reported. Default 5. */
+  readonly inboxMaxAttempts?: number;
+}
+
+/** What `receive` did with a customer activity. */
+export interface Received {
+  /** The stored activity's id (for a duplicate: the one stored first). */
+  readonly id: string;
+  /** The position just after it (absent for typing, which is not stored). */
+  readonly watermark?: string;
+  /** The client's id for it was already stored: nothing was appended, echoed or run again. */
+  readonly duplicate?: boolean;
 }
 
 const defaultIsPrivate = (a: Partial<Activity>): boolean => a.type === ActivityTypes.Event && a.name === 'handoff.initiate';
@@ -94,6 +115,11 @@ export class WebChatAdapter extends BotAdapter {
   /** Tail of each conversation's turn chain (serialises turns per conversation). */
   private readonly turnChains = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly inbox: TurnInbox | undefined;
+  private readonly inboxMaxAttempts: number;
+  private inboxTimer: ReturnType<typeof setInterval> | undefined;
+  private inboxStarted: Promise<void> | undefined;
+  private sweeping = false;
 
   constructor(opts: WebChatAdapterOptions) {
     super();
@@ -107,6 +133,14 @@ export class WebChatAdapter extends BotAdapter {
     this.conversationUpdateOnStart = opts.conversationUpdateOnStart ?? true;
     this.isPrivate = opts.isPrivate ?? defaultIsPrivate;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.inbox = opts.turnInbox;
+    this.inboxMaxAttempts = opts.inboxMaxAttempts ?? 5;
+    if (this.inbox !== undefined) {
+      const inbox = this.inbox;
+      this.inboxStarted = inbox.start().catch((e: unknown) => this.log.error('web chat turn inbox: could not mark this process alive', { error: String(e) }));
+      this.inboxTimer = setInterval(() => void this.sweepInbox(), opts.inboxSweepMs ?? 2000);
+      this.inboxTimer.unref();
+    }
   }
 
   /** Creates a conversation (new id) and, by default, runs a `conversationUpdate` turn in the background. */
@@ -120,7 +154,7 @@ export class WebChatAdapter extends BotAdapter {
         membersAdded: [{ id: user.userId, name: user.userName ?? '' }, { id: this.bot.id, name: this.bot.name }],
         ...(user.locale === undefined ? {} : { locale: user.locale }),
       };
-      this.enqueueTurn(conversationId, update);
+      this.enqueueTurn(conversationId, update, false);
     }
     return { conversationId };
   }
@@ -128,12 +162,14 @@ export class WebChatAdapter extends BotAdapter {
   /**
    * Accepts a customer activity: logs it and echoes it to every client of the conversation
    * (Direct Line clients need the echo to mark a message as sent; `channelData.clientActivityID`
-   * is kept), then queues the bot turn. Resolves once the activity is recorded, not after the turn.
+   * is kept), then queues the bot turn. Resolves once the activity is recorded, not after the turn:
+   * resolving is the acknowledgement, so by then the line is stored (and, with a turn inbox, in the
+   * inbox, so it is answered even if this process dies before its turn ran). A line whose
+   * `clientActivityID` was already stored (a resend after a lost acknowledgement) is not stored,
+   * echoed or run again: the answer names the first one (`duplicate`). While the store cannot
+   * write it rejects with HANDOVER_ERR_STORE_UNAVAILABLE: not stored, the client sends it again.
    */
-  async receive(conversationId: string, userId: string, input: CustomerActivity): Promise<{ id: string; watermark?: string }> {
-    if (!(await this.activityLog.exists(conversationId))) {
-      throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `No web chat conversation "${conversationId}"`);
-    }
+  async receive(conversationId: string, userId: string, input: CustomerActivity): Promise<Received> {
     const channelData = { ...(input.channelData ?? {}) };
     // Only the server may say who is an agent: the widget trusts channelData.handover.
     delete channelData['handover'];
@@ -147,14 +183,30 @@ export class WebChatAdapter extends BotAdapter {
       ...(input.locale === undefined ? {} : { locale: input.locale }),
       channelData,
     };
-    let watermark: string | undefined;
     // Typing is ephemeral: the bot (and the handoff middleware) see it, the history does not.
-    if (input.type !== 'typing') {
-      watermark = await this.activityLog.append(conversationId, activity);
-      this.publish(conversationId, { activities: [activity], watermark });
+    const appendIncoming = this.activityLog.appendIncoming?.bind(this.activityLog);
+    if (input.type === 'typing' || appendIncoming === undefined) {
+      if (!(await this.activityLog.exists(conversationId))) {
+        throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', `No web chat conversation "${conversationId}"`);
+      }
+      let watermark: string | undefined;
+      if (input.type !== 'typing') {
+        watermark = await this.activityLog.append(conversationId, activity);
+        this.publish(conversationId, { activities: [activity], watermark });
+      }
+      this.enqueueTurn(conversationId, activity as Partial<Activity>, false);
+      return watermark === undefined ? { id: activity.id } : { id: activity.id, watermark };
     }
-    this.enqueueTurn(conversationId, activity as Partial<Activity>);
-    return watermark === undefined ? { id: activity.id } : { id: activity.id, watermark };
+    const clientKey = clientKeyOf(channelData);
+    const r = await appendIncoming(conversationId, activity, {
+      ...(clientKey === undefined ? {} : { clientKey }),
+      ...(this.inbox === undefined ? {} : { inboxOwner: this.inbox.owner }),
+    });
+    if (r.duplicate) return { id: r.id, watermark: r.watermark, duplicate: true };
+    this.publish(conversationId, { activities: [activity], watermark: r.watermark });
+    if (r.inboxed) this.inbox?.hold(conversationId, activity.id);
+    this.enqueueTurn(conversationId, activity as Partial<Activity>, r.inboxed);
+    return { id: activity.id, watermark: r.watermark };
   }
 
   /** Runs `logic` for an activity through the middleware pipeline (the botbuilder entry point). */
@@ -189,7 +241,15 @@ export class WebChatAdapter extends BotAdapter {
       }
       // An agent message (relay id in channelData) is appended once, even when delivered again after a crash.
       const onceKey = relayMessageIdOf(a);
-      const watermark = await this.activityLog.append(conversationId, full, onceKey === undefined ? {} : { onceKey });
+      let watermark: string;
+      try {
+        watermark = await this.activityLog.append(conversationId, full, onceKey === undefined ? {} : { onceKey });
+      } catch (e) {
+        // The customer's line stays in the turn inbox: its turn runs again once the store takes replies.
+        const tracker = context.turnState.get(REPLY_TRACKER) as { failed: boolean } | undefined;
+        if (tracker !== undefined) tracker.failed = true;
+        throw e;
+      }
       this.publish(conversationId, { activities: [full], watermark });
     }
     return responses;
@@ -304,6 +364,73 @@ export class WebChatAdapter extends BotAdapter {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Stops sweeping the turn inbox and gives this process's place in it up (pending settles written,
+   * liveness released: what it still owns is claimable by the others at once). Call after `drain`.
+   */
+  async stopInbox(): Promise<void> {
+    if (this.inboxTimer !== undefined) clearInterval(this.inboxTimer);
+    this.inboxTimer = undefined;
+    await this.inboxStarted;
+    await this.inbox?.stop().catch((e: unknown) => this.log.warn('web chat turn inbox: stop failed', { error: String(e) }));
+  }
+
+  /**
+   * One pass over the turn inbox (every `inboxSweepMs`; tests call it directly): the lines of
+   * processes that died before answering, now this process's (each claimed by one process only),
+   * and this process's own lines whose reply could not be stored, run their turn here, in their
+   * conversation's order. A line already answered (a reply to it is in the history: the process
+   * died after answering, before settling) is only settled. Returns how many turns it queued.
+   */
+  async sweepInbox(): Promise<number> {
+    const inbox = this.inbox;
+    if (inbox === undefined || this.sweeping) return 0;
+    this.sweeping = true;
+    try {
+      let entries: InboxEntry[];
+      try {
+        entries = await inbox.claim();
+      } catch (e) {
+        this.log.warn('web chat turn inbox: claim failed', { error: String(e) });
+        return 0;
+      }
+      entries.sort((a, b) => (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : a.position - b.position));
+      let queued = 0;
+      const answered = new Map<string, Promise<Set<string>>>();
+      for (const e of entries) {
+        const id = e.activity.id;
+        if (e.attempts > this.inboxMaxAttempts) {
+          inbox.settle(e.conversationId, id);
+          this.log.error('web chat turn inbox: a customer line was never answered; giving up', { conversationId: e.conversationId, activityId: id, attempts: e.attempts - 1 });
+          continue;
+        }
+        inbox.hold(e.conversationId, id);
+        let replied: Set<string>;
+        try {
+          let read = answered.get(e.conversationId);
+          if (read === undefined) answered.set(e.conversationId, (read = this.repliedTo(e.conversationId, e.position - 1)));
+          replied = await read;
+        } catch (err) {
+          if (err instanceof HandoverError && err.code === 'HANDOVER_ERR_UNKNOWN_CONVERSATION') inbox.settle(e.conversationId, id);
+          else inbox.release(e.conversationId, id);
+          continue;
+        }
+        if (replied.has(id)) {
+          inbox.settle(e.conversationId, id);
+          continue;
+        }
+        if (e.claimedFrom !== e.owner) {
+          this.log.warn('web chat turn inbox: answering a line its process left unanswered', { conversationId: e.conversationId, activityId: id, from: e.claimedFrom });
+        }
+        this.enqueueTurn(e.conversationId, e.activity as Partial<Activity>, true);
+        queued++;
+      }
+      return queued;
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
   /** Stops hearing other processes' appends (shutdown, after the sockets closed); a later stream starts it again. */
   async stopFeed(): Promise<void> {
     const feed = this.feed;
@@ -353,11 +480,45 @@ export class WebChatAdapter extends BotAdapter {
     }
   }
 
-  private enqueueTurn(conversationId: string, activity: Partial<Activity>): void {
+  /** Ids of the customer activities after `watermark` that a stored bot-side activity replies to. */
+  private async repliedTo(conversationId: string, watermark: number): Promise<Set<string>> {
+    const page = await this.activityLog.since(conversationId, String(Math.max(0, watermark)));
+    const out = new Set<string>();
+    for (const a of page.activities) {
+      const from = a['from'] as { role?: unknown } | undefined;
+      if (from?.role === 'user' || typeof a['replyToId'] !== 'string') continue;
+      // an agent's line carries the reference's first activity: it answers nothing in particular
+      if (relayMessageIdOf(a as Partial<Activity>) !== undefined) continue;
+      out.add(a['replyToId']);
+    }
+    return out;
+  }
+
+  /**
+   * Queues a turn after the conversation's earlier ones. An inboxed line is settled once its turn
+   * has run — unless a reply could not be stored (then it stays for a later sweep to run again);
+   * a turn that threw (the bot's own error) is settled too: running it again would throw again.
+   */
+  private enqueueTurn(conversationId: string, activity: Partial<Activity>, inboxed: boolean): void {
     const previous = this.turnChains.get(conversationId) ?? Promise.resolve();
-    const turn = previous.then(() => this.processActivity(activity, this.logic)).catch((e: unknown) => {
-      this.log.error('web chat turn failed', { conversationId, type: activity.type, error: e instanceof Error ? e.message : String(e) });
-    });
+    const tracker = { failed: false };
+    const id = activity.id ?? '';
+    const turn = previous
+      .then(async () => {
+        const context = new TurnContext(this, activity);
+        if (inboxed) context.turnState.set(REPLY_TRACKER, tracker);
+        try {
+          await this.runMiddleware(context, this.logic);
+        } finally {
+          if (inboxed && this.inbox !== undefined) {
+            if (tracker.failed) this.inbox.release(conversationId, id);
+            else this.inbox.settle(conversationId, id);
+          }
+        }
+      })
+      .catch((e: unknown) => {
+        this.log.error('web chat turn failed', { conversationId, type: activity.type, error: e instanceof Error ? e.message : String(e) });
+      });
     this.turnChains.set(conversationId, turn);
     this.inFlight.add(turn);
     void turn.finally(() => {
@@ -396,6 +557,15 @@ export class WebChatAdapter extends BotAdapter {
     ) as ChannelActivity;
     return plain;
   }
+}
+
+/** Marks a customer line's turn whose reply the history refused (its inbox entry then stays). */
+const REPLY_TRACKER = Symbol('handover.webchat.replyTracker');
+
+/** The client's own id for a line (`channelData.clientActivityID`, as Direct Line clients and our widget send it). */
+function clientKeyOf(channelData: Record<string, unknown>): string | undefined {
+  const id = channelData['clientActivityID'];
+  return typeof id === 'string' && id !== '' && id.length <= 200 ? id : undefined;
 }
 
 /** The relay message id an agent or system line carries (set by `attachAgentDelivery`), if any. */

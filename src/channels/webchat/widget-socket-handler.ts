@@ -10,6 +10,8 @@ import { authorizeConversation } from './authorize-conversation.js';
 import { keepAlive, sendOnSocket } from './socket-utils.js';
 import type { WebChatLogger } from './webchat-logger.js';
 import type { WidgetServerMessage } from './widget-protocol.js';
+import { retryAfterMs } from './http-utils.js';
+import type { StartRateLimit } from './start-rate-limit.js';
 
 /** Options of {@link createWidgetSocketHandler}. */
 export interface WidgetSocketHandlerOptions {
@@ -22,6 +24,8 @@ export interface WidgetSocketHandlerOptions {
   readonly heartbeatMs?: number;
   readonly maxFrameBytes?: number;
   readonly maxBufferedBytes?: number;
+  /** Anonymous conversations per client IP (the `start` frame); default: not limited. */
+  readonly startLimit?: StartRateLimit;
 }
 
 /** The widget front door. */
@@ -69,20 +73,37 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
   const { adapter, tokens, log } = opts;
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes ?? 32 * 1024 });
   const sockets = new Set<WebSocket>();
+  /** Sockets with a conversation, told when lines can or cannot be stored (`status` frames). */
+  const attached = new Map<WebSocket, (m: WidgetServerMessage) => void>();
+  let sending = true;
+  let stopWatching: (() => void) | undefined;
+  const watchStore = (): void => {
+    if (stopWatching !== undefined) return;
+    stopWatching = adapter.activityLog.watchAvailability?.((available) => {
+      sending = available;
+      for (const send of attached.values()) send({ type: 'status', sending: available });
+    }) ?? (() => {});
+  };
 
-  function onConnection(ws: WebSocket): void {
+  function onConnection(ws: WebSocket, req: IncomingMessage): void {
     sockets.add(ws);
+    watchStore();
     const stopHeartbeat = keepAlive(ws, heartbeatMs);
     let session: Session | undefined;
     let closed = false;
     // Frames are handled one at a time so `start` finishes before the `message` that follows it.
     let chain = Promise.resolve();
     const send = (m: WidgetServerMessage): void => sendOnSocket(ws, m, maxBufferedBytes);
-    const sendError = (e: unknown): void => {
-      if (isHandoverError(e)) send({ type: 'error', code: e.code, message: e.message });
+    const sendError = (e: unknown, clientActivityId?: string): void => {
+      const wait = retryAfterMs(e);
+      const about = { ...(clientActivityId === undefined ? {} : { clientActivityId }), ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+      if (isHandoverError(e, 'HANDOVER_ERR_STORE_UNAVAILABLE')) {
+        // the store's own words stay in the log
+        send({ type: 'error', code: e.code, message: 'Messages cannot be stored right now: send it again later', ...about });
+      } else if (isHandoverError(e)) send({ type: 'error', code: e.code, message: e.message, ...about });
       else {
         log.error('widget socket frame failed', { error: String(e) });
-        send({ type: 'error', code: 'HANDOVER_ERR_INTERNAL', message: 'Internal error' });
+        send({ type: 'error', code: 'HANDOVER_ERR_INTERNAL', message: 'Internal error', ...about });
       }
     };
 
@@ -91,6 +112,8 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
       session = next;
       const { token, expiresIn } = tokens.issue(next.conversationId, next.userId);
       send({ type: 'session', conversationId: next.conversationId, token, expiresIn, userId: next.userId, resumed });
+      attached.set(ws, send);
+      if (!sending) send({ type: 'status', sending: false });
       const stop = await adapter.openStream(next.conversationId, watermark, (batch) =>
         send({ type: 'activities', activities: batch.activities, ...(batch.watermark === undefined ? {} : { watermark: batch.watermark }) }),
       );
@@ -113,6 +136,7 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
       const m = parsed.data;
       switch (m.type) {
         case 'start': {
+          await opts.startLimit?.check(req);
           const userId = `wu_${randomBytes(9).toString('base64url')}`;
           const { conversationId } = await adapter.startConversation({
             userId,
@@ -136,17 +160,29 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
         }
         case 'message': {
           const s = requireSession(session);
-          await adapter.receive(s.conversationId, s.userId, {
-            type: 'message',
-            text: m.text,
-            ...(m.value === undefined ? {} : { value: m.value }),
-            ...(s.locale === undefined ? {} : { locale: s.locale }),
-            ...(m.clientActivityId === undefined ? {} : { channelData: { clientActivityID: m.clientActivityId } }),
-          });
+          const clientActivityId = m.clientActivityId;
+          let r;
+          try {
+            r = await adapter.receive(s.conversationId, s.userId, {
+              type: 'message',
+              text: m.text,
+              ...(m.value === undefined ? {} : { value: m.value }),
+              ...(s.locale === undefined ? {} : { locale: s.locale }),
+              ...(clientActivityId === undefined ? {} : { channelData: { clientActivityID: clientActivityId } }),
+            });
+          } catch (e) {
+            // the error names the line, so the widget knows which one to show as not sent and send again
+            sendError(e, clientActivityId);
+            return;
+          }
+          if (clientActivityId !== undefined) send({ type: 'ack', clientActivityId, id: r.id, ...(r.watermark === undefined ? {} : { watermark: r.watermark }) });
           return;
         }
         case 'typing': {
           const s = requireSession(session);
+          // typing is ephemeral: while the store is away it is dropped, so it never holds up (in this
+          // socket's frame chain) the line typed next, which must be refused at once
+          if (!sending) return;
           await adapter.receive(s.conversationId, s.userId, { type: 'typing' });
           return;
         }
@@ -154,12 +190,13 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
     };
 
     ws.on('message', (raw) => {
-      chain = chain.then(() => handle(raw)).catch(sendError);
+      chain = chain.then(() => handle(raw)).catch((e: unknown) => sendError(e));
     });
     ws.on('error', (e) => log.warn('widget socket error', { error: e.message }));
     ws.on('close', () => {
       closed = true;
       sockets.delete(ws);
+      attached.delete(ws);
       stopHeartbeat();
       session?.unsubscribe?.();
     });
@@ -175,10 +212,11 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
         socket.destroy();
         return true;
       }
-      wss.handleUpgrade(req, socket, head, onConnection);
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
       return true;
     },
     async close() {
+      stopWatching?.();
       for (const ws of sockets) ws.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       for (const ws of sockets) ws.terminate();

@@ -44,6 +44,24 @@ export interface ActivityLog {
   append(conversationId: string, activity: ChannelActivity, options?: AppendOptions): Promise<string>;
   since(conversationId: string, watermark?: string): Promise<ActivityPage>;
   /**
+   * A customer's own activity, appended in one atomic step with what makes it safe to acknowledge:
+   * rejects with HANDOVER_ERR_UNKNOWN_CONVERSATION for an unregistered id (no separate `exists`
+   * call); with `clientKey` (the client's own id for the line, e.g. `clientActivityID`) a second
+   * append under the same key appends nothing and answers the first one (`duplicate: true`, its
+   * id and watermark), so a resend after a lost acknowledgement is stored once; with `inboxOwner`
+   * (shared logs: see `TurnInbox`) the activity also enters the turn inbox, owned by that process,
+   * until its turn has run. A store that cannot write now rejects with
+   * HANDOVER_ERR_STORE_UNAVAILABLE (the line was not stored: the client may send it again).
+   * Optional: without it, front doors fall back to `exists` + `append` (no de-duplication).
+   */
+  appendIncoming?(conversationId: string, activity: ChannelActivity, options?: IncomingOptions): Promise<IncomingResult>;
+  /**
+   * Shared logs only: calls `listener(false)` when writes cannot be made any more (the store's
+   * connection dropped) and `listener(true)` when they can again, so front doors can tell
+   * connected customers at once instead of at their next line. Returns the unsubscribe function.
+   */
+  watchAvailability?(listener: (available: boolean) => void): () => void;
+  /**
    * Only on logs shared by several processes (Redis): hear every append, made by any process, so
    * the process holding a customer's socket can push what another process appended. Notices are
    * at-most-once (pub/sub): `onResync` is called when some may have been missed (after a
@@ -60,6 +78,36 @@ export interface ActivityLog {
  */
 export interface AppendOptions {
   readonly onceKey?: string;
+}
+
+/**
+ * Options of `ActivityLog.appendIncoming`.
+ *
+ * @example
+ * await log.appendIncoming!('c-1', activity, { clientKey: 'c_lz3k_0', inboxOwner: inbox.owner });
+ */
+export interface IncomingOptions {
+  /** The client's id for this line (Direct Line `channelData.clientActivityID`, the widget's `clientActivityId`). */
+  readonly clientKey?: string;
+  /** The process that will run the turn (`TurnInbox.owner`); ignored by logs without an inbox. */
+  readonly inboxOwner?: string;
+}
+
+/**
+ * What `ActivityLog.appendIncoming` did.
+ *
+ * @example
+ * const r: IncomingResult = { id: 'a_x1', watermark: '7', duplicate: false, inboxed: true };
+ */
+export interface IncomingResult {
+  /** The stored activity's id: the new one, or for a duplicate the one stored first. */
+  readonly id: string;
+  /** The position just after the stored activity. */
+  readonly watermark: string;
+  /** True when the client key was already stored: nothing was appended (no echo, no turn). */
+  readonly duplicate: boolean;
+  /** True when the activity entered the turn inbox (settle it once its turn has run). */
+  readonly inboxed: boolean;
 }
 
 /**

@@ -6,3 +6,6 @@ export type { EventBus } from './event-bus.js';
 export type { MessageRelay, RelayMessage } from './message-relay.js';
 export type { CustomerDirectory } from './customer-directory.js';
 export type { Stores } from './stores.js';
+export type { ActivityLog, ChannelActivity, IncomingOptions, IncomingResult } from './activity-log.js';
+export type { TurnInbox, InboxEntry } from './turn-inbox.js';
+export type { RateLimiter, TokenBucketRule, RateDecision } from './rate-limiter.js';

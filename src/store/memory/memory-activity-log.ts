@@ -1,4 +1,4 @@
-import type { ActivityLog, ActivityPage, AppendOptions, ChannelActivity } from '../../core/ports/activity-log.js';
+import type { ActivityLog, ActivityPage, AppendOptions, ChannelActivity, IncomingOptions, IncomingResult } from '../../core/ports/activity-log.js';
 import { HandoverError } from '../../core/errors.js';
 import type { ConversationExpiry } from './conversation-expiry.js';
 
@@ -41,6 +41,8 @@ interface Entry {
   lastActiveAt: number;
   /** once-key -> the position its append got. */
   once?: Map<string, number>;
+  /** client key of a customer line -> where it was stored and its id (`appendIncoming`). */
+  clientIds?: Map<string, { position: number; id: string }>;
 }
 
 /** Candidates a creation examines at most (eviction is spread over creations, as on Redis). */
@@ -124,6 +126,26 @@ export class MemoryActivityLog implements ActivityLog {
       if (entry.once.size > this.maxActivities) entry.once.delete(entry.once.keys().next().value!);
     }
     return String(position);
+  }
+
+  /**
+   * A customer's line, once per client key: a resend after a lost acknowledgement answers the
+   * first one's id and watermark and appends nothing. One process holds everything here, so there
+   * is no turn inbox (`inboxed` is false).
+   */
+  async appendIncoming(conversationId: string, activity: ChannelActivity, options: IncomingOptions = {}): Promise<IncomingResult> {
+    const entry = this.get(conversationId);
+    const key = options.clientKey === undefined ? undefined : `client:${options.clientKey}`;
+    const earlier = key === undefined ? undefined : entry.clientIds?.get(key);
+    if (earlier !== undefined) return { id: earlier.id, watermark: String(earlier.position), duplicate: true, inboxed: false };
+    const watermark = await this.append(conversationId, activity);
+    if (key !== undefined) {
+      entry.clientIds ??= new Map();
+      entry.clientIds.set(key, { position: Number(watermark), id: activity.id });
+      // bounded like the activities
+      if (entry.clientIds.size > this.maxActivities) entry.clientIds.delete(entry.clientIds.keys().next().value!);
+    }
+    return { id: activity.id, watermark, duplicate: false, inboxed: false };
   }
 
   async since(conversationId: string, watermark?: string): Promise<ActivityPage> {

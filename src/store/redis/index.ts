@@ -18,6 +18,8 @@ import { RedisEventBus } from './redis-event-bus.js';
 import { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
 import { RedisLease } from './redis-lease.js';
 import { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+import { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { deleteKeysByPrefix } from './delete-keys.js';
 
 /**
@@ -40,6 +42,8 @@ export interface RedisStoresOptions {
   readonly relay?: RedisRelayOptions;
   /** Caps and retention of the web chat history (`activityLog`). */
   readonly activityLog?: RedisActivityLogOptions;
+  /** Timings of the turn inbox (customer lines not yet answered; see `RedisTurnInbox`). */
+  readonly turnInbox?: RedisTurnInboxOptions;
   /**
    * For throwaway namespaces only (`simulate`, benchmarks): `close()` first deletes every key under
    * the prefix. Never set it on a deployment's prefix — it erases queues and transcripts.
@@ -64,6 +68,10 @@ export interface RedisStores extends Stores {
   readonly lease: RedisLease;
   /** Web chat history on Redis, so a page can reconnect to any process. */
   readonly activityLog: RedisActivityLog;
+  /** Customer lines acknowledged and not yet answered, claimable by a survivor when their process dies. */
+  readonly turnInbox: RedisTurnInbox;
+  /** Token buckets shared by every process (anonymous web chat conversations per client IP). */
+  readonly rateLimiter: RedisRateLimiter;
 }
 
 /**
@@ -96,8 +104,10 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
   }
   const relay = new RedisMessageRelay(client, keys, onError, opts.relay);
   const activityLog = new RedisActivityLog(client, keys, { onError, ...opts.activityLog });
+  const turnInbox = new RedisTurnInbox(client, keys, { onError, ...(opts.activityLog?.now === undefined ? {} : { now: opts.activityLog.now }), ...opts.turnInbox });
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    await turnInbox.stop();
     await relay.close();
     await activityLog.close();
     await events.close();
@@ -121,6 +131,8 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     relay,
     lease: new RedisLease(client, keys),
     activityLog,
+    turnInbox,
+    rateLimiter: new RedisRateLimiter(client, keys),
     close: () => (closing ??= close()),
   };
 }
@@ -134,6 +146,8 @@ export { RedisEventBus } from './redis-event-bus.js';
 export { RedisMessageRelay, type RedisRelayOptions } from './redis-message-relay.js';
 export { RedisLease } from './redis-lease.js';
 export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
+export { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.js';
+export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { deleteKeysByPrefix } from './delete-keys.js';
 export type { RedisClient } from './redis-connection.js';
 export {

@@ -32,6 +32,10 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:activity:{<conversationId>}:once:<key>` position of an activity appended with that once-key (expires)
  * - `p:activity-recent`                   sorted set of web chat conversation ids, score = last write (ms)
  * - `p:activity-feed`                     pub/sub channel: every append, so the process holding the socket pushes it
+ * - `p:inbox`                             sorted set of customer lines whose turn has not run, "<conversation id> <activity id>", score = when claimable (ms)
+ * - `p:inbox:items`                       hash: the same member -> "<owner> <position> <attempts>\n<activity JSON>"
+ * - `p:lease:{node:<owner>}`              an inbox owner's liveness (a `RedisLease` its process renews)
+ * - `p:rate:{<key>}`                      hash: a token bucket (`t` tokens, `ts` last refill, ms by Redis' clock), expiring when full
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
@@ -129,6 +133,26 @@ export class RedisKeys {
 
   activityRecent(): string {
     return `${this.prefix}:activity-recent`;
+  }
+
+  /** The turn inbox's index: customer lines not yet answered, by when they become claimable (see `RedisTurnInbox`). */
+  inbox(): string {
+    return `${this.prefix}:inbox`;
+  }
+
+  /** The turn inbox's entries (owner, position, attempts and the activity). */
+  inboxItems(): string {
+    return `${this.prefix}:inbox:items`;
+  }
+
+  /** The lease name that says an inbox owner (a process) is alive: `lease(nodeLease(owner))`. */
+  nodeLease(owner: string): string {
+    return `node:${owner}`;
+  }
+
+  /** A token bucket of `RedisRateLimiter` (its own slot: one key per script call). */
+  rateBucket(key: string): string {
+    return `${this.prefix}:rate:{${key}}`;
   }
 
   /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */

@@ -1,12 +1,14 @@
-import type { ActivityLog, ActivityPage, AppendNotice, AppendOptions, ChannelActivity } from '../../core/ports/activity-log.js';
+import type { ActivityLog, ActivityPage, AppendNotice, AppendOptions, ChannelActivity, IncomingOptions, IncomingResult } from '../../core/ports/activity-log.js';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import { closeConnection, duplicateConnection, type RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
+import { asUnavailable, failFastWhileDown, watchConnection } from './unavailable.js';
 
 const createScript = LuaScript.load('createActivityLog-2.lua');
 const appendScript = LuaScript.load('appendActivity-4.lua');
 const readScript = LuaScript.load('readActivities-2.lua');
+const incomingScript = LuaScript.load('appendIncoming-6.lua');
 
 /**
  * Caps and retention of `RedisActivityLog`, the same as `MemoryActivityLog`'s (and the same defaults).
@@ -90,7 +92,9 @@ export class RedisActivityLog implements ActivityLog {
   }
 
   async create(conversationId: string): Promise<void> {
-    await createScript.run(
+    // a customer waiting on a new conversation or a resume hears "not now" at once, not after the offline queue's timeout
+    failFastWhileDown(this.client, 'register a web chat conversation');
+    await this.guard('register a web chat conversation', () => createScript.run(
       this.client,
       [this.keys.activity(conversationId), this.keys.activityRecent()],
       [
@@ -104,16 +108,17 @@ export class RedisActivityLog implements ActivityLog {
         this.keys.handoff(this.handoffIdPrefix).slice(0, -1),
         String(SWEEP_PER_CREATE),
       ],
-    );
+    ));
   }
 
   async exists(conversationId: string): Promise<boolean> {
-    return (await this.client.exists(this.keys.activity(conversationId))) === 1;
+    // a read waits through a short outage (the offline queue); only writes of customer lines fail fast
+    return (await this.guard('read a web chat conversation', () => this.client.exists(this.keys.activity(conversationId)))) === 1;
   }
 
   async append(conversationId: string, activity: ChannelActivity, options: AppendOptions = {}): Promise<string> {
     const once = options.onceKey;
-    const reply = await appendScript.run(
+    const reply = await this.guard('append to a web chat conversation', () => appendScript.run(
       this.client,
       [
         this.keys.activity(conversationId),
@@ -122,18 +127,18 @@ export class RedisActivityLog implements ActivityLog {
         this.keys.activityOnce(conversationId, once ?? ''),
       ],
       [JSON.stringify(activity), String(this.maxActivities), conversationId, String(Math.floor(this.now())), once === undefined ? '' : '1', String(this.onceTtlMs), this.feed],
-    );
+    ));
     if (reply === -1) throw unknown(conversationId);
     if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw invalid(`appendActivity replied ${JSON.stringify(reply)}`);
     return String(reply[0]);
   }
 
   async since(conversationId: string, watermark?: string): Promise<ActivityPage> {
-    const reply = await readScript.run(
+    const reply = await this.guard('read a web chat conversation', () => readScript.run(
       this.client,
       [this.keys.activity(conversationId), this.keys.activityItems(conversationId)],
       [String(parseWatermark(watermark))],
-    );
+    ));
     if (reply === -1) throw unknown(conversationId);
     if (!Array.isArray(reply) || typeof reply[0] !== 'number' || !Array.isArray(reply[1])) {
       throw invalid(`readActivities replied ${JSON.stringify(reply)}`);
@@ -147,6 +152,52 @@ export class RedisActivityLog implements ActivityLog {
       }
     });
     return { activities, watermark: String(reply[0]) };
+  }
+
+  /**
+   * A customer's line in one script (`appendIncoming-6.lua`): the existence check, the append and
+   * its feed notice, the client key (a resend is stored once) and the turn-inbox entry, so the
+   * acknowledgement that follows covers all of them. Refused at once while Redis is away
+   * (HANDOVER_ERR_STORE_UNAVAILABLE: not stored, the client sends it again) rather than after the
+   * offline queue's timeout. What Redis acknowledged is in its AOF before the reply (see README,
+   * "How to run Redis").
+   */
+  async appendIncoming(conversationId: string, activity: ChannelActivity, options: IncomingOptions = {}): Promise<IncomingResult> {
+    failFastWhileDown(this.client, 'store a customer line');
+    const clientKey = options.clientKey;
+    const owner = options.inboxOwner ?? '';
+    if (/\s/.test(owner)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `inbox owner "${owner}" must not contain white space`);
+    const reply = await this.guard('store a customer line', () => incomingScript.run(
+      this.client,
+      [
+        this.keys.activity(conversationId),
+        this.keys.activityItems(conversationId),
+        this.keys.activityRecent(),
+        this.keys.activityOnce(conversationId, clientKey === undefined ? '' : `client:${clientKey}`),
+        this.keys.inbox(),
+        this.keys.inboxItems(),
+      ],
+      [
+        JSON.stringify(activity),
+        String(this.maxActivities),
+        conversationId,
+        String(Math.floor(this.now())),
+        clientKey === undefined ? '' : '1',
+        String(this.onceTtlMs),
+        this.feed,
+        owner,
+        activity.id,
+      ],
+    ));
+    if (reply === -1) throw unknown(conversationId);
+    if (!Array.isArray(reply) || typeof reply[1] !== 'number') throw invalid(`appendIncoming replied ${JSON.stringify(reply)}`);
+    if (reply[0] === 0) return { id: String(reply[2]), watermark: String(reply[1]), duplicate: true, inboxed: false };
+    return { id: activity.id, watermark: String(reply[1]), duplicate: false, inboxed: owner !== '' };
+  }
+
+  /** Connection drops and recoveries of the shared client (see `ActivityLog.watchAvailability`). */
+  watchAvailability(listener: (available: boolean) => void): () => void {
+    return watchConnection(this.client, listener);
   }
 
   /**
@@ -177,6 +228,15 @@ export class RedisActivityLog implements ActivityLog {
       sub.off('ready', onResync);
       await closeConnection(sub);
     };
+  }
+
+  /** Runs a command; "Redis cannot answer now" becomes HANDOVER_ERR_STORE_UNAVAILABLE (503 at the front doors). */
+  private async guard<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (e) {
+      throw asUnavailable(e, what);
+    }
   }
 
   /** Closes the feed connections `watch` opened (the shared client is closed by its owner). */

@@ -1,4 +1,4 @@
-import type { WireActivity } from './widget-connection.js';
+import type { ConnectionStatus, WireActivity } from './widget-connection.js';
 import { format, type WidgetStrings } from './widget-strings.js';
 import { widgetStyles } from './widget-styles.js';
 
@@ -45,7 +45,9 @@ export class ChatView {
   private readonly pending = new Map<string, HTMLElement>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private agentName: string | undefined;
-  private connection: 'connecting' | 'online' | 'reconnecting' = 'connecting';
+  private connection: ConnectionStatus = 'connecting';
+  /** Why the header says `unavailable` before a conversation exists (e.g. too many new chats). */
+  private refusal: string | undefined;
 
   constructor(parent: HTMLElement, private readonly t: WidgetStrings, private readonly events: ChatViewEvents) {
     this.host = document.createElement('div');
@@ -155,12 +157,14 @@ export class ChatView {
     this.launcher.focus();
   }
 
-  setConnection(status: 'connecting' | 'online' | 'reconnecting'): void {
+  /** `refusal`: an error code that explains an `unavailable` header (HANDOVER_ERR_TOO_MANY_REQUESTS has its own words). */
+  setConnection(status: ConnectionStatus, refusal?: string): void {
     this.connection = status;
+    this.refusal = refusal;
     this.renderStatus();
   }
 
-  /** Shows a message the customer just sent, before the server's echo confirms it. */
+  /** Shows a message the customer just sent, before the server confirms it (sending). */
   addPending(clientActivityId: string, text: string): void {
     const item = this.messageElement('user', this.t.you, text);
     item.classList.add('hov-pending');
@@ -169,6 +173,40 @@ export class ChatView {
     this.log.append(item);
     this.clearSuggestions();
     this.scrollToEnd();
+  }
+
+  /** The line was not stored: it says so under the bubble (and is sent again automatically). */
+  markUnsent(clientActivityId: string): void {
+    const item = this.pending.get(clientActivityId);
+    if (item === undefined || item.classList.contains('hov-unsent')) return;
+    item.classList.remove('hov-pending');
+    item.classList.add('hov-unsent');
+    item.removeAttribute('aria-busy');
+    const note = el('div', 'hov-note');
+    note.textContent = this.t.notSent;
+    item.append(note);
+    this.scrollToEnd();
+  }
+
+  /** The line is on its way again. */
+  markSending(clientActivityId: string): void {
+    const item = this.pending.get(clientActivityId);
+    if (item === undefined) return;
+    item.classList.remove('hov-unsent');
+    item.querySelector('.hov-note')?.remove();
+    item.classList.add('hov-pending');
+    item.setAttribute('aria-busy', 'true');
+  }
+
+  /** The server stored the line: a plain sent bubble (its later echo is not shown twice). */
+  markSent(clientActivityId: string, activityId: string | undefined): void {
+    const item = this.pending.get(clientActivityId);
+    if (item === undefined) return;
+    this.pending.delete(clientActivityId);
+    item.classList.remove('hov-pending', 'hov-unsent');
+    item.removeAttribute('aria-busy');
+    item.querySelector('.hov-note')?.remove();
+    if (activityId !== undefined) this.rendered.set(activityId, item);
   }
 
   /** Clears everything (a new conversation replaced the stored one). */
@@ -216,11 +254,9 @@ export class ChatView {
       const clientId = a.channelData?.['clientActivityID'];
       const pendingItem = fromUser && typeof clientId === 'string' ? this.pending.get(clientId) : undefined;
       if (pendingItem !== undefined && typeof clientId === 'string') {
-        // The echo confirms our own message: keep the bubble, mark it sent.
-        this.pending.delete(clientId);
-        pendingItem.classList.remove('hov-pending');
-        pendingItem.removeAttribute('aria-busy');
-        if (a.id !== undefined) this.rendered.set(a.id, pendingItem);
+        // The echo confirms our own message: keep the bubble, mark it sent, in its place in the history.
+        this.log.append(pendingItem);
+        this.markSent(clientId, a.id);
         continue;
       }
       if (typeof a.text !== 'string' || a.text === '') continue;
@@ -232,6 +268,8 @@ export class ChatView {
       this.log.append(item);
     }
     if (lastVisible !== undefined) this.renderSuggestions(lastVisible);
+    // lines not stored yet come after everything stored (a replayed history goes above them)
+    for (const item of this.pending.values()) this.log.append(item);
     this.scrollToEnd();
   }
 
@@ -289,7 +327,11 @@ export class ChatView {
   }
 
   private renderStatus(): void {
-    if (this.connection !== 'online') {
+    this.status.classList.toggle('hov-trouble', this.connection === 'unavailable');
+    if (this.connection === 'unavailable') {
+      this.status.textContent = this.refusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? this.t.tooManyChats : this.t.unavailable;
+      this.status.classList.remove('hov-agent-status');
+    } else if (this.connection !== 'online') {
       this.status.textContent = this.connection === 'connecting' ? this.t.connecting : this.t.reconnecting;
       this.status.classList.remove('hov-agent-status');
     } else if (this.agentName !== undefined) {

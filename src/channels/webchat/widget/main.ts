@@ -31,7 +31,8 @@ export function startWidget(script: HTMLScriptElement | null): void {
       connection.connect();
     },
     onSend: (text, value) => {
-      const clientActivityId = `c_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+      // unique across tabs and reloads (kept lines keep theirs): the server stores each id once
+      const clientActivityId = `c_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
       view.addPending(clientActivityId, text);
       connection.sendText(text, clientActivityId, value);
     },
@@ -50,12 +51,26 @@ export function startWidget(script: HTMLScriptElement | null): void {
     storage?.removeItem(openKey);
     close();
   };
+  const showUnsent = (): void => {
+    // lines typed before a reload (or before a new conversation replaced the old one) and not yet stored
+    for (const line of connection.unsentLines()) {
+      view.addPending(line.clientActivityId, line.text);
+      view.markUnsent(line.clientActivityId);
+    }
+  };
   connection = new WidgetConnection(wsUrl, storage, locale, {
-    onStatus: (s) => view.setConnection(s),
+    onStatus: (s) => view.setConnection(s, connection.refusedBecause()),
     onActivities: (activities) => view.render(activities),
-    onReset: () => view.reset(),
+    onReset: () => {
+      view.reset();
+      showUnsent();
+    },
+    onLineSent: (id, activityId) => view.markSent(id, activityId),
+    onLineSending: (id) => view.markSending(id),
+    onLineUnsent: (id) => view.markUnsent(id),
   });
-  if (connection.hasStoredSession()) connection.connect();
+  showUnsent();
+  if (connection.hasStoredSession() || connection.unsentLines().length > 0) connection.connect();
   if (data['open'] === 'true' || storage?.getItem(openKey) === '1') view.open();
 
   (window as unknown as { HandoverWebChat: unknown }).HandoverWebChat = {

@@ -11,13 +11,32 @@ export interface WireActivity {
   suggestedActions?: { actions?: Array<{ type?: string; title?: string; value?: unknown; text?: string; displayText?: string }> };
 }
 
+/**
+ * What the header says: connecting / online / reconnecting (no socket), or `unavailable` — connected
+ * but lines cannot be stored now (the server said so, or refused a line or a new conversation).
+ */
+export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'unavailable';
+
+/** A line the customer typed that the server has not acknowledged yet. */
+export interface OutgoingLine {
+  readonly clientActivityId: string;
+  readonly text: string;
+  readonly value?: unknown;
+}
+
 /** Callbacks of {@link WidgetConnection}. */
 export interface ConnectionEvents {
-  onStatus(status: 'connecting' | 'online' | 'reconnecting'): void;
+  onStatus(status: ConnectionStatus): void;
   /** `replay` is true for the history sent right after a (re)connect. */
   onActivities(activities: readonly WireActivity[], replay: boolean): void;
   /** The stored conversation could not be resumed and a new one started: clear the view. */
   onReset(): void;
+  /** The line is stored (acknowledged, or its echo seen): show it as sent. */
+  onLineSent(clientActivityId: string, activityId: string | undefined): void;
+  /** The line is (again) on its way. */
+  onLineSending(clientActivityId: string): void;
+  /** The line is not stored (refused, or the connection went with it unacknowledged): it is sent again automatically. */
+  onLineUnsent(clientActivityId: string): void;
 }
 
 interface StoredSession {
@@ -25,13 +44,30 @@ interface StoredSession {
   token: string;
 }
 
+/** `waiting`: not on the wire (offline, or held back); `sent`: on the wire, no answer yet; `refused`: not stored, resent later. */
+type LineState = 'waiting' | 'sent' | 'refused';
+
+interface Line extends OutgoingLine {
+  state: LineState;
+}
+
 const storageKey = 'handover.webchat.session';
+const outboxKey = 'handover.webchat.outbox';
 const resumeFailures = new Set(['HANDOVER_ERR_UNAUTHORIZED', 'HANDOVER_ERR_FORBIDDEN', 'HANDOVER_ERR_UNKNOWN_CONVERSATION']);
 
 /**
  * The widget's socket: starts or resumes the conversation (id + token kept in Web Storage so a
  * page reload continues it), reconnects with backoff after a drop and resumes from the last
- * watermark, queues messages typed while offline, refreshes the token before it expires.
+ * watermark, refreshes the token before it expires.
+ *
+ * Every line the customer types stays in an outbox (also in Web Storage, so a reload keeps it)
+ * until the server acknowledges it (`ack`, or its echo in the history). A line the server refused
+ * (`error` naming it: the store is away) is shown as not sent and sent again — same
+ * `clientActivityId`, so the server stores it once even if an earlier copy did get through — after
+ * the wait the server gave, or as soon as the server says lines can be stored again (`status`).
+ * While lines cannot be stored, lines go one at a time (the first unacknowledged one probes), so
+ * they are stored in the order they were typed. The header is never "Online" while a line is
+ * refused or the server says it cannot store lines.
  *
  * @example
  * const conn = new WidgetConnection('wss://shop.example/webchat/ws', sessionStorage, 'en', events);
@@ -44,9 +80,20 @@ export class WidgetConnection {
   private attempts = 0;
   private ready = false;
   private replayPending = false;
-  private readonly outbox: WidgetClientMessage[] = [];
+  /** Unacknowledged lines, in the order they were typed. */
+  private readonly lines: Line[];
+  /** The server said it cannot store lines now (`status`). */
+  private storeDown = false;
+  /** A line was refused since the last one was stored. */
+  private troubled = false;
+  /** start/resume was refused for now (store away, too many new chats): retrying. */
+  private helloRefused: string | undefined;
+  /** Set by a refused start/resume: the wait before the next connect. */
+  private nextDelayMs: number | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
   private stopped = false;
 
   constructor(
@@ -56,6 +103,7 @@ export class WidgetConnection {
     private readonly events: ConnectionEvents,
   ) {
     this.session = this.load();
+    this.lines = this.loadOutbox();
   }
 
   /** True when a conversation from an earlier page load can be resumed. */
@@ -63,9 +111,19 @@ export class WidgetConnection {
     return this.session !== undefined;
   }
 
+  /** Lines typed and not yet acknowledged (kept across a reload), oldest first. */
+  unsentLines(): readonly OutgoingLine[] {
+    return this.lines.map(({ clientActivityId, text, value }) => ({ clientActivityId, text, ...(value === undefined ? {} : { value }) }));
+  }
+
+  /** Why start/resume was refused for now (an error code), if it was. */
+  refusedBecause(): string | undefined {
+    return this.helloRefused;
+  }
+
   connect(): void {
     if (this.ws !== undefined || this.stopped) return;
-    this.events.onStatus(this.attempts === 0 ? 'connecting' : 'reconnecting');
+    this.emitStatus();
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.onopen = () => {
@@ -81,17 +139,29 @@ export class WidgetConnection {
       this.ws = undefined;
       this.ready = false;
       if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+      // What was on the wire may or may not have been stored: it goes again after the resume (stored once).
+      for (const line of this.lines) {
+        if (line.state === 'sent') {
+          line.state = 'waiting';
+          this.events.onLineUnsent(line.clientActivityId);
+        }
+      }
       if (this.stopped) return;
-      this.events.onStatus('reconnecting');
       // Exponential backoff with jitter, capped, so a restarting server is not stampeded.
-      const delay = Math.min(15_000, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+      const backoff = Math.min(15_000, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+      const delay = Math.max(backoff, this.nextDelayMs ?? 0);
+      this.nextDelayMs = undefined;
       this.attempts++;
+      this.emitStatus();
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     };
   }
 
+  /** Queues a line (kept until the server acknowledges it) and sends it when it can. */
   sendText(text: string, clientActivityId: string, value?: unknown): void {
-    this.send({ type: 'message', text, clientActivityId, ...(value === undefined ? {} : { value }) });
+    this.lines.push({ clientActivityId, text, ...(value === undefined ? {} : { value }), state: 'waiting' });
+    this.saveOutbox();
+    this.flush();
   }
 
   sendTyping(): void {
@@ -108,12 +178,76 @@ export class WidgetConnection {
     this.stopped = true;
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.ws?.close();
   }
 
-  private send(m: WidgetClientMessage): void {
-    if (this.ready && this.ws !== undefined) this.ws.send(JSON.stringify(m));
-    else this.outbox.push(m);
+  /** Sends what may go now: every waiting line, or while lines cannot be stored only the first one (a probe). */
+  private flush(): void {
+    if (!this.ready || this.ws === undefined) return;
+    if (this.storeDown || this.troubled) {
+      if (this.lines.some((l) => l.state === 'sent')) return;
+      const first = this.lines.find((l) => l.state === 'waiting');
+      if (first !== undefined) this.put(first);
+      return;
+    }
+    for (const line of this.lines) if (line.state === 'waiting') this.put(line);
+  }
+
+  private put(line: Line): void {
+    line.state = 'sent';
+    this.events.onLineSending(line.clientActivityId);
+    this.ws?.send(
+      JSON.stringify({ type: 'message', text: line.text, clientActivityId: line.clientActivityId, ...(line.value === undefined ? {} : { value: line.value }) } satisfies WidgetClientMessage),
+    );
+  }
+
+  /** The server stored the line: forget it, and if lines were held back, let them go. */
+  private stored(clientActivityId: string, activityId: string | undefined): void {
+    const i = this.lines.findIndex((l) => l.clientActivityId === clientActivityId);
+    if (i < 0) return;
+    this.lines.splice(i, 1);
+    this.saveOutbox();
+    this.events.onLineSent(clientActivityId, activityId);
+    if (this.troubled) {
+      this.troubled = false;
+      this.retries = 0;
+      this.emitStatus();
+    }
+    this.flush();
+  }
+
+  /** The server did not store the line: show it as not sent and try again after `waitMs`. */
+  private refused(clientActivityId: string, waitMs: number | undefined): void {
+    const line = this.lines.find((l) => l.clientActivityId === clientActivityId);
+    if (line === undefined) return;
+    line.state = 'refused';
+    this.events.onLineUnsent(clientActivityId);
+    // later lines already on the wire get their own answer; nothing new goes out until one is stored
+    this.troubled = true;
+    this.emitStatus();
+    this.scheduleRetry(waitMs);
+  }
+
+  private scheduleRetry(waitMs: number | undefined): void {
+    if (this.retryTimer !== undefined) return;
+    const backoff = Math.min(10_000, 1000 * 2 ** this.retries);
+    this.retries++;
+    this.retryTimer = setTimeout(() => this.retryNow(), Math.max(waitMs ?? 0, backoff));
+  }
+
+  private retryNow(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    for (const line of this.lines) if (line.state === 'refused') line.state = 'waiting';
+    this.flush();
+  }
+
+  private emitStatus(): void {
+    let status: ConnectionStatus;
+    if (!this.ready) status = this.helloRefused !== undefined ? 'unavailable' : this.attempts === 0 ? 'connecting' : 'reconnecting';
+    else status = this.storeDown || this.troubled ? 'unavailable' : 'online';
+    this.events.onStatus(status);
   }
 
   private onFrame(data: string): void {
@@ -135,31 +269,67 @@ export class WidgetConnection {
     if (m.type === 'activities') {
       if (m.watermark !== undefined) this.watermark = m.watermark;
       const replay = this.replayPending;
+      this.events.onActivities(m.activities as readonly WireActivity[], replay);
+      // our own lines' echoes (live, or in the history after a resume) confirm them as surely as an ack
+      for (const a of m.activities as readonly WireActivity[]) {
+        const id = a.channelData?.['clientActivityID'];
+        if (a.from?.role === 'user' && typeof id === 'string') this.stored(id, a.id);
+      }
       if (replay) {
         // The history frame comes right after session: now the conversation is live.
         this.replayPending = false;
         this.ready = true;
         this.attempts = 0;
-        this.events.onStatus('online');
+        this.helloRefused = undefined;
+        this.emitStatus();
+        this.flush();
       }
-      this.events.onActivities(m.activities as readonly WireActivity[], replay);
-      if (replay) for (const queued of this.outbox.splice(0)) this.ws?.send(JSON.stringify(queued));
       return;
     }
-    if (m.type === 'error' && !this.ready && resumeFailures.has(m.code)) {
+    if (m.type === 'ack') {
+      this.stored(m.clientActivityId, m.id);
+      return;
+    }
+    if (m.type === 'status') {
+      this.storeDown = !m.sending;
+      if (m.sending) {
+        // the store is back: what was refused goes now rather than at the end of its wait
+        this.troubled = false;
+        this.retries = 0;
+        this.retryNow();
+      }
+      this.emitStatus();
+      return;
+    }
+    if (m.type !== 'error') return;
+    if (m.clientActivityId !== undefined) {
+      this.refused(m.clientActivityId, m.retryAfterMs);
+      return;
+    }
+    if (this.ready) return;
+    if (resumeFailures.has(m.code)) {
       // The stored conversation is gone or its token expired: start a fresh one.
       this.session = undefined;
       this.watermark = '';
       this.clear();
       this.events.onReset();
       this.ws?.send(JSON.stringify({ type: 'start', locale: this.locale } satisfies WidgetClientMessage));
+      return;
     }
+    // start or resume refused for now (the store is away, too many new chats): try again after the wait
+    this.helloRefused = m.code;
+    this.nextDelayMs = m.retryAfterMs;
+    this.emitStatus();
+    this.ws?.close();
   }
 
   private scheduleRefresh(expiresInSeconds: number): void {
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     const ms = Math.max(30_000, expiresInSeconds * 1000 * 0.8);
-    this.refreshTimer = setTimeout(() => this.send({ type: 'refresh' }), ms);
+    // a socket that is not ready gets a fresh token with its next session frame anyway
+    this.refreshTimer = setTimeout(() => {
+      if (this.ready) this.ws?.send(JSON.stringify({ type: 'refresh' } satisfies WidgetClientMessage));
+    }, ms);
   }
 
   private load(): StoredSession | undefined {
@@ -170,6 +340,29 @@ export class WidgetConnection {
       return typeof s.conversationId === 'string' && typeof s.token === 'string' ? { conversationId: s.conversationId, token: s.token } : undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  private loadOutbox(): Line[] {
+    try {
+      const raw = this.storage?.getItem(outboxKey);
+      if (raw === null || raw === undefined) return [];
+      const list = JSON.parse(raw) as unknown;
+      if (!Array.isArray(list)) return [];
+      return list
+        .filter((l): l is OutgoingLine => typeof l === 'object' && l !== null && typeof (l as OutgoingLine).clientActivityId === 'string' && typeof (l as OutgoingLine).text === 'string')
+        .map((l) => ({ clientActivityId: l.clientActivityId, text: l.text, ...(l.value === undefined ? {} : { value: l.value }), state: 'waiting' as const }));
+    } catch {
+      return [];
+    }
+  }
+
+  private saveOutbox(): void {
+    try {
+      if (this.lines.length === 0) this.storage?.removeItem(outboxKey);
+      else this.storage?.setItem(outboxKey, JSON.stringify(this.unsentLines()));
+    } catch {
+      // see save()
     }
   }
 

@@ -35,6 +35,9 @@ export const widgetStyles = `
 .hov-from-bot .hov-bubble { background: #fff; border: 1px solid #dde3ea; border-bottom-left-radius: 4px; }
 .hov-from-agent .hov-bubble { background: #e6f6ec; border: 1px solid #9fd7b5; border-bottom-left-radius: 4px; }
 .hov-pending .hov-bubble { opacity: .6; }
+.hov-unsent .hov-bubble { background: #fff; color: #8a1c1c; border: 1px dashed #c0392b; }
+.hov-note { font-size: 12px; color: #8a1c1c; margin: 2px 4px 0; text-align: right; }
+.hov-status.hov-trouble { font-weight: 600; opacity: 1; }
 .hov-notice { align-self: center; font-size: 13px; color: #0b6b3a; background: #e6f6ec; border-radius: 10px; padding: 4px 10px; text-align: center; }
 .hov-typing { padding: 0 14px 4px; font-size: 13px; color: #555; min-height: 1.4em; background: #f5f7fa; }
 .hov-suggestions { display: flex; flex-wrap: wrap; gap: 6px; padding: 6px 12px; background: #f5f7fa; }

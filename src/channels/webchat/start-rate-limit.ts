@@ -1,0 +1,132 @@
+import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
+import { HandoverError } from '../../core/errors.js';
+import type { RateLimiter, TokenBucketRule } from '../../core/ports/rate-limiter.js';
+import { MemoryRateLimiter } from '../../store/memory/memory-rate-limiter.js';
+import { withRetryAfter } from './http-utils.js';
+
+/**
+ * How anonymous conversations are limited per client IP (both front doors: `POST
+ * /v3/directline/conversations` and the widget's `start`). A token bucket per IP: `burst` at once,
+ * then `perMinute`. The defaults (60, 60 a minute) let one address create at most 1,800
+ * conversations in the history's 30-minute "recent" window, far under its 10,000 cap, so one
+ * client cannot push other customers' recent conversations out.
+ *
+ * @example
+ * const opts: StartRateLimitOptions = { limiter: stores.rateLimiter, burst: 60, perMinute: 60, trustedProxies: 1 };
+ */
+export interface StartRateLimitOptions {
+  /** The buckets: `stores.rateLimiter` (shared by every process on Redis). Default: in this process. */
+  readonly limiter?: RateLimiter;
+  /** Conversations an address may start at once. Default 60. */
+  readonly burst?: number;
+  /** Refill, conversations a minute. Default 60. */
+  readonly perMinute?: number;
+  /**
+   * Reverse proxies in front of the service that append to `X-Forwarded-For`: the client is the
+   * address the outermost of them saw. Default 0: the socket's peer (a header is never trusted).
+   */
+  readonly trustedProxies?: number;
+}
+
+/**
+ * The check both front doors run before starting a conversation.
+ *
+ * @example
+ * const limit = new StartRateLimit({ limiter: stores.rateLimiter });
+ * await limit.check(req); // throws HANDOVER_ERR_TOO_MANY_REQUESTS (429, Retry-After) past the limit
+ */
+export class StartRateLimit {
+  private readonly limiter: RateLimiter;
+  private readonly rule: TokenBucketRule;
+  private readonly trustedProxies: number;
+
+  constructor(opts: StartRateLimitOptions = {}) {
+    this.limiter = opts.limiter ?? new MemoryRateLimiter();
+    this.rule = { burst: opts.burst ?? 60, perMinute: opts.perMinute ?? 60 };
+    this.trustedProxies = opts.trustedProxies ?? 0;
+    if (!Number.isInteger(this.trustedProxies) || this.trustedProxies < 0) {
+      throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `trustedProxies must be a whole number ≥ 0, got ${this.trustedProxies}`);
+    }
+  }
+
+  /** Takes a token for the request's client; throws HANDOVER_ERR_TOO_MANY_REQUESTS (with the wait) when there is none. */
+  async check(req: IncomingMessage): Promise<void> {
+    const who = clientAddress(req, this.trustedProxies);
+    const d = await this.limiter.take(`webchat-start:${who}`, this.rule);
+    if (d.allowed) return;
+    throw withRetryAfter(
+      new HandoverError('HANDOVER_ERR_TOO_MANY_REQUESTS', `Too many new conversations from this address: try again in ${Math.ceil(d.retryAfterMs / 1000)} s`),
+      d.retryAfterMs,
+    );
+  }
+}
+
+/**
+ * The client a request comes from, as the rate limit counts it: the socket's peer, or with
+ * `trustedProxies` = n the n-th address from the right of `X-Forwarded-For` (what the outermost
+ * trusted proxy saw). IPv4-mapped IPv6 is IPv4; other IPv6 addresses count by their /64 (one
+ * household or host gets a whole /64).
+ *
+ * @example
+ * clientAddress(req, 0); // "203.0.113.7", or "2001:db8:1:2::/64"
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: number): string {
+  let ip = req.socket.remoteAddress ?? 'unknown';
+  if (trustedProxies > 0) {
+    const header = req.headers['x-forwarded-for'];
+    const hops = (Array.isArray(header) ? header.join(',') : header ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    const seen = hops[hops.length - trustedProxies];
+    if (seen !== undefined) ip = seen;
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  if (isIPv6(ip)) return `${ipv6Prefix64(ip)}/64`;
+  return ip;
+}
+
+/** The first four groups of an IPv6 address, `::` expanded. */
+function ipv6Prefix64(ip: string): string {
+  const [head = '', tail] = ip.split('%')[0]!.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return groups
+    .slice(0, 4)
+    .map((g) => (g === '' ? '0' : g.toLowerCase().replace(/^0+(?=.)/, '')))
+    .join(':');
+}
+
+/**
+ * The limit from the environment (each optional; every problem reported at once):
+ * `WEBCHAT_START_BURST` (default 60), `WEBCHAT_START_PER_MINUTE` (default 60),
+ * `WEBCHAT_TRUSTED_PROXIES` (default 0).
+ *
+ * @example
+ * webChatStartLimitFromEnv({ WEBCHAT_START_BURST: '10' }); // { burst: 10 }
+ */
+export function webChatStartLimitFromEnv(env: NodeJS.ProcessEnv): Omit<StartRateLimitOptions, 'limiter'> {
+  const problems: string[] = [];
+  const read = (name: string, min: number, whole: boolean): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || (whole && !Number.isInteger(n))) {
+      problems.push(`${name}: "${raw}" is not a ${whole ? 'whole ' : ''}number ≥ ${min}`);
+      return undefined;
+    }
+    return n;
+  };
+  const burst = read('WEBCHAT_START_BURST', 1, true);
+  const perMinute = read('WEBCHAT_START_PER_MINUTE', 0.001, false);
+  const trustedProxies = read('WEBCHAT_TRUSTED_PROXIES', 0, true);
+  if (problems.length > 0) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `environment is invalid:\n  ${problems.join('\n  ')}`, { details: problems });
+  return {
+    ...(burst === undefined ? {} : { burst }),
+    ...(perMinute === undefined ? {} : { perMinute }),
+    ...(trustedProxies === undefined ? {} : { trustedProxies }),
+  };
+}
