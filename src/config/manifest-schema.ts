@@ -166,6 +166,18 @@ export const WebhookSchema = z
   })
   .strict();
 
+/** A token bucket of `limits.messages`: `burst` lines at once, then `perMinute`. */
+const tokenBucket = (burst: number, perMinute: number) =>
+  z
+    .object({
+      burst: z.number().int('a whole number of lines').min(1, 'at least 1 line').default(burst),
+      perMinute: z.number().positive('more than 0 a minute').default(perMinute),
+    })
+    .strict()
+    .default({});
+/** A timeout of `limits.http` in seconds (fractions allowed). */
+const seconds = (dflt: number) => z.number().positive('more than 0 seconds').max(3600, 'at most 3600 seconds').default(dflt);
+
 /** A channel's burst window in seconds (see `bursts`); 0 turns bursts off for it. */
 const burstWindow = z.number().min(0).max(10, 'at most 10 seconds: every reply comes this much later').default(3);
 
@@ -258,6 +270,53 @@ export const ManifestSchema = z
           // a bound that catches milliseconds typed as minutes (14400000 = 27 years)
           .max(30 * 24 * 60, 'at most 43200 minutes (30 days): the memory store is not an archive, use Redis')
           .default(240),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Abuse limits (README, "Limits"). `messages`: token buckets (`burst` at once, then `perMinute`)
+     * on customer lines, per widget connection (in the process; typing frames count), per
+     * conversation and per client address (shared by every process on Redis); past one a line is
+     * refused, never stored nor answered (widget: an error frame with `retryAfterMs`; Direct Line:
+     * 429 + Retry-After), and a widget socket refused `closeAfterRefused` times in a row (no
+     * waiting in between) is closed with 1008. `http`: server timeouts. `webchatTokens`: how long
+     * after a conversation's first token its tokens can still be refreshed.
+     */
+    limits: z
+      .object({
+        messages: z
+          .object({
+            perConnection: tokenBucket(20, 120),
+            perConversation: tokenBucket(20, 60),
+            perAddress: tokenBucket(300, 1200),
+            closeAfterRefused: z.number().int().min(1).default(50),
+          })
+          .strict()
+          .default({}),
+        http: z
+          .object({
+            /** Time to receive a request's headers (slowloris). */
+            headersTimeoutSeconds: seconds(10),
+            /** Time to receive a whole request, headers and body. */
+            requestTimeoutSeconds: seconds(30),
+            /** Longest pause between two chunks of a JSON request body. */
+            bodyIdleTimeoutSeconds: seconds(10),
+            /** How long an idle keep-alive connection stays open. */
+            keepAliveTimeoutSeconds: seconds(5),
+            /** A WebSocket that sends nothing at all (not even a pong) for this long is closed; ping every third of it. */
+            webSocketIdleSeconds: seconds(90),
+            /** A widget socket with no conversation (no start/resume) after this long is closed. */
+            webSocketHelloSeconds: seconds(15),
+          })
+          .strict()
+          .default({}),
+        webchatTokens: z
+          .object({
+            /** A conversation's tokens can be refreshed up to this long after its first token; then a new conversation starts. */
+            maxAgeHours: z.number().positive().max(24 * 30, 'at most 720 hours (30 days)').default(24),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),
