@@ -174,6 +174,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     agentConsole = createAgentConsole({
       manifest: config.manifest,
       service: app.service,
+      callbacks: app.callbacks,
       stores,
       clock,
       env,
@@ -189,7 +190,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (tsx's CommonJS hook: require, not import())
       const whatsapp = require('../channels/whatsapp/attach.js') as typeof import('../channels/whatsapp/attach.js');
       if (opts.whatsappCloud === true) {
-        const cloud = whatsapp.createWhatsAppCloudHandler({ app, stores, manifest: config.manifest, env, clock });
+        // on Redis, message ids (replay dedupe) are claimed in the shared store with a TTL
+        const cloud = whatsapp.createWhatsAppCloudHandler({ app, stores, manifest: config.manifest, env, clock, ...(stores.kind === 'redis' ? { messageIdLease: stores.lease } : {}) });
         extraHandlers.push(cloud.handler);
         stoppers.push(() => cloud.stop());
         await cloud.ready;
