@@ -4,6 +4,22 @@
  */
 import { z } from 'zod';
 import { HANDOFF_REASONS } from '../core/conversation.js';
+import { DEFAULT_PII_SETTINGS } from '../core/redact.js';
+
+/** One personal-data pattern: on by default, with its mask (it must not show the digits it hides). */
+const piiRule = (mask: string) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      mask: z
+        .string()
+        .min(1, 'a mask must not be empty (set enabled: false to keep the value)')
+        .max(40)
+        .refine((m) => !/\d/.test(m.replace(/\{last[24]\}/g, '')), { message: 'a mask must not contain digits (use {last4} / {last2})' })
+        .default(mask),
+    })
+    .strict()
+    .default({});
 
 const queueName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'queue ids are lower_snake_case');
 const usd = z.number().nonnegative();
@@ -270,6 +286,21 @@ export const ManifestSchema = z
           // a bound that catches milliseconds typed as minutes (14400000 = 27 years)
           .max(30 * 24 * 60, 'at most 43200 minutes (30 days): the memory store is not an archive, use Redis')
           .default(240),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Personal data masking (README, "Personal data"): each pattern on or off and its mask
+     * (`{last4}` / `{last2}` take the last digits). Applied before anything is stored, shown or sent:
+     * transcripts, web chat history, briefings, events, the console, webhooks and logs.
+     */
+    pii: z
+      .object({
+        cards: piiRule(DEFAULT_PII_SETTINGS.cards.mask),
+        cvv: piiRule(DEFAULT_PII_SETTINGS.cvv.mask),
+        ssn: piiRule(DEFAULT_PII_SETTINGS.ssn.mask),
+        cpf: piiRule(DEFAULT_PII_SETTINGS.cpf.mask),
+        passwords: piiRule(DEFAULT_PII_SETTINGS.passwords.mask),
       })
       .strict()
       .default({}),
