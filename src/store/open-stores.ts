@@ -17,12 +17,14 @@ import { conversationId } from '../core/ids.js';
 import type { ActivityLog } from '../core/ports/activity-log.js';
 import type { Lease } from '../core/ports/lease.js';
 import type { RateLimiter } from '../core/ports/rate-limiter.js';
+import type { LoginAttempts } from '../core/ports/login-attempts.js';
 import type { TurnInbox } from '../core/ports/turn-inbox.js';
 import type { Stores } from '../core/ports/stores.js';
 import { createMemoryStores, type ConversationExpiry, type MemoryStoreCounts, type MemoryStoresOptions } from './memory/index.js';
 import { MemoryActivityLog } from './memory/memory-activity-log.js';
 import { MemoryLease } from './memory/memory-lease.js';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter.js';
+import { MemoryLoginAttempts } from './memory/memory-login-attempts.js';
 
 /**
  * Options of `openStores`; the Redis-only ones are ignored on the memory store.
@@ -111,6 +113,8 @@ export interface OpenedStores extends Stores {
   readonly activityLog: ActivityLog;
   /** Token buckets (anonymous web chat conversations per client IP): shared by every process on Redis. */
   readonly rateLimiter: RateLimiter;
+  /** Sign-in attempt counters and known devices (the console's sign-in throttle): shared by every process on Redis. */
+  readonly loginAttempts: LoginAttempts;
   /** Redis only: customer lines acknowledged and not yet answered, taken over by a survivor when their process dies. */
   readonly turnInbox?: TurnInbox;
   /** Memory store only: its conversation expiry and entry counts (web chat histories included). */
@@ -147,7 +151,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
       handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX,
     });
     const memory = { expiry: stores.expiry, counts: () => ({ ...stores.counts(), webChatHistories: activityLog.size }) };
-    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory, rateLimiter: new MemoryRateLimiter(opts.clock) };
+    return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory, rateLimiter: new MemoryRateLimiter(opts.clock), loginAttempts: new MemoryLoginAttempts(opts.clock) };
   }
   // Loaded here, not imported at the top, so a memory-only process never loads node-redis.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and tsx's CJS hook resolves require()

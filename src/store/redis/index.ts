@@ -20,6 +20,7 @@ import { RedisLease } from './redis-lease.js';
 import { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
 import { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
+import { RedisLoginAttempts } from './redis-login-attempts.js';
 import { deleteKeysByPrefix } from './delete-keys.js';
 
 /**
@@ -72,6 +73,8 @@ export interface RedisStores extends Stores {
   readonly turnInbox: RedisTurnInbox;
   /** Token buckets shared by every process (anonymous web chat conversations per client IP). */
   readonly rateLimiter: RedisRateLimiter;
+  /** Sign-in attempt counters and known devices, shared by every process (the console's sign-in throttle). */
+  readonly loginAttempts: RedisLoginAttempts;
 }
 
 /**
@@ -133,6 +136,7 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     activityLog,
     turnInbox,
     rateLimiter: new RedisRateLimiter(client, keys),
+    loginAttempts: new RedisLoginAttempts(client, keys),
     close: () => (closing ??= close()),
   };
 }
@@ -148,6 +152,7 @@ export { RedisLease } from './redis-lease.js';
 export { RedisActivityLog, type RedisActivityLogOptions } from './redis-activity-log.js';
 export { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.js';
 export { RedisRateLimiter } from './redis-rate-limiter.js';
+export { RedisLoginAttempts } from './redis-login-attempts.js';
 export { deleteKeysByPrefix } from './delete-keys.js';
 export type { RedisClient } from './redis-connection.js';
 export {

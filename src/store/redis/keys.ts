@@ -36,6 +36,8 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:inbox:items`                       hash: the same member -> "<owner> <position> <attempts>\n<activity JSON>"
  * - `p:lease:{node:<owner>}`              an inbox owner's liveness (a `RedisLease` its process renews)
  * - `p:rate:{<key>}`                      hash: a token bucket (`t` tokens, `ts` last refill, ms by Redis' clock), expiring when full
+ * - `p:signin:{signin}:n:<key>`           sorted set: sign-in attempts of one counter (member = ticket, score = ms by Redis' clock), expiring with the window
+ * - `p:signin:{signin}:m:<marker>`        string "1": a remembered marker (a known device of an agent), expiring
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
@@ -153,6 +155,16 @@ export class RedisKeys {
   /** A token bucket of `RedisRateLimiter` (its own slot: one key per script call). */
   rateBucket(key: string): string {
     return `${this.prefix}:rate:{${key}}`;
+  }
+
+  /** A sign-in attempt counter; every sign-in key shares the `{signin}` slot, so one script can check three. */
+  signInAttempts(key: string): string {
+    return `${this.prefix}:signin:{signin}:n:${key}`;
+  }
+
+  /** A remembered sign-in marker (a known device of an agent). */
+  signInMarker(marker: string): string {
+    return `${this.prefix}:signin:{signin}:m:${marker}`;
   }
 
   /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */
