@@ -162,6 +162,32 @@ export const AgentSchema = z
   })
   .strict();
 
+/**
+ * Sign-in policy of the console (`console.signIn`): failed attempts counted in a sliding window
+ * per agent id + address, per address and per agent id across addresses (a browser where the
+ * agent signed in before — a known device — counts only its own failures), and how many scrypt
+ * checks run at once / wait before a sign-in is answered 503.
+ */
+export const SignInSchema = z
+  .object({
+    windowMinutes: z.number().int().min(1).max(1440).default(15),
+    /** Failed sign-ins for one agent id from one address (or one known device) per window. */
+    perAgentAddress: z.number().int().min(1).max(1000).default(5),
+    /** Failed sign-ins from one address, whatever the id, per window. */
+    perAddress: z.number().int().min(1).max(100_000).default(30),
+    /** Failed sign-ins for one agent id from all addresses together per window (not counted for a known device). */
+    perAgent: z.number().int().min(1).max(100_000).default(50),
+    /** How long a browser that signed in stays a known device of that agent (cookie and marker). */
+    knownDeviceDays: z.number().int().min(0).max(400).default(30),
+    /** Password checks (scrypt, on libuv's pool of 4 threads) running at once per process. */
+    maxConcurrentChecks: z.number().int().min(1).max(64).default(2),
+    /** Sign-ins waiting for a check per process; beyond it 503 + Retry-After. */
+    maxWaiting: z.number().int().min(0).max(10_000).default(32),
+    /** Reverse proxies in front of the console: the client address is the n-th from the right of X-Forwarded-For. */
+    trustedProxies: z.number().int().min(0).max(10).default(0),
+  })
+  .strict();
+
 export const ConsoleSchema = z
   .object({
     sessionTtlMinutes: z.number().int().positive().default(480),
@@ -170,6 +196,8 @@ export const ConsoleSchema = z
     agents: z.array(AgentSchema).default([]),
     /** Response macros; `{placeholders}` are filled from the conversation's collected data and profile. */
     macros: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), text: z.string().min(1) }).strict()).default([]),
+    /** Sign-in throttle and password-check concurrency (README "Limits" → "Sign-in"). */
+    signIn: SignInSchema.default({}),
   })
   .strict();
 

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   HANDOVER_ERR_NOT_FOUND: 'no such endpoint',
   HANDOVER_ERR_METHOD_NOT_ALLOWED: 'the endpoint exists but not for this HTTP method',
   HANDOVER_ERR_TOO_MANY_REQUESTS: 'too many attempts (e.g. failed sign-ins); wait and try again',
+  HANDOVER_ERR_CROSS_SITE: 'a browser request from another site (foreign Origin, or Sec-Fetch-Site: cross-site) was refused: sign in and act from the console page itself',
+  HANDOVER_ERR_BUSY: 'the server is at its limit of concurrent work of this kind (e.g. password checks); retry after the Retry-After seconds',
   HANDOVER_ERR_INTERNAL: 'an unexpected server error (details are logged, never sent to the client)',
   HANDOVER_ERR_TRANSCRIPT_UNWRITTEN: 'transcript lines could not be written after the bounded retries (kept in memory, up to a limit, and written with the next line)',
   HANDOVER_ERR_WEBHOOK_DELIVERY: 'an outgoing webhook could not be delivered after its retries',

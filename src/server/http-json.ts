@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   HANDOVER_ERR_BAD_REQUEST: 400,
   HANDOVER_ERR_UNAUTHORIZED: 401,
   HANDOVER_ERR_FORBIDDEN: 403,
+  HANDOVER_ERR_CROSS_SITE: 403,
   HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT: 403,
   HANDOVER_ERR_UNKNOWN_CONVERSATION: 404,
   HANDOVER_ERR_UNKNOWN_QUEUE: 404,
@@ -31,6 +32,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
   HANDOVER_ERR_NOT_SUPPORTED: 501,
   HANDOVER_ERR_STORE_UNAVAILABLE: 503,
+  HANDOVER_ERR_BUSY: 503,
 };
 
 /**
@@ -122,6 +124,7 @@ export function errorBody(e: unknown): { error: { code: string; message: string 
 export function sendError(res: ServerResponse, e: unknown, headers: Record<string, string | string[]> = {}): void {
   const status = httpStatusOf(e);
   const extra: Record<string, string | string[]> = status === 413 ? { ...headers, Connection: 'close' } : headers;
-  if (isHandoverError(e, 'HANDOVER_ERR_TOO_MANY_REQUESTS')) extra['Retry-After'] = '60';
+  // a caller that knows the wait (a rate limit, a busy pool) passes its own Retry-After
+  if (isHandoverError(e, 'HANDOVER_ERR_TOO_MANY_REQUESTS') && extra['Retry-After'] === undefined) extra['Retry-After'] = '60';
   sendJson(res, status, errorBody(e), extra);
 }
