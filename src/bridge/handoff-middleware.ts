@@ -151,6 +151,7 @@ export class HandoffMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     if (isProactive(context)) return next();
+    const startedAt = performance.now();
     const activity = context.activity;
     const id = conversationKeyOf(activity);
     // a message of a burst: its line is written now, the bot answers the burst once its window closes
@@ -246,7 +247,7 @@ export class HandoffMiddleware implements Middleware {
     const signals = this.measure(memory, obs, customer, activity.text ?? '', now);
     memory.history.push(signals);
     const decision = evaluate(this.opts.manifest.policy, memory.history);
-    this.opts.metrics?.count({ botTurns: 1 });
+    this.opts.metrics?.count({ botTurns: 1 }, { channel: activity.channelId ?? 'unknown', turnMs: performance.now() - startedAt });
     memory.history = historyToKeep(this.opts.manifest.policy, memory.history).slice(-HISTORY_LIMIT);
 
     const handoff =
@@ -366,7 +367,7 @@ export class HandoffMiddleware implements Middleware {
         byReason: { [reason]: 1 },
         handoffsOverflowed: wait > slaMs ? 1 : 0,
         conversationsHandedOff: memory.handedOff === true ? 0 : 1,
-      });
+      }, { queue, reason });
       memory.handedOff = true;
       const minutes = Math.ceil(wait / 60_000);
       const waitText =

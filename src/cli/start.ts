@@ -17,6 +17,7 @@ import { createAgentConsole, type AgentConsole } from '../agent/agent-console.js
 import { hashPassword } from '../agent/password-hash.js';
 import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
+import { createPrometheusEndpoint } from '../server/prometheus.js';
 import { createWebChatChannel, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -144,6 +145,10 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       stopFlushing();
       await app.metrics.flush().catch((e: unknown) => log.error('metrics flush failed', { error: String(e) }));
     });
+    // Prometheus: GET /metrics with a bearer token (METRICS_TOKEN); off without one
+    const prometheus = createPrometheusEndpoint({ metrics: app.metrics, handoffs: stores.handoffs, manifest: config.manifest, clock, token: env['METRICS_TOKEN'] });
+    stoppers.push(async () => prometheus.close());
+    extraHandlers.push(prometheus.handler);
 
     const channelLog = { info: () => {}, warn: (m: string, meta?: unknown) => log.error(m, { meta }), error: (m: string, meta?: unknown) => log.error(m, { meta }) };
     webchat = createWebChatChannel({

@@ -218,7 +218,10 @@ export class HandoffService {
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.accepted', agentId: agent, agentName } });
     await this.tellCustomer(committed, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
-    this.opts.metrics?.count({ humanContacts: 1 });
+    this.opts.metrics?.count(
+      { humanContacts: 1 },
+      { ...(committed.queue === null ? {} : { queue: committed.queue }), ...(committed.requestedAt === null ? {} : { waitMs: Math.max(0, at - committed.requestedAt) }) },
+    );
     await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: committed.handoffId!, agentId: agent });
     return { state: committed, packet: committed.handoffId === null ? undefined : await this.opts.stores.packets.get(committed.handoffId) };
   }
@@ -372,7 +375,7 @@ export class HandoffService {
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.resolved', agentId: agent } });
     await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
     await this.tellCustomer(after, id, 'handoff.csat_question', {}, 'system_message', { csat: true });
-    this.opts.metrics?.count({ resolvedByAgent: 1 });
+    this.opts.metrics?.count({ resolvedByAgent: 1 }, after.queue === null ? {} : { queue: after.queue });
     await this.opts.stores.events.publish({ type: 'handoff.resolved', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
     return after;
   }
@@ -445,7 +448,7 @@ export class HandoffService {
       const c = await this.opts.stores.handoffs.commit(id, s.version, r.state);
       if (!c.ok) continue; // another process escalated it first
       escalated++;
-      this.opts.metrics?.count({ slaEscalations: 1 });
+      this.opts.metrics?.count({ slaEscalations: 1 }, { queue: s.queue });
       await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
     }
     return escalated;

@@ -40,6 +40,23 @@ export interface MetricCounts {
   byReason: Record<string, number>;
 }
 
+/**
+ * What a count was about, for observers that break counts down (Prometheus labels, histograms);
+ * the day's document keeps only the counts.
+ */
+export interface CountLabels {
+  readonly queue?: string;
+  readonly reason?: string;
+  readonly channel?: string;
+  /** From the handoff request to an agent's accept (an accept's count). */
+  readonly waitMs?: number;
+  /** Wall time of the customer's turn through the middleware and the bot (a bot turn's count). */
+  readonly turnMs?: number;
+}
+
+/** Hears every count as it is made, in this process. */
+export type CountListener = (counts: Partial<MetricCounts>, labels: CountLabels) => void;
+
 /** A day's figures (null where the denominator is zero). */
 export interface MetricsReport {
   readonly day: string;
@@ -92,14 +109,34 @@ export class MetricsRecorder {
   private pending = new Map<string, MetricCounts>();
   private lastDayNumber = Number.NaN;
   private lastDay = '';
+  private readonly listeners = new Set<CountListener>();
 
   constructor(
     private readonly docs: DocumentStore,
     private readonly clock: Clock,
   ) {}
 
-  /** Count something now (kept in this process until `flush`). */
-  count(d: Partial<MetricCounts>): void {
+  /**
+   * Hear every count from now on (with its labels); returns the function that stops it. A
+   * listener that throws is ignored: counting never breaks a turn.
+   *
+   * @example
+   * const off = metrics.observe((c, l) => { if (c.handoffs) handoffs.inc({ queue: l.queue }); });
+   */
+  observe(listener: CountListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Count something now (kept in this process until `flush`); `labels` go to observers only. */
+  count(d: Partial<MetricCounts>, labels: CountLabels = {}): void {
+    for (const l of this.listeners) {
+      try {
+        l(d, labels);
+      } catch {
+        // an observer's failure is its own
+      }
+    }
     const now = this.clock.now();
     // several counts a turn: the day's key is formatted once per UTC day, not per count
     const dayNumber = Math.floor(now / DAY_MS);
