@@ -15,6 +15,7 @@ export { createHandover, type Handover, type HandoverOptions } from './app.js';
 export { HandoffMiddleware, conversationKeyOf, PROACTIVE_KEY, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
 export { observe, observeRecognizer, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
 export { attachAgentDelivery } from './bridge/agent-delivery.js';
+export { runProactive } from './bridge/proactive-turn.js';
 export { DocumentStorage } from './bridge/document-storage.js';
 export { JsonDiffConversationState, stateFingerprint } from './bridge/json-diff-conversation-state.js';
 export { HandoffService } from './handoff/handoff-service.js';

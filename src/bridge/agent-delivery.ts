@@ -21,6 +21,7 @@ import type { DeadLetter, RelayMessage } from '../core/ports/message-relay.js';
 import { agentId } from '../core/ids.js';
 import { memoryKey, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { PROACTIVE_KEY } from './handoff-middleware.js';
+import { runProactive } from './proactive-turn.js';
 import { dropLateAgentMessage } from './late-agent-message.js';
 import { serveBursts } from './burst-hosts.js';
 
@@ -35,7 +36,7 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
       const memory = await opts.stores.documents.read<ConversationMemory>(memoryKey(m.conversationId));
       if (memory === undefined) return; // nothing to reach: the conversation never reached the bot
       const reference = memory.value.reference as Partial<ConversationReference>;
-      await opts.adapter.continueConversation(reference, async (ctx) => {
+      await runProactive(() => opts.adapter.continueConversation(reference, async (ctx) => {
         ctx.turnState.set(PROACTIVE_KEY, true);
         await ctx.sendActivity({
           type: ActivityTypes.Message,
@@ -44,7 +45,7 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
           // messageId lets the channel show a message delivered twice (after a crash) once.
           channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...m.meta, messageId: m.id } },
         });
-      });
+      }));
     },
     { onDeadLetter: (letter) => tellAgent(opts.stores, letter) },
   );

@@ -30,6 +30,7 @@ import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import type { BurstMessage, BurstStore, PendingBurst, TakeResult } from '../core/ports/burst-store.js';
 import type { Manifest } from '../config/manifest-schema.js';
 import { burstHost } from './burst-hosts.js';
+import { runProactive } from './proactive-turn.js';
 
 /** Turn-state key of a burst's turn: the messages it answers (already in the transcript). */
 export const BURST_KEY = Symbol.for('handover.burst');
@@ -321,7 +322,7 @@ export class BurstWindow {
     }
     const activity = burstActivity(burst);
     try {
-      await adapter.continueConversation(TurnContext.getConversationReference(activity), async (proactive) => {
+      await runProactive(() => adapter.continueConversation(TurnContext.getConversationReference(activity), async (proactive) => {
         const context = new TurnContext(proactive.adapter, activity);
         // what the adapter put in its proactive turn (connector clients and the like), minus the proactive mark
         proactive.turnState.forEach((value, key) => {
@@ -329,7 +330,7 @@ export class BurstWindow {
         });
         context.turnState.set(BURST_KEY, { messages: burst.messages } satisfies BurstTurn);
         await this.opts.hooks.run(context, () => this.opts.logic(context));
-      });
+      }));
     } catch (e) {
       // the bot's own error (the adapter's onTurnError saw it too); running it again would throw again
       this.opts.onError(e, 'answer burst');

@@ -47,6 +47,7 @@ import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '..
 import { DEFERRED_SAVES_KEY, OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 import { TranscriptWriter, type TranscriptWriterOptions } from './transcript-writer.js';
 import { BurstWindow, burstOf, type BurstOptions } from './burst-window.js';
+import { inProactiveScope } from './proactive-turn.js';
 
 export interface HandoffMiddlewareOptions {
   readonly manifest: Manifest;
@@ -587,13 +588,15 @@ function summarize(customer: CustomerProfile | null, signals: TurnSignals, decis
 /**
  * A proactive turn (an agent's or the system's message going out) rather than a customer's:
  * marked with PROACTIVE_KEY by our adapters, or the `continueConversation` event every botbuilder
- * adapter builds in `continueConversation()` (CloudAdapter spells it `ContinueConversation`).
+ * adapter builds in `continueConversation()` (CloudAdapter spells it `ContinueConversation`) when it
+ * was started inside `runProactive` (agent delivery, burst answers). The name alone is not enough: a
+ * customer can send an event of that name, and it is recorded and handled like any other.
  * Such a turn passes straight through: the gate must not swallow what an agent sends.
  */
 function isProactive(context: TurnContext): boolean {
   if (context.turnState.get(PROACTIVE_KEY) === true) return true;
   const a = context.activity;
-  return a.type === ActivityTypes.Event && typeof a.name === 'string' && a.name.toLowerCase() === 'continueconversation';
+  return a.type === ActivityTypes.Event && typeof a.name === 'string' && a.name.toLowerCase() === 'continueconversation' && inProactiveScope();
 }
 
 function isMessage(a: Partial<Activity>): boolean {

@@ -30,6 +30,7 @@ import { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/clo
 import { parseWhatsAppCloudConfig } from './cloud/cloud-config.js';
 import { GraphApiClient } from './cloud/graph-api-client.js';
 import { MediaLinks } from './cloud/media-links.js';
+import { LeaseMessageIds, MemoryMessageIds } from './cloud/message-ids.js';
 import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
 import { consoleChannelLogger, type ChannelLogger } from './shared/channel-logger.js';
 import { realSleep, type Sleep } from './shared/sleep.js';
@@ -125,6 +126,12 @@ export interface CreateWhatsAppCloudHandlerContext extends WhatsAppAttachBase {
   readonly mediaLinkTtlMs?: number;
   /** Largest media file the link proxy streams from Meta (default 100 MiB, Meta's document limit). */
   readonly mediaMaxBytes?: number;
+  /**
+   * The lease of a store every process shares (Redis: `stores.lease`): message ids are claimed there
+   * with a TTL, so a replay is recognised by any process. Omit on the memory store (one process):
+   * ids are then remembered in this process, bounded.
+   */
+  readonly messageIdLease?: Lease;
 }
 
 /**
@@ -305,6 +312,8 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
     logger,
     ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
     mediaLink: (mediaId) => links.link(mediaId),
+    replayWindowMs: cfg.replayWindowHours * 3_600_000,
+    messageIds: ctx.messageIdLease === undefined ? new MemoryMessageIds({ clock }) : new LeaseMessageIds(ctx.messageIdLease, cfg.phoneNumberId),
     // the middleware's locale (it follows the customer's language); the phone's prior until the first turn
     conversationLocale: async (waId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(waId))))?.value.locale,
     onContact: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.contact, contactNote(e), contactMeta(e)),

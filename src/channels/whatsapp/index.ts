@@ -18,6 +18,7 @@ export { whatsappWebConfigSchema, parseWhatsAppWebConfig, type WhatsAppWebConfig
 export { WhatsAppCloudAdapter, WHATSAPP_CLOUD_CHANNEL_ID } from './cloud/whatsapp-cloud-adapter.js';
 export type { WhatsAppCloudAdapterOptions, CloudMessageStatus, WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
 export { GraphApiClient } from './cloud/graph-api-client.js';
+export { LeaseMessageIds, MemoryMessageIds, type MessageIdLedger } from './cloud/message-ids.js';
 export { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/cloud-webhook-handler.js';
 export { parseWhatsAppCloudConfig, whatsappCloudSettingsSchema, cloudSecretsSchema, type WhatsAppCloudConfig } from './cloud/cloud-config.js';
 export type { ChannelLogger } from './shared/channel-logger.js';

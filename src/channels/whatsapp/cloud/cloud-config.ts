@@ -32,6 +32,12 @@ export const whatsappCloudSettingsSchema = z
     maxAttempts: z.number().int().min(1).max(10).default(4),
     /** How often the app should call `flushOutbox()`. */
     outboxRetryMs: z.number().int().min(1000).default(60_000),
+    /**
+     * Messages stamped longer ago than this are refused (answered 200, not processed, logged): a
+     * replayed webhook. Meta retries undelivered webhooks for up to 7 days, so the default (and the
+     * maximum) is 168 h; a shorter window refuses real messages Meta delivers late after an outage.
+     */
+    replayWindowHours: z.number().int().min(1).max(168).default(168),
     /** Templates by purpose; `agent_reply` is required (sent when an agent writes outside the window). */
     templates: z.object({ agent_reply: cloudTemplateSchema }).catchall(cloudTemplateSchema),
   })

@@ -25,6 +25,7 @@ import { markdownToWhatsApp } from '../shared/whatsapp-format.js';
 import { CloudConversationStore, type CloudConversationDoc, type OutboxItem } from './cloud-conversation-store.js';
 import { GRAPH_CODE_REENGAGEMENT_REQUIRED, graphFailureOf, type GraphApiClient } from './graph-api-client.js';
 import { cloudContent } from './inbound-content.js';
+import { MemoryMessageIds, type MessageIdLedger } from './message-ids.js';
 import type { WebhookContact, WebhookMessage, WebhookPayload, WebhookStatus, WebhookValue } from './webhook-types.js';
 
 /** `channelId` of the Cloud API channel (web.js uses 'whatsapp'): lets the app route proactive sends. */
@@ -35,6 +36,14 @@ export const WHATSAPP_CLOUD_MEDIA_URL_PREFIX = 'whatsapp-cloud-media:';
 const PRESENCE_KEY = Symbol.for('handover.whatsapp-cloud.presence');
 /** The customer-service window: free text only within 24 h of the customer's last message. */
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * Default replay window: a message stamped longer ago than this is refused (answered 200, not
+ * processed, logged). Meta retries a webhook it could not deliver for up to 7 days, so a shorter
+ * window would throw away real customers' messages after an outage; 7 days refuses anything older.
+ */
+export const DEFAULT_REPLAY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long past a message's own window its id is still kept (clock differences between Meta and us). */
+const REPLAY_SKEW_MS = 60 * 60 * 1000;
 
 /** A delivery status from Meta (sent, delivered, read, failed). */
 export interface CloudMessageStatus {
@@ -111,6 +120,16 @@ export interface WhatsAppCloudAdapterOptions {
   readonly logger?: ChannelLogger;
   readonly sleep?: Sleep;
   readonly windowMs?: number;
+  /**
+   * A message whose timestamp is older than this is refused (a replay, or a retry past Meta's own
+   * 7 days): default {@link DEFAULT_REPLAY_WINDOW_MS}.
+   */
+  readonly replayWindowMs?: number;
+  /**
+   * Where message ids are remembered until they leave the replay window: `LeaseMessageIds` on the
+   * shared store (Redis), default `MemoryMessageIds` in this process (bounded).
+   */
+  readonly messageIds?: MessageIdLedger;
 }
 
 /** Not customer messages: system notices (number changed, user id changed) and the welcome request. */
@@ -152,6 +171,8 @@ export class WhatsAppCloudAdapter extends BotAdapter {
   private readonly sleep: Sleep;
   private readonly windowMs: number;
   private readonly acks: AckGate;
+  private readonly replayWindowMs: number;
+  private readonly messageIds: MessageIdLedger;
   private flushing: Promise<{ delivered: number; remaining: number }> | undefined;
 
   constructor(private readonly options: WhatsAppCloudAdapterOptions) {
@@ -163,6 +184,8 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     this.sleep = options.sleep ?? realSleep;
     this.windowMs = options.windowMs ?? CUSTOMER_SERVICE_WINDOW_MS;
     this.acks = new AckGate(options.ackEveryMs ?? 2 * 60 * 1000);
+    this.replayWindowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+    this.messageIds = options.messageIds ?? new MemoryMessageIds({ clock: this.clock });
   }
 
   /**
@@ -466,7 +489,26 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     }
     const contact = contactOf(value.contacts, m);
     const profile = { name: contact?.profile?.name ?? '', ...(contact?.profile?.username === undefined ? {} : { username: contact.profile.username }) };
-    const at = m.timestamp !== undefined && Number.isFinite(Number(m.timestamp)) ? Number(m.timestamp) * 1000 : this.clock.now();
+    const now = this.clock.now();
+    const stamped = m.timestamp !== undefined && Number.isFinite(Number(m.timestamp));
+    const at = stamped ? Number(m.timestamp) * 1000 : now;
+    if (now - at > this.replayWindowMs) {
+      // Signed by Meta, but older than anything Meta still retries: a replayed capture (or a retry we
+      // must not act on days late). Meta got its 200; nothing is processed.
+      this.logger.warn('WhatsApp message older than the replay window refused (not processed)', {
+        id: m.id,
+        sentAt: new Date(at).toISOString(),
+        replayWindowHours: Math.round(this.replayWindowMs / 3_600_000),
+      });
+      return;
+    }
+    // Kept until the message itself leaves the window (then the window refuses it), so a replay is
+    // recognised however many messages came in between.
+    const keepMs = Math.min(at + this.replayWindowMs - now, 2 * this.replayWindowMs) + REPLAY_SKEW_MS;
+    if (!(await this.messageIds.firstSeen(m.id, keepMs))) {
+      this.logger.info('duplicate webhook message ignored', { id: m.id });
+      return;
+    }
     // Reactions and deletions are shown to the agent, but do not count as the customer writing
     // (the 24-hour window, held texts, the options offered stay as they were).
     const opensWindow = m.type !== 'reaction' && m.type !== 'revoke';
