@@ -9,6 +9,7 @@ import { loadDialogs } from '../dialogs/load-dialogs.js';
 import { checkScenario, openStores, runScenario } from './simulate.js';
 import { readScenarios, type Scenario } from './scenario.js';
 import { chat } from './chat.js';
+import { lint, LINT_USAGE } from './lint.js';
 import { EVAL_USAGE } from './eval-usage.js';
 
 const USAGE = `Usage: handover <command> [options]
@@ -21,7 +22,7 @@ Commands:
                      Talk to the sample bot in the terminal; when it hands off, play the agent
                      (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
 ${EVAL_USAGE}
-  lint               Validate manifest.json, dialogs/ and locales/ and report every problem.
+${LINT_USAGE}
   start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
                      Run the service: web chat (demo page, widget, Direct Line), the agent console
                      (/agent), its HTTP API (/api, OpenAPI at /api/openapi.json) and webhooks.
@@ -95,13 +96,6 @@ async function simulate(args: string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-function lint(): number {
-  const config = loadConfig(resolve('manifest.json'));
-  const catalog = loadDialogs({ dialogsDir: resolve('dialogs'), localesDir: resolve('locales'), manifest: config.manifest });
-  process.stdout.write(`ok: manifest.json, ${catalog.dialogs.size} dialogs, locales ${[...catalog.locales.keys()].join(', ')}\n`);
-  return 0;
-}
-
 /** Loaded on demand (require: bin/handover.cjs runs through tsx's CommonJS hook), so the other commands never load the server. */
 function loadStart(): typeof import('./start.js') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
@@ -126,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'simulate':
         return await simulate(rest);
       case 'lint':
-        return lint();
+        return lint(rest);
       case 'eval':
         return await loadEval().runEval(rest, process.stdout, process.stderr);
       case 'chat':
