@@ -25,6 +25,8 @@ import { MetricsRecorder } from './handoff/metrics.js';
 import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
 import { burstStoreFor } from './store/burst-store-for.js';
+import { redactStores } from './store/redacting-stores.js';
+import { Redactor } from './core/redact.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -78,7 +80,9 @@ function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string, 
   return (text, first) => id.detect(text, first ? { minLetters: 3 } : {});
 }
 
-export function createHandover(opts: HandoverOptions): Handover {
+export function createHandover(input: HandoverOptions): Handover {
+  // personal data is masked before any transcript line, event or briefing is stored (README, "Personal data")
+  const opts: HandoverOptions = { ...input, stores: redactStores(input.stores, new Redactor(input.manifest.pii)) };
   const root = opts.root ?? process.cwd();
   const catalog = opts.catalog ?? loadDialogs({ dialogsDir: join(root, 'dialogs'), localesDir: join(root, 'locales'), manifest: opts.manifest });
   const clock = opts.clock ?? systemClock;

@@ -25,6 +25,7 @@ import type { DomainEvent } from '../core/events.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { EventBus } from '../core/ports/event-bus.js';
 import type { ServerLog } from '../server/http-server.js';
+import { Redactor } from '../core/redact.js';
 
 /**
  * Options of {@link startWebhooks}.
@@ -52,6 +53,12 @@ export interface WebhookOptions {
   readonly maxPending?: number;
   /** Replaceable for tests. */
   readonly fetch?: typeof fetch;
+  /**
+   * Personal data masking of every body sent (manifest.json → `pii`; README, "Personal data"): a
+   * transfer note or message text that reaches a webhook is masked even when the event bus it came
+   * from was not. Default: every pattern on.
+   */
+  readonly redactor?: Redactor;
 }
 
 /**
@@ -147,6 +154,7 @@ export function startWebhooks(opts: WebhookOptions): Webhooks {
   const maxDelayMs = opts.maxDelayMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxPending = opts.maxPending ?? 10_000;
+  const redactor = opts.redactor ?? new Redactor();
   const aborter = new AbortController();
   const running = new Set<Promise<void>>();
   const deliveries: WebhookDelivery[] = [];
@@ -189,7 +197,7 @@ export function startWebhooks(opts: WebhookOptions): Webhooks {
         return record({ url: hook.url, event: e.type, id, attempts: attempt - 1, ok: false, ...(status === undefined ? {} : { status }), error });
       }
       const timestamp = Math.floor(clock.now() / 1000);
-      const body = JSON.stringify({ id, type: e.type, timestamp, event: e } satisfies WebhookPayload);
+      const body = JSON.stringify({ id, type: e.type, timestamp, event: redactor.event(e) } satisfies WebhookPayload);
       const timeout = AbortSignal.timeout(timeoutMs);
       try {
         const res = await doFetch(hook.url, {

@@ -35,6 +35,9 @@
  * // 'card •••• 4242 cvv •••, cpf •••.•••.•••-25'
  */
 
+import type { TranscriptEntry } from './conversation.js';
+import type { DomainEvent } from './events.js';
+
 /** The patterns a `Redactor` knows. */
 export const PII_PATTERNS = ['cards', 'cvv', 'ssn', 'cpf', 'passwords'] as const;
 export type PiiPattern = (typeof PII_PATTERNS)[number];
@@ -107,6 +110,31 @@ export class Redactor {
    */
   value<T>(value: T): T {
     return this.deep(value, 0) as T;
+  }
+
+  /** A transcript line with its text and meta masked (the same object when nothing matched). */
+  entry(e: TranscriptEntry): TranscriptEntry {
+    const text = e.text === undefined ? undefined : this.text(e.text);
+    const meta = e.meta === undefined ? undefined : this.value(e.meta);
+    if (text === e.text && meta === e.meta) return e;
+    return { ...e, ...(text === undefined ? {} : { text }), ...(meta === undefined ? {} : { meta }) };
+  }
+
+  /**
+   * A domain event with the words people typed masked (`text` of customer and agent messages,
+   * `note` of transfers); ids and queue names are left as they are. The same object when nothing matched.
+   */
+  event<E extends DomainEvent>(e: E): E {
+    let out = e;
+    if ('text' in e && typeof e.text === 'string') {
+      const text = this.text(e.text);
+      if (text !== e.text) out = { ...out, text };
+    }
+    if ('note' in e && typeof e.note === 'string') {
+      const note = this.text(e.note);
+      if (note !== e.note) out = { ...out, note };
+    }
+    return out;
   }
 
   /** The matches in `text`, in order and not overlapping (what `text()` replaces). */

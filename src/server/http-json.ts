@@ -28,6 +28,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   HANDOVER_ERR_ALREADY_TAKEN: 409,
   HANDOVER_ERR_NOT_IN_STATE: 409,
   HANDOVER_ERR_STATE_CONFLICT: 409,
+  HANDOVER_ERR_REQUEST_TIMEOUT: 408,
   HANDOVER_ERR_PAYLOAD_TOO_LARGE: 413,
   HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
   HANDOVER_ERR_NOT_SUPPORTED: 501,
@@ -48,7 +49,9 @@ export function httpStatusOf(e: unknown): number {
 
 /**
  * Reads a JSON body of at most `limitBytes`. An empty body is `undefined`.
- * Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE` (without buffering the rest) or `HANDOVER_ERR_BAD_REQUEST`.
+ * Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE` (without buffering the rest) or `HANDOVER_ERR_BAD_REQUEST`,
+ * or `HANDOVER_ERR_REQUEST_TIMEOUT` when the connection went before the body was whole (the server
+ * closes a body that stalls past `limits.http.bodyIdleTimeoutSeconds`, see `createHttpServer`).
  *
  * @example
  * const body = await readJsonBody(req, 64 * 1024);
@@ -63,15 +66,20 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limitBytes) {
-      // Discard, but give up on a sender that never stops.
-      if (size > limitBytes * 8) req.destroy();
-      continue;
+  try {
+    for await (const chunk of req) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limitBytes) {
+        // Discard, but give up on a sender that never stops.
+        if (size > limitBytes * 8) req.destroy();
+        continue;
+      }
+      chunks.push(buf);
     }
-    chunks.push(buf);
+  } catch (cause) {
+    if (size > limitBytes) throw tooLarge();
+    throw new HandoverError('HANDOVER_ERR_REQUEST_TIMEOUT', 'the connection closed before the request body was complete', { cause });
   }
   if (size > limitBytes) throw tooLarge();
   const text = Buffer.concat(chunks).toString('utf8');

@@ -57,7 +57,31 @@ export interface HttpServerOptions {
   readonly log?: ServerLog;
   /** How long `close()` waits for running requests before cutting their connections (default 5 s). */
   readonly closeGraceMs?: number;
+  /** Slow or stalled clients (slowloris, stalled bodies, idle keep-alive); every field has a default. */
+  readonly timeouts?: HttpTimeouts;
 }
+
+/**
+ * The server's timeouts (manifest.json `limits.http`, in seconds there). A connection that breaks
+ * one is closed: headers or the whole request not received in time → 408 and close; a request
+ * body that pauses longer than `bodyIdleMs` → 408 and close; an idle keep-alive connection → close.
+ *
+ * @example
+ * const t: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, bodyIdleMs: 10_000, keepAliveMs: 5_000 };
+ */
+export interface HttpTimeouts {
+  /** Time to receive a request's headers (default 10 s). */
+  readonly headersMs?: number;
+  /** Time to receive a whole request, headers and body (default 30 s). */
+  readonly requestMs?: number;
+  /** Longest pause between two chunks of a request body (default 10 s). */
+  readonly bodyIdleMs?: number;
+  /** How long an idle keep-alive connection stays open (default 5 s). */
+  readonly keepAliveMs?: number;
+}
+
+/** The defaults of {@link HttpTimeouts}. */
+export const DEFAULT_HTTP_TIMEOUTS: Required<HttpTimeouts> = { headersMs: 10_000, requestMs: 30_000, bodyIdleMs: 10_000, keepAliveMs: 5_000 };
 
 /**
  * The running server.
@@ -115,12 +139,26 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     }
   };
 
-  const server = http.createServer((req, res) => {
-    if (closing !== undefined) res.setHeader('Connection', 'close');
-    const p = handle(req, res);
-    running.add(p);
-    void p.finally(() => running.delete(p));
-  });
+  const t = { ...DEFAULT_HTTP_TIMEOUTS, ...opts.timeouts };
+  const requestMs = Math.max(1, Math.round(t.requestMs));
+  // node refuses a headers timeout above the request timeout
+  const headersMs = Math.max(1, Math.min(Math.round(t.headersMs), requestMs));
+  const server = http.createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      keepAliveTimeout: Math.max(1, Math.round(t.keepAliveMs)),
+      // how often node looks for connections past those timeouts (its default, 30 s, would let a short timeout run long)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.round(headersMs / 4))),
+    },
+    (req, res) => {
+      if (closing !== undefined) res.setHeader('Connection', 'close');
+      watchBody(req, res, t.bodyIdleMs, log);
+      const p = handle(req, res);
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    },
+  );
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {
@@ -171,6 +209,40 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       return closing;
     },
   };
+}
+
+/**
+ * Closes a request whose body stops arriving: every `idleMs` it checks that the connection read
+ * something since the last look, else answers 408 (when nothing was answered yet) and closes. Adds
+ * no listener to the request stream, so handlers read the body as they like.
+ */
+function watchBody(req: IncomingMessage, res: ServerResponse, idleMs: number, log: ServerLog): void {
+  if (req.complete || !hasBody(req)) return;
+  const socket = req.socket;
+  let last = socket.bytesRead;
+  const timer = setInterval(() => {
+    if (req.complete || socket.destroyed) return clearInterval(timer);
+    const now = socket.bytesRead;
+    if (now !== last) {
+      last = now;
+      return;
+    }
+    clearInterval(timer);
+    log.info('request body stalled: connection closed', { method: req.method, path: pathOf(req), idleMs });
+    if (!res.headersSent && socket.writable) {
+      const body = JSON.stringify({ error: { code: 'HANDOVER_ERR_REQUEST_TIMEOUT', message: `the request body stalled for ${idleMs} ms` } });
+      socket.end(`HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroySoon();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }, Math.max(10, Math.round(idleMs)));
+  timer.unref();
+  res.once('close', () => clearInterval(timer));
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function pathOf(req: IncomingMessage): string {

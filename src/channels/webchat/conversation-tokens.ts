@@ -8,6 +8,8 @@ export interface TokenClaims {
   readonly userId: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
+  /** When the conversation's first token was issued (epoch ms): renewals stop `maxAgeMs` after it. */
+  readonly firstIssuedAt: number;
 }
 
 /**
@@ -18,6 +20,12 @@ export interface TokenClaims {
  * `verify` throws `HANDOVER_ERR_UNAUTHORIZED` for missing, malformed or forged tokens and
  * `HANDOVER_ERR_FORBIDDEN` for expired ones (Direct Line clients treat 403 as "token expired").
  *
+ * A token is renewed (refresh, reconnect, widget resume) by `issue` with the claims' `firstIssuedAt`:
+ * renewals carry the first token's time, no token lives past `maxAgeMs` (default 24 h, manifest.json
+ * `limits.webchatTokens.maxAgeHours`) after it, and a renewal past it is refused with
+ * `HANDOVER_ERR_FORBIDDEN` (the client starts a new conversation), so a leaked token cannot be kept
+ * alive forever.
+ *
  * @example
  * const tokens = new ConversationTokens({ secret: process.env.WEBCHAT_SECRET, clock: systemClock });
  * const t = tokens.issue('c-1', 'u-1');          // { token, expiresIn: 3600 }
@@ -27,8 +35,9 @@ export class ConversationTokens {
   private readonly secret: Buffer;
   private readonly clock: Clock;
   readonly ttlMs: number;
+  readonly maxAgeMs: number;
 
-  constructor(opts: { secret?: string | Buffer; clock: Clock; ttlMs?: number }) {
+  constructor(opts: { secret?: string | Buffer; clock: Clock; ttlMs?: number; maxAgeMs?: number }) {
     // A random secret is fine for one process; say so loudly in docs rather than refusing to start.
     this.secret = opts.secret === undefined ? randomBytes(32) : Buffer.from(opts.secret);
     if (this.secret.length < 16) {
@@ -36,12 +45,28 @@ export class ConversationTokens {
     }
     this.clock = opts.clock;
     this.ttlMs = opts.ttlMs ?? 60 * 60 * 1000;
+    this.maxAgeMs = opts.maxAgeMs ?? 24 * 60 * 60 * 1000;
+    if (!(this.maxAgeMs > 0)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `the web chat token maximum age must be positive, got ${this.maxAgeMs} ms`);
   }
 
-  issue(conversationId: string, userId: string): { token: string; expiresIn: number } {
-    const claims: TokenClaims = { conversationId, userId, expiresAt: this.clock.now() + this.ttlMs };
-    const body = Buffer.from(JSON.stringify({ c: claims.conversationId, u: claims.userId, e: claims.expiresAt })).toString('base64url');
-    return { token: `${body}.${this.sign(body)}`, expiresIn: Math.floor(this.ttlMs / 1000) };
+  /**
+   * A token for the conversation: a first one, or with `firstIssuedAt` (the claims of the token
+   * being renewed) a renewal, which expires at the latest `maxAgeMs` after the first and is
+   * refused (HANDOVER_ERR_FORBIDDEN) once that is past.
+   */
+  issue(conversationId: string, userId: string, firstIssuedAt?: number): { token: string; expiresIn: number } {
+    const now = this.clock.now();
+    const first = firstIssuedAt ?? now;
+    const endOfLife = first + this.maxAgeMs;
+    if (endOfLife <= now) {
+      throw new HandoverError(
+        'HANDOVER_ERR_FORBIDDEN',
+        `This conversation's token can no longer be refreshed (${Math.round(this.maxAgeMs / 3_600_000)} h after its first token): start a new conversation`,
+      );
+    }
+    const expiresAt = Math.min(now + this.ttlMs, endOfLife);
+    const body = Buffer.from(JSON.stringify({ c: conversationId, u: userId, e: expiresAt, f: first })).toString('base64url');
+    return { token: `${body}.${this.sign(body)}`, expiresIn: Math.floor((expiresAt - now) / 1000) };
   }
 
   verify(token: string | undefined): TokenClaims {
@@ -52,7 +77,7 @@ export class ConversationTokens {
     if (body === undefined || mac === undefined || extra !== undefined || !this.macMatches(body, mac)) {
       throw new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'Invalid token: it was not issued by this server');
     }
-    const claims = parseClaims(body);
+    const claims = parseClaims(body, this.ttlMs);
     if (claims === undefined) throw new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'Invalid token payload');
     if (claims.expiresAt <= this.clock.now()) {
       throw new HandoverError('HANDOVER_ERR_FORBIDDEN', 'Token expired: refresh it before it expires or start a new conversation');
@@ -71,13 +96,14 @@ export class ConversationTokens {
   }
 }
 
-function parseClaims(body: string): TokenClaims | undefined {
+function parseClaims(body: string, ttlMs: number): TokenClaims | undefined {
   try {
     const raw: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     if (typeof raw !== 'object' || raw === null) return undefined;
-    const { c, u, e } = raw as Record<string, unknown>;
+    const { c, u, e, f } = raw as Record<string, unknown>;
     if (typeof c !== 'string' || typeof u !== 'string' || typeof e !== 'number') return undefined;
-    return { conversationId: c, userId: u, expiresAt: e };
+    // a token from before `f` existed: its own issue time (at most one TTL earlier) starts the count
+    return { conversationId: c, userId: u, expiresAt: e, firstIssuedAt: typeof f === 'number' ? f : e - ttlMs };
   } catch {
     return undefined;
   }

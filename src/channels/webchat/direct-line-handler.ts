@@ -10,7 +10,8 @@ import { authorizeConversation } from './authorize-conversation.js';
 import { bearerToken, corsHeaders, readJsonBody, sendError, sendJson } from './http-utils.js';
 import { keepAlive, rejectUpgrade, sendOnSocket } from './socket-utils.js';
 import type { WebChatLogger } from './webchat-logger.js';
-import type { StartRateLimit } from './start-rate-limit.js';
+import { clientAddress, type StartRateLimit } from './start-rate-limit.js';
+import type { MessageRateLimit } from './message-rate-limit.js';
 
 /** Options of {@link createDirectLineHandler}. */
 export interface DirectLineHandlerOptions {
@@ -27,6 +28,10 @@ export interface DirectLineHandlerOptions {
   readonly maxBufferedBytes?: number;
   /** Anonymous conversations per client IP (`POST /conversations`: 429 + Retry-After past it); default: not limited. */
   readonly startLimit?: StartRateLimit;
+  /** Posted activities per conversation and per client address (429 + Retry-After past one, nothing stored); default: not limited. */
+  readonly messageLimit?: MessageRateLimit;
+  /** Proxies in front that append to `X-Forwarded-For` (see `clientAddress`); default 0. */
+  readonly trustedProxies?: number;
 }
 
 /** The Direct Line front door: request and upgrade handlers plus `close`. */
@@ -113,7 +118,7 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
       if (!(await adapter.activityLog.exists(claims.conversationId))) {
         throw new HandoverError('HANDOVER_ERR_UNKNOWN_CONVERSATION', 'The conversation of this token is gone');
       }
-      const { token, expiresIn } = tokens.issue(claims.conversationId, claims.userId);
+      const { token, expiresIn } = tokens.issue(claims.conversationId, claims.userId, claims.firstIssuedAt);
       sendJson(res, 200, { conversationId: claims.conversationId, token, expires_in: expiresIn }, cors);
       return;
     }
@@ -121,14 +126,14 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     if (m === null || m[1] === undefined) {
       throw new HandoverError('HANDOVER_ERR_NOT_FOUND', `No Direct Line endpoint ${method} ${base}${path}`);
     }
-    const conversationId = decodeURIComponent(m[1]);
+    const conversationId = decodePathPart(m[1]);
     const sub = m[2];
     if (sub === '/upload') throw new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', 'Attachment upload is not supported by this server');
     if (sub === undefined) {
       // Reconnect: a fresh token and a streamUrl that resumes after the client's watermark.
       if (method !== 'GET') throw methodNotAllowed(method);
       const claims = await authorizeConversation(tokens, adapter.activityLog, bearerToken(req), conversationId);
-      const { token, expiresIn } = tokens.issue(conversationId, claims.userId);
+      const { token, expiresIn } = tokens.issue(conversationId, claims.userId, claims.firstIssuedAt);
       const watermark = url.searchParams.get('watermark') ?? '';
       sendJson(res, 200, { conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token, watermark) }, cors);
       return;
@@ -141,6 +146,15 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     }
     if (method !== 'POST') throw methodNotAllowed(method);
     const claims = await authorizeConversation(tokens, adapter.activityLog, bearerToken(req), conversationId);
+    if (opts.messageLimit !== undefined) {
+      try {
+        await opts.messageLimit.check(clientAddress(req, opts.trustedProxies ?? 0), conversationId);
+      } catch (e) {
+        // refused before its body is read: let it drain so the client reads the 429
+        req.resume();
+        throw e;
+      }
+    }
     const parsed = postedActivitySchema.safeParse(await readJsonBody(req, maxBodyBytes));
     if (!parsed.success) throw badRequest(parsed.error);
     const a = parsed.data;
@@ -179,7 +193,13 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
       const url = new URL(req.url ?? '/', 'http://localhost');
       const m = new RegExp(`^${escapeRegExp(base)}/conversations/([^/]+)/stream$`).exec(url.pathname);
       if (m === null || m[1] === undefined) return false;
-      const conversationId = decodeURIComponent(m[1]);
+      let conversationId: string;
+      try {
+        conversationId = decodePathPart(m[1]);
+      } catch (e) {
+        rejectUpgrade(socket, e);
+        return true;
+      }
       const token = url.searchParams.get('t') ?? bearerToken(req);
       void (async () => {
         try {
@@ -229,6 +249,15 @@ function methodNotAllowed(method: string): HandoverError {
 function badRequest(error: z.ZodError): HandoverError {
   const details = error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
   return new HandoverError('HANDOVER_ERR_BAD_REQUEST', `Invalid request body: ${details.join('; ')}`, { details });
+}
+
+/** A percent-encoded path segment; malformed encoding (`%E0%A4%A`) is the client's error: 400, not 500. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HandoverError('HANDOVER_ERR_BAD_REQUEST', 'The conversation id in the path is not valid percent-encoding');
+  }
 }
 
 function escapeRegExp(s: string): string {

@@ -11,6 +11,7 @@ import type { ActivityLog, AppendNotice, ChannelActivity } from '../../core/port
 import type { InboxEntry, TurnInbox } from '../../core/ports/turn-inbox.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { HandoverError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
 
 /** What a connected client receives: Direct Line's `{activities, watermark}` shape. */
@@ -65,6 +66,13 @@ export interface WebChatAdapterOptions {
   readonly inboxSweepMs?: number;
   /** Times a line's turn is run (after failed replies or crashes) before it is given up and reported. Default 5. */
   readonly inboxMaxAttempts?: number;
+  /**
+   * Personal data masking (manifest.json → `pii`): what the history stores and every client is
+   * echoed — customer lines, bot replies, agent messages — is masked; the customer's own turn
+   * still gets the text as typed (the bot may need it), except a line answered from the turn
+   * inbox after its process died, which gets the stored, masked one. Default: nothing masked.
+   */
+  readonly redactor?: Redactor;
 }
 
 /** What `receive` did with a customer activity. */
@@ -116,6 +124,7 @@ export class WebChatAdapter extends BotAdapter {
   private readonly turnChains = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inbox: TurnInbox | undefined;
+  private readonly redactor: Redactor | undefined;
   private readonly inboxMaxAttempts: number;
   private inboxTimer: ReturnType<typeof setInterval> | undefined;
   private inboxStarted: Promise<void> | undefined;
@@ -134,6 +143,7 @@ export class WebChatAdapter extends BotAdapter {
     this.isPrivate = opts.isPrivate ?? defaultIsPrivate;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.inbox = opts.turnInbox;
+    this.redactor = opts.redactor;
     this.inboxMaxAttempts = opts.inboxMaxAttempts ?? 5;
     if (this.inbox !== undefined) {
       const inbox = this.inbox;
@@ -183,6 +193,8 @@ export class WebChatAdapter extends BotAdapter {
       ...(input.locale === undefined ? {} : { locale: input.locale }),
       channelData,
     };
+    // Stored and echoed masked; the turn below gets the text as typed.
+    const stored = this.masked(activity);
     // Typing is ephemeral: the bot (and the handoff middleware) see it, the history does not.
     const appendIncoming = this.activityLog.appendIncoming?.bind(this.activityLog);
     if (input.type === 'typing' || appendIncoming === undefined) {
@@ -191,19 +203,19 @@ export class WebChatAdapter extends BotAdapter {
       }
       let watermark: string | undefined;
       if (input.type !== 'typing') {
-        watermark = await this.activityLog.append(conversationId, activity);
-        this.publish(conversationId, { activities: [activity], watermark });
+        watermark = await this.activityLog.append(conversationId, stored);
+        this.publish(conversationId, { activities: [stored], watermark });
       }
       this.enqueueTurn(conversationId, activity as Partial<Activity>, false);
       return watermark === undefined ? { id: activity.id } : { id: activity.id, watermark };
     }
     const clientKey = clientKeyOf(channelData);
-    const r = await appendIncoming(conversationId, activity, {
+    const r = await appendIncoming(conversationId, stored, {
       ...(clientKey === undefined ? {} : { clientKey }),
       ...(this.inbox === undefined ? {} : { inboxOwner: this.inbox.owner }),
     });
     if (r.duplicate) return { id: r.id, watermark: r.watermark, duplicate: true };
-    this.publish(conversationId, { activities: [activity], watermark: r.watermark });
+    this.publish(conversationId, { activities: [stored], watermark: r.watermark });
     if (r.inboxed) this.inbox?.hold(conversationId, activity.id);
     this.enqueueTurn(conversationId, activity as Partial<Activity>, r.inboxed);
     return { id: activity.id, watermark: r.watermark };
@@ -232,7 +244,7 @@ export class WebChatAdapter extends BotAdapter {
       if (conversationId === undefined) {
         throw new HandoverError('HANDOVER_ERR_CHANNEL', 'Outgoing web chat activity has no conversation id');
       }
-      const full = this.outgoing(a, conversationId);
+      const full = this.masked(this.outgoing(a, conversationId));
       responses.push({ id: full.id });
       if (this.isPrivate(a)) continue;
       if (a.type === ActivityTypes.Typing) {
@@ -536,6 +548,17 @@ export class WebChatAdapter extends BotAdapter {
       from: { id: userId, role: 'user', ...(userName === undefined ? {} : { name: userName }) },
       recipient: { ...this.bot },
     };
+  }
+
+  /** The activity as the history stores it and clients see it: its text, value and attachments masked. */
+  private masked(a: ChannelActivity): ChannelActivity {
+    const r = this.redactor;
+    if (r === undefined) return a;
+    const text = typeof a.text === 'string' ? r.text(a.text) : a.text;
+    const value = r.value(a.value);
+    const attachments = r.value(a.attachments);
+    if (text === a.text && value === a.value && attachments === a.attachments) return a;
+    return { ...a, ...(text === undefined ? {} : { text }), ...(value === undefined ? {} : { value }), ...(attachments === undefined ? {} : { attachments }) };
   }
 
   private outgoing(a: Partial<Activity>, conversationId: string): ChannelActivity {

@@ -11,7 +11,8 @@ import { keepAlive, sendOnSocket } from './socket-utils.js';
 import type { WebChatLogger } from './webchat-logger.js';
 import type { WidgetServerMessage } from './widget-protocol.js';
 import { retryAfterMs } from './http-utils.js';
-import type { StartRateLimit } from './start-rate-limit.js';
+import { clientAddress, type StartRateLimit } from './start-rate-limit.js';
+import type { MessageRateLimit } from './message-rate-limit.js';
 
 /** Options of {@link createWidgetSocketHandler}. */
 export interface WidgetSocketHandlerOptions {
@@ -26,6 +27,16 @@ export interface WidgetSocketHandlerOptions {
   readonly maxBufferedBytes?: number;
   /** Anonymous conversations per client IP (the `start` frame); default: not limited. */
   readonly startLimit?: StartRateLimit;
+  /**
+   * Frames per socket, lines per conversation and per client address (an error frame with
+   * `retryAfterMs` past one; the socket closed with 1008 after `closeAfterRefused` refusals in a
+   * row); default: not limited.
+   */
+  readonly messageLimit?: MessageRateLimit;
+  /** Proxies in front that append to `X-Forwarded-For` (see `clientAddress`); default 0. */
+  readonly trustedProxies?: number;
+  /** A socket that has not sent `start` or `resume` this long after opening is closed (1008); default 15 s. */
+  readonly helloTimeoutMs?: number;
 }
 
 /** The widget front door. */
@@ -52,6 +63,8 @@ const clientMessage = z.discriminatedUnion('type', [
 interface Session {
   conversationId: string;
   userId: string;
+  /** The conversation's first token (renewals stop `maxAgeMs` after it); undefined for a new conversation. */
+  firstIssuedAt?: number;
   locale?: string;
   unsubscribe?: () => void;
 }
@@ -91,6 +104,20 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
     const stopHeartbeat = keepAlive(ws, heartbeatMs);
     let session: Session | undefined;
     let closed = false;
+    const address = clientAddress(req, opts.trustedProxies ?? 0);
+    const budget = opts.messageLimit?.connection();
+    // a socket that never says start/resume holds a connection for nothing
+    const helloTimer = setTimeout(() => {
+      if (session === undefined) ws.close(1008, 'no start or resume');
+    }, opts.helloTimeoutMs ?? 15_000);
+    helloTimer.unref();
+    /** Counts a refusal; past `closeAfterRefused` in a row the socket goes (the client ignores the waits). */
+    const refusedOnce = (): void => {
+      if (budget?.refused() === true && ws.readyState === ws.OPEN) {
+        log.warn('widget socket closed: too many refused frames', { address });
+        ws.close(1008, 'too many messages: slow down');
+      }
+    };
     // Frames are handled one at a time so `start` finishes before the `message` that follows it.
     let chain = Promise.resolve();
     const send = (m: WidgetServerMessage): void => sendOnSocket(ws, m, maxBufferedBytes);
@@ -110,7 +137,8 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
     const attach = async (next: Session, watermark: string | undefined, resumed: boolean): Promise<void> => {
       session?.unsubscribe?.();
       session = next;
-      const { token, expiresIn } = tokens.issue(next.conversationId, next.userId);
+      const { token, expiresIn } = tokens.issue(next.conversationId, next.userId, next.firstIssuedAt);
+      next.firstIssuedAt ??= tokens.verify(token).firstIssuedAt;
       send({ type: 'session', conversationId: next.conversationId, token, expiresIn, userId: next.userId, resumed });
       attached.set(ws, send);
       if (!sending) send({ type: 'status', sending: false });
@@ -134,6 +162,17 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
         throw new HandoverError('HANDOVER_ERR_BAD_REQUEST', `Invalid frame: ${details.join('; ')}`, { details });
       }
       const m = parsed.data;
+      if (budget !== undefined) {
+        try {
+          budget.take();
+        } catch (e) {
+          refusedOnce();
+          // typing is dropped without a word; a line is answered by name so the widget resends it after the wait
+          if (m.type === 'typing') return;
+          sendError(e, m.type === 'message' ? m.clientActivityId : undefined);
+          return;
+        }
+      }
       switch (m.type) {
         case 'start': {
           await opts.startLimit?.check(req);
@@ -149,12 +188,12 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
         }
         case 'resume': {
           const claims = await authorizeConversation(tokens, adapter.activityLog, m.token, m.conversationId);
-          await attach({ conversationId: m.conversationId, userId: claims.userId, ...(m.locale === undefined ? {} : { locale: m.locale }) }, m.watermark, true);
+          await attach({ conversationId: m.conversationId, userId: claims.userId, firstIssuedAt: claims.firstIssuedAt, ...(m.locale === undefined ? {} : { locale: m.locale }) }, m.watermark, true);
           return;
         }
         case 'refresh': {
           const s = requireSession(session);
-          const { token, expiresIn } = tokens.issue(s.conversationId, s.userId);
+          const { token, expiresIn } = tokens.issue(s.conversationId, s.userId, s.firstIssuedAt);
           send({ type: 'session', conversationId: s.conversationId, token, expiresIn, userId: s.userId, resumed: true });
           return;
         }
@@ -163,6 +202,15 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
           const clientActivityId = m.clientActivityId;
           let r;
           try {
+            if (opts.messageLimit !== undefined) {
+              try {
+                await opts.messageLimit.check(address, s.conversationId);
+              } catch (e) {
+                if (isHandoverError(e, 'HANDOVER_ERR_TOO_MANY_REQUESTS')) refusedOnce();
+                throw e;
+              }
+            }
+            budget?.passed();
             r = await adapter.receive(s.conversationId, s.userId, {
               type: 'message',
               text: m.text,
@@ -183,6 +231,7 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
           // typing is ephemeral: while the store is away it is dropped, so it never holds up (in this
           // socket's frame chain) the line typed next, which must be refused at once
           if (!sending) return;
+          budget?.passed();
           await adapter.receive(s.conversationId, s.userId, { type: 'typing' });
           return;
         }
@@ -195,6 +244,7 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
     ws.on('error', (e) => log.warn('widget socket error', { error: e.message }));
     ws.on('close', () => {
       closed = true;
+      clearTimeout(helloTimer);
       sockets.delete(ws);
       attached.delete(ws);
       stopHeartbeat();

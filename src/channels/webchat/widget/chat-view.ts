@@ -175,15 +175,24 @@ export class ChatView {
     this.scrollToEnd();
   }
 
-  /** The line was not stored: it says so under the bubble (and is sent again automatically). */
-  markUnsent(clientActivityId: string): void {
+  /**
+   * The line was not stored: it says so under the bubble (and is sent again automatically); `code`
+   * HANDOVER_ERR_TOO_MANY_REQUESTS says the customer sent too fast.
+   */
+  markUnsent(clientActivityId: string, code?: string): void {
     const item = this.pending.get(clientActivityId);
-    if (item === undefined || item.classList.contains('hov-unsent')) return;
+    if (item === undefined) return;
+    const text = code === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? this.t.slowDownNote : this.t.notSent;
+    const shown = item.querySelector('.hov-note');
+    if (item.classList.contains('hov-unsent')) {
+      if (shown !== null && code !== undefined) shown.textContent = text;
+      return;
+    }
     item.classList.remove('hov-pending');
     item.classList.add('hov-unsent');
     item.removeAttribute('aria-busy');
     const note = el('div', 'hov-note');
-    note.textContent = this.t.notSent;
+    note.textContent = text;
     item.append(note);
     this.scrollToEnd();
   }
@@ -327,8 +336,11 @@ export class ChatView {
   }
 
   private renderStatus(): void {
-    this.status.classList.toggle('hov-trouble', this.connection === 'unavailable');
-    if (this.connection === 'unavailable') {
+    this.status.classList.toggle('hov-trouble', this.connection === 'unavailable' || this.connection === 'throttled');
+    if (this.connection === 'throttled') {
+      this.status.textContent = this.t.slowDown;
+      this.status.classList.remove('hov-agent-status');
+    } else if (this.connection === 'unavailable') {
       this.status.textContent = this.refusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? this.t.tooManyChats : this.t.unavailable;
       this.status.classList.remove('hov-agent-status');
     } else if (this.connection !== 'online') {

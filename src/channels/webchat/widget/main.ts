@@ -67,7 +67,7 @@ export function startWidget(script: HTMLScriptElement | null): void {
     },
     onLineSent: (id, activityId) => view.markSent(id, activityId),
     onLineSending: (id) => view.markSending(id),
-    onLineUnsent: (id) => view.markUnsent(id),
+    onLineUnsent: (id, code) => view.markUnsent(id, code),
   });
   showUnsent();
   if (connection.hasStoredSession() || connection.unsentLines().length > 0) connection.connect();

@@ -13,9 +13,10 @@ export interface WireActivity {
 
 /**
  * What the header says: connecting / online / reconnecting (no socket), or `unavailable` — connected
- * but lines cannot be stored now (the server said so, or refused a line or a new conversation).
+ * but lines cannot be stored now (the server said so, or refused a line or a new conversation) —
+ * or `throttled`: connected, but the customer sent too fast and the server asked to slow down.
  */
-export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'unavailable';
+export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'unavailable' | 'throttled';
 
 /** A line the customer typed that the server has not acknowledged yet. */
 export interface OutgoingLine {
@@ -35,8 +36,11 @@ export interface ConnectionEvents {
   onLineSent(clientActivityId: string, activityId: string | undefined): void;
   /** The line is (again) on its way. */
   onLineSending(clientActivityId: string): void;
-  /** The line is not stored (refused, or the connection went with it unacknowledged): it is sent again automatically. */
-  onLineUnsent(clientActivityId: string): void;
+  /**
+   * The line is not stored (refused, or the connection went with it unacknowledged): it is sent
+   * again automatically. `code`: why the server refused it (HANDOVER_ERR_TOO_MANY_REQUESTS: slow down).
+   */
+  onLineUnsent(clientActivityId: string, code?: string): void;
 }
 
 interface StoredSession {
@@ -86,6 +90,8 @@ export class WidgetConnection {
   private storeDown = false;
   /** A line was refused since the last one was stored. */
   private troubled = false;
+  /** Why the last line was refused (an error code). */
+  private lineRefusal: string | undefined;
   /** start/resume was refused for now (store away, too many new chats): retrying. */
   private helloRefused: string | undefined;
   /** Set by a refused start/resume: the wait before the next connect. */
@@ -211,18 +217,23 @@ export class WidgetConnection {
     this.events.onLineSent(clientActivityId, activityId);
     if (this.troubled) {
       this.troubled = false;
+      this.lineRefusal = undefined;
       this.retries = 0;
       this.emitStatus();
     }
     this.flush();
   }
 
-  /** The server did not store the line: show it as not sent and try again after `waitMs`. */
-  private refused(clientActivityId: string, waitMs: number | undefined): void {
+  /**
+   * The server did not store the line: show it as not sent and try again after `waitMs` (a store
+   * outage, or too many lines too fast: then only one line goes at a time until one is stored).
+   */
+  private refused(clientActivityId: string, waitMs: number | undefined, code: string): void {
     const line = this.lines.find((l) => l.clientActivityId === clientActivityId);
     if (line === undefined) return;
     line.state = 'refused';
-    this.events.onLineUnsent(clientActivityId);
+    this.lineRefusal = code;
+    this.events.onLineUnsent(clientActivityId, code);
     // later lines already on the wire get their own answer; nothing new goes out until one is stored
     this.troubled = true;
     this.emitStatus();
@@ -246,7 +257,9 @@ export class WidgetConnection {
   private emitStatus(): void {
     let status: ConnectionStatus;
     if (!this.ready) status = this.helloRefused !== undefined ? 'unavailable' : this.attempts === 0 ? 'connecting' : 'reconnecting';
-    else status = this.storeDown || this.troubled ? 'unavailable' : 'online';
+    else if (this.storeDown) status = 'unavailable';
+    else if (this.troubled) status = this.lineRefusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? 'throttled' : 'unavailable';
+    else status = 'online';
     this.events.onStatus(status);
   }
 
@@ -295,6 +308,7 @@ export class WidgetConnection {
       if (m.sending) {
         // the store is back: what was refused goes now rather than at the end of its wait
         this.troubled = false;
+        this.lineRefusal = undefined;
         this.retries = 0;
         this.retryNow();
       }
@@ -303,7 +317,7 @@ export class WidgetConnection {
     }
     if (m.type !== 'error') return;
     if (m.clientActivityId !== undefined) {
-      this.refused(m.clientActivityId, m.retryAfterMs);
+      this.refused(m.clientActivityId, m.retryAfterMs, m.code);
       return;
     }
     if (this.ready) return;

@@ -1,0 +1,80 @@
+/**
+ * `redactStores`: the stores as every part of the service uses them, with personal data masked on
+ * the way in (README, "Personal data"). Whatever writes a transcript line (the middleware's
+ * customer and bot lines, agents' messages and transfer notes, WhatsApp lines, system notices),
+ * publishes an event (customer and agent messages the console shows live, transfer notes that
+ * webhooks send) or stores a briefing goes through here, so nothing below — memory or Redis — and
+ * nothing read back from it (the console API and socket, `handoff.initiate`, webhooks) holds the
+ * clear value. Reads are untouched: what is stored is already masked.
+ *
+ * Wrapping twice is harmless: stores already wrapped are returned as they are.
+ *
+ * @example
+ * const stores = redactStores(await openStores(url), new Redactor(config.manifest.pii));
+ * await stores.transcripts.append(id, { at, from: 'customer', type: 'message', text: 'cvv 123' }); // stored: 'cvv •••'
+ */
+import type { Stores } from '../core/ports/stores.js';
+import type { TranscriptStore } from '../core/ports/transcript-store.js';
+import type { EventBus } from '../core/ports/event-bus.js';
+import type { PacketStore } from '../core/ports/packet-store.js';
+import type { Redactor } from '../core/redact.js';
+
+const REDACTED = Symbol.for('handover.redactedStores');
+
+/** Whether `stores` came out of {@link redactStores}. */
+export function isRedacted(stores: Stores): boolean {
+  return (stores as unknown as Record<symbol, unknown>)[REDACTED] === true;
+}
+
+/**
+ * A copy of `stores` (every other member kept as is) whose transcripts, events and packets mask
+ * personal data before storing or publishing. With every pattern off, `stores` itself.
+ *
+ * @example
+ * const app = createHandover({ manifest, stores: redactStores(stores, new Redactor(manifest.pii)), directory });
+ */
+export function redactStores<S extends Stores>(stores: S, redactor: Redactor): S {
+  if (isRedacted(stores) || !redactor.enabled) return stores;
+  return override(stores, {
+    transcripts: redactTranscripts(stores.transcripts, redactor),
+    events: redactEvents(stores.events, redactor),
+    packets: redactPackets(stores.packets, redactor),
+    [REDACTED]: true,
+  } as unknown as Partial<S>);
+}
+
+/**
+ * `target` seen through a proxy that answers `over`'s members and forwards everything else (bound
+ * to `target`), so methods a store gains later (erasure, counts) keep working through the wrapper.
+ */
+function override<T extends object>(target: T, over: Partial<T>): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (Object.prototype.hasOwnProperty.call(over, prop)) return (over as Record<PropertyKey, unknown>)[prop];
+      const v = Reflect.get(t, prop, t) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+}
+
+function redactTranscripts(store: TranscriptStore, r: Redactor): TranscriptStore {
+  return override(store, { append: (id, ...entries) => store.append(id, ...entries.map((e) => r.entry(e))) });
+}
+
+function redactEvents(bus: EventBus, r: Redactor): EventBus {
+  return override(bus, { publish: (event) => bus.publish(r.event(event)) });
+}
+
+function redactPackets(store: PacketStore, r: Redactor): PacketStore {
+  return override(store, {
+    put: (id, p) =>
+      store.put(id, {
+        ...p,
+        summary: r.text(p.summary),
+        collected: r.value(p.collected),
+        transcript: p.transcript.map((e) => r.entry(e)),
+        steps: r.value(p.steps),
+        trace: r.value(p.trace),
+      }),
+  });
+}
