@@ -28,8 +28,6 @@ import { sendJson } from '../server/http-json.js';
 import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
 import { SlaWatcher } from '../handoff/sla-watcher.js';
 import { openStores, type OpenedStores, type WebChatHistoryOptions } from '../store/open-stores.js';
-import { redactStores } from '../store/redacting-stores.js';
-import { Redactor } from '../core/redact.js';
 
 /**
  * Options of {@link startService}; everything has a default.
@@ -82,6 +80,14 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * `WEBCHAT_MESSAGE_LIMITS=off` turns the message limits off (load tests that play many customers
+ * from one address); anything else keeps manifest.json `limits.messages`.
+ */
+function messageLimitsOff(env: NodeJS.ProcessEnv): boolean {
+  return (env['WEBCHAT_MESSAGE_LIMITS'] ?? '').trim().toLowerCase() === 'off';
+}
+
 /** Something started alongside the server that must be stopped with it. */
 type Stopper = () => Promise<void>;
 
@@ -99,20 +105,14 @@ type Stopper = () => Promise<void>;
 export async function startService(opts: StartOptions = {}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const root = opts.root ?? process.cwd();
-  const plainLog = opts.log ?? consoleServerLog;
+  const log = opts.log ?? consoleServerLog;
   const clock = opts.clock ?? systemClock;
   const config = loadConfig(resolve(root, 'manifest.json'), env);
-  // personal data is masked in what is stored, shown, sent and logged (README, "Personal data")
-  const redactor = new Redactor(config.manifest.pii);
-  const log: ServerLog = {
-    info: (m, meta) => plainLog.info(redactor.text(m), redactor.value(meta)),
-    error: (m, meta) => plainLog.error(redactor.text(m), redactor.value(meta)),
-  };
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
   const prefix = env['REDIS_PREFIX'];
   const allowVolatile = opts.allowVolatileRedis ?? allowVolatileRedisFromEnv(env);
-  const opened = await openStores(storeUrl, {
+  const stores = await openStores(storeUrl, {
     clock,
     // memory store: idle conversations are forgotten after this (manifest.json → memoryStore)
     memory: { conversationTtlMs: config.manifest.memoryStore.conversationTtlMinutes * 60_000 },
@@ -122,8 +122,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     // Everything a deployment knows lives in Redis: refuse one that would forget it (README, "Run Redis for production").
     durability: { allowVolatile, warn: (text) => log.error(text), info: (text) => log.info(text) },
   });
-  const stores = redactStores(opened, redactor);
   const stoppers: Stopper[] = [];
+  const limits = config.manifest.limits;
   let http: HttpServer | undefined;
   let webchat: WebChatChannel | undefined;
   let agentConsole: AgentConsole | undefined;
@@ -169,12 +169,16 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       activityLog: stores.activityLog,
       ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
       ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
-      ...(opts.webchat?.heartbeatMs === undefined ? {} : { heartbeatMs: opts.webchat.heartbeatMs }),
       // Redis: a line acknowledged here is answered even if this process dies before its turn ran
       ...(stores.turnInbox === undefined ? {} : { turnInbox: stores.turnInbox }),
       // anonymous conversations per client IP, one bucket per address for the whole deployment
       startRateLimit: { limiter: stores.rateLimiter, ...webChatStartLimitFromEnv(env) },
-      redactor,
+      // customer lines per socket, conversation and address (manifest.json limits.messages; README "Limits")
+      messageRateLimit: messageLimitsOff(env) ? false : { limiter: stores.rateLimiter, ...limits.messages },
+      tokenMaxAgeMs: limits.webchatTokens.maxAgeHours * 3_600_000,
+      helloTimeoutMs: limits.http.webSocketHelloSeconds * 1000,
+      // a socket whose peer answers no ping for webSocketIdleSeconds is closed (one ping every half of it)
+      heartbeatMs: opts.webchat?.heartbeatMs ?? (limits.http.webSocketIdleSeconds * 1000) / 2,
     });
     if (stores.kind === 'redis' && env['WEBCHAT_SECRET'] === undefined) {
       log.info('WEBCHAT_SECRET is not set: web chat tokens are signed with a random per-process secret, so set the same WEBCHAT_SECRET on every process');
@@ -195,8 +199,9 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       env,
       log,
       secureCookies: (env['PUBLIC_BASE_URL'] ?? '').startsWith('https://'),
+      heartbeatMs: (limits.http.webSocketIdleSeconds * 1000) / 2,
     });
-    webhooks = startWebhooks({ webhooks: config.manifest.webhooks, events: stores.events, dedupe: stores.documents, env, clock, log, redactor });
+    webhooks = startWebhooks({ webhooks: config.manifest.webhooks, events: stores.events, dedupe: stores.documents, env, clock, log });
 
     // ---- WhatsApp hook -------------------------------------------------------------------------
     // Wired through src/channels/whatsapp/attach.ts (owned by the WhatsApp channel); loaded only
@@ -233,6 +238,13 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     const ac = agentConsole;
     http = createHttpServer({
       log,
+      // slowloris, stalled bodies, idle keep-alive (manifest.json limits.http)
+      timeouts: {
+        headersMs: limits.http.headersTimeoutSeconds * 1000,
+        requestMs: limits.http.requestTimeoutSeconds * 1000,
+        bodyIdleMs: limits.http.bodyIdleTimeoutSeconds * 1000,
+        keepAliveMs: limits.http.keepAliveTimeoutSeconds * 1000,
+      },
       handlers: [health, extras, ac.handleRequest, (req, res) => wc.handleRequest(req, res)],
       upgrades: [(req, socket, head) => ac.handleUpgrade(req, socket, head), (req, socket, head) => wc.handleUpgrade(req, socket, head)],
     });

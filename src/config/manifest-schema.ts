@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { HANDOFF_REASONS } from '../core/conversation.js';
 import { DEFAULT_PII_SETTINGS } from '../core/redact.js';
+import { DEFAULT_RETENTION_DAYS } from '../core/ports/customer-data.js';
 
 /** One personal-data pattern: on by default, with its mask (it must not show the digits it hides). */
 const piiRule = (mask: string) =>
@@ -225,6 +226,9 @@ const seconds = (dflt: number) => z.number().positive('more than 0 seconds').max
 /** A channel's burst window in seconds (see `bursts`); 0 turns bursts off for it. */
 const burstWindow = z.number().min(0).max(10, 'at most 10 seconds: every reply comes this much later').default(3);
 
+/** Days a class of data is kept: a positive number (fractions allowed, e.g. 0.5), at most 10 years. */
+const retentionDays = (d: number) => z.number().positive('more than 0 days').max(3650, 'at most 3650 days (10 years)').default(d);
+
 export const ManifestSchema = z
   .object({
     $schema: z.string().optional(),
@@ -314,6 +318,25 @@ export const ManifestSchema = z
           // a bound that catches milliseconds typed as minutes (14400000 = 27 years)
           .max(30 * 24 * 60, 'at most 43200 minutes (30 days): the memory store is not an archive, use Redis')
           .default(240),
+      })
+      .strict()
+      .default({}),
+    /**
+     * How long each class of stored data is kept, in days after its last write (README "Retention
+     * and erasure"): on Redis every key gets its class's TTL; the memory store caps its
+     * conversation expiry to the shortest conversation class. An open handoff (waiting, with an
+     * agent, booked for a callback) keeps its state, transcript and briefings until it closes.
+     */
+    retention: z
+      .object({
+        transcriptsDays: retentionDays(DEFAULT_RETENTION_DAYS.transcriptsDays),
+        briefingsDays: retentionDays(DEFAULT_RETENTION_DAYS.briefingsDays),
+        botStateDays: retentionDays(DEFAULT_RETENTION_DAYS.botStateDays),
+        closedHandoffsDays: retentionDays(DEFAULT_RETENTION_DAYS.closedHandoffsDays),
+        webChatHistoryDays: retentionDays(DEFAULT_RETENTION_DAYS.webChatHistoryDays),
+        deadLettersDays: retentionDays(DEFAULT_RETENTION_DAYS.deadLettersDays),
+        relayStreamsDays: retentionDays(DEFAULT_RETENTION_DAYS.relayStreamsDays),
+        auditDays: retentionDays(DEFAULT_RETENTION_DAYS.auditDays),
       })
       .strict()
       .default({}),

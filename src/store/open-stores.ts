@@ -20,6 +20,7 @@ import type { RateLimiter } from '../core/ports/rate-limiter.js';
 import type { LoginAttempts } from '../core/ports/login-attempts.js';
 import type { TurnInbox } from '../core/ports/turn-inbox.js';
 import type { Stores } from '../core/ports/stores.js';
+import type { CustomerData, RetentionPolicy } from '../core/ports/customer-data.js';
 import { createMemoryStores, type ConversationExpiry, type MemoryStoreCounts, type MemoryStoresOptions } from './memory/index.js';
 import { MemoryActivityLog } from './memory/memory-activity-log.js';
 import { MemoryLease } from './memory/memory-lease.js';
@@ -48,6 +49,12 @@ export interface OpenStoresOptions {
   readonly activityLog?: WebChatHistoryOptions;
   /** Redis: how long a command may wait while Redis is away before it rejects. Default 5000 ms. */
   readonly commandTimeoutMs?: number;
+  /**
+   * How long each class of data is kept (`manifest.json` → `retention`): TTLs on Redis; on the
+   * memory store a cap on the conversation expiry, and dead letters' and audit lines' age.
+   * Default: `DEFAULT_RETENTION` on Redis, no cap on the memory store.
+   */
+  readonly retention?: RetentionPolicy;
   /** Redis, throwaway prefixes only (simulate, benchmarks): `close()` deletes every key under the prefix. */
   readonly deleteKeysOnClose?: boolean;
   /**
@@ -117,6 +124,8 @@ export interface OpenedStores extends Stores {
   readonly loginAttempts: LoginAttempts;
   /** Redis only: customer lines acknowledged and not yet answered, taken over by a survivor when their process dies. */
   readonly turnInbox?: TurnInbox;
+  /** Which conversations are whose, the erasure of a conversation, the audit lines (`eraseCustomer`). */
+  readonly customers: CustomerData;
   /** Memory store only: its conversation expiry and entry counts (web chat histories included). */
   readonly memory?: {
     readonly expiry: ConversationExpiry;
@@ -139,6 +148,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
   if (kind === 'memory') {
     const stores = createMemoryStores({
       ...opts.memory,
+      ...(opts.retention === undefined ? {} : { retention: opts.retention }),
       ...(opts.onError === undefined ? {} : { onError: opts.onError }),
       ...(opts.clock === undefined ? {} : { clock: opts.clock }),
     });
@@ -150,6 +160,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
       expiry: stores.expiry,
       handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX,
     });
+    stores.customers.attachHistory(activityLog, WEBCHAT_HANDOFF_PREFIX);
     const memory = { expiry: stores.expiry, counts: () => ({ ...stores.counts(), webChatHistories: activityLog.size }) };
     return { ...stores, kind, prefix: null, lease: new MemoryLease(opts.clock), activityLog, memory, rateLimiter: new MemoryRateLimiter(opts.clock), loginAttempts: new MemoryLoginAttempts(opts.clock) };
   }
@@ -163,6 +174,7 @@ export async function openStores(store: string, opts: OpenStoresOptions = {}): P
     activityLog: { ...opts.activityLog, handoffIdPrefix: WEBCHAT_HANDOFF_PREFIX, ...(opts.clock === undefined ? {} : { now: () => opts.clock!.now() }) },
     ...(opts.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: opts.commandTimeoutMs }),
     ...(opts.deleteKeysOnClose === undefined ? {} : { deleteKeysOnClose: opts.deleteKeysOnClose }),
+    ...(opts.retention === undefined ? {} : { retention: opts.retention }),
   });
   if (opts.durability !== undefined) {
     try {

@@ -88,7 +88,7 @@ describe('the package (npm pack, installed in a fresh project)', function () {
       files: { path: string }[];
     }[];
     files = packed[0]!.files.map((f) => f.path);
-    for (const f of ['package.json', 'README.md', 'bin/handover.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/store/redis/scripts/commitHandoff-4.lua', 'dist/channels/webchat/widget/bundle.js', 'dist/agent/console/bundle.js', 'schemas/manifest.schema.json', 'manifest.json', 'dialogs/human.json', 'locales/en.json', 'nlu/out-of-scope.json', 'data/customers.json']) {
+    for (const f of ['package.json', 'README.md', 'bin/handover.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/store/redis/scripts/commitHandoff-7.lua', 'dist/channels/webchat/widget/bundle.js', 'dist/agent/console/bundle.js', 'schemas/manifest.schema.json', 'manifest.json', 'dialogs/human.json', 'locales/en.json', 'nlu/out-of-scope.json', 'data/customers.json']) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     const lua = readdirSync(join(repo, 'src', 'store', 'redis', 'scripts')).filter((f) => f.endsWith('.lua'));

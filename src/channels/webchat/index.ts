@@ -1,4 +1,3 @@
-import type { Redactor } from '../../core/redact.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
@@ -16,6 +15,7 @@ import { demoPage } from './demo-page.js';
 import { sendError } from './http-utils.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
 import { StartRateLimit, type StartRateLimitOptions } from './start-rate-limit.js';
+import { MessageRateLimit, type MessageRateLimitOptions } from './message-rate-limit.js';
 
 /** Options of {@link createWebChatChannel}; only `logic` is required. */
 export interface WebChatChannelOptions {
@@ -28,6 +28,8 @@ export interface WebChatChannelOptions {
   /** HMAC secret for conversation tokens (≥ 16 bytes). Same value on every node; default random per process. */
   readonly tokenSecret?: string;
   readonly tokenTtlMs?: number;
+  /** A conversation's tokens are renewed (refresh, reconnect, resume) up to this long after its first token; default 24 h. */
+  readonly tokenMaxAgeMs?: number;
   readonly botId?: string;
   readonly botName?: string;
   /** CORS / WebSocket origins for embedding pages; default '*'. */
@@ -50,14 +52,24 @@ export interface WebChatChannelOptions {
   readonly turnInbox?: TurnInbox;
   /** How often the turn inbox is swept for lines to take over (ms). Default 2000. */
   readonly inboxSweepMs?: number;
-  /** Personal data masking of the history and the echo (see `WebChatAdapterOptions.redactor`). */
-  readonly redactor?: Redactor;
   /**
    * Anonymous conversations per client IP, both front doors (429 / an error frame with the wait past
    * it): `{ limiter: stores.rateLimiter }` shares the buckets across processes on Redis. Default: 60
    * at once and 60 a minute per address, counted in this process; `false` turns it off.
    */
   readonly startRateLimit?: StartRateLimitOptions | false;
+  /**
+   * Customer lines per widget socket, per conversation and per client address (both front doors;
+   * an error frame with `retryAfterMs` / 429 + Retry-After past one, the line neither stored nor
+   * answered): `{ limiter: stores.rateLimiter, ...manifest.limits.messages }` shares the
+   * conversation and address buckets across processes on Redis. Default: the manifest's defaults,
+   * counted in this process; `false` turns it off.
+   */
+  readonly messageRateLimit?: MessageRateLimitOptions | false;
+  /** Proxies in front that append to `X-Forwarded-For`, for the per-address limits (see `clientAddress`); default: `startRateLimit.trustedProxies`, else 0. */
+  readonly trustedProxies?: number;
+  /** A widget socket that has not sent `start` or `resume` this long after opening is closed; default 15 s. */
+  readonly helloTimeoutMs?: number;
 }
 
 /** The composed channel: mount `handleRequest` and `handleUpgrade` on one node:http server. */
@@ -101,13 +113,15 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.isPrivate === undefined ? {} : { isPrivate: opts.isPrivate }),
     ...(opts.turnInbox === undefined ? {} : { turnInbox: opts.turnInbox }),
     ...(opts.inboxSweepMs === undefined ? {} : { inboxSweepMs: opts.inboxSweepMs }),
-    ...(opts.redactor === undefined ? {} : { redactor: opts.redactor }),
   });
   const startLimit = opts.startRateLimit === false ? undefined : new StartRateLimit(opts.startRateLimit ?? {});
+  const messageLimit = opts.messageRateLimit === false ? undefined : new MessageRateLimit({ clock, ...opts.messageRateLimit });
+  const trustedProxies = opts.trustedProxies ?? (opts.startRateLimit === false ? undefined : opts.startRateLimit?.trustedProxies) ?? 0;
   const tokens = new ConversationTokens({
     clock,
     ...(opts.tokenSecret === undefined ? {} : { secret: opts.tokenSecret }),
     ...(opts.tokenTtlMs === undefined ? {} : { ttlMs: opts.tokenTtlMs }),
+    ...(opts.tokenMaxAgeMs === undefined ? {} : { maxAgeMs: opts.tokenMaxAgeMs }),
   });
   const shared = {
     adapter,
@@ -116,13 +130,15 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.allowedOrigins === undefined ? {} : { allowedOrigins: opts.allowedOrigins }),
     ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
     ...(startLimit === undefined ? {} : { startLimit }),
+    ...(messageLimit === undefined ? {} : { messageLimit }),
+    trustedProxies,
   };
   const directLine = createDirectLineHandler({
     ...shared,
     ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),
     ...(opts.publicBaseUrl === undefined ? {} : { publicBaseUrl: opts.publicBaseUrl }),
   });
-  const widgetSocket = createWidgetSocketHandler(shared);
+  const widgetSocket = createWidgetSocketHandler({ ...shared, ...(opts.helloTimeoutMs === undefined ? {} : { helloTimeoutMs: opts.helloTimeoutMs }) });
   let bundle: Promise<WidgetBundle> | undefined;
   const getBundle = (): Promise<WidgetBundle> => {
     if (bundle === undefined) {
@@ -191,6 +207,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
 
 export { WebChatAdapter, type BotLogic, type StreamBatch, type CustomerActivity, type Received } from './webchat-adapter.js';
 export { StartRateLimit, clientAddress, webChatStartLimitFromEnv, type StartRateLimitOptions } from './start-rate-limit.js';
+export { MessageRateLimit, ConnectionBudget, DEFAULT_MESSAGE_LIMITS, type MessageLimits, type MessageRateLimitOptions } from './message-rate-limit.js';
 export { ConversationTokens } from './conversation-tokens.js';
 export type { WebChatLogger } from './webchat-logger.js';
 export type { WidgetClientMessage, WidgetServerMessage } from './widget-protocol.js';

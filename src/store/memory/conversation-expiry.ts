@@ -133,6 +133,14 @@ export class ConversationExpiry {
     return done;
   }
 
+  /**
+   * Forgets one conversation now with everything every part holds for it, kept or not (an
+   * erasure: `eraseCustomer`).
+   */
+  forgetNow(conversationId: string): void {
+    this.forget(conversationId);
+  }
+
   /** Conversations tracked now (written within the TTL, or kept). */
   get size(): number {
     return this.lastWrite.size;

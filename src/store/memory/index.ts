@@ -13,6 +13,9 @@ import { MemoryPacketStore } from './memory-packet-store.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryMessageRelay, type MemoryRelayOptions } from './memory-message-relay.js';
 import { ConversationExpiry, DEFAULT_CONVERSATION_TTL_MS, type ExpiringPart } from './conversation-expiry.js';
+import { MemoryCustomerData } from './memory-customer-data.js';
+import { shortestConversationMs, type RetentionPolicy } from '../../core/ports/customer-data.js';
+import { customerOfDocument } from '../customer-erasure.js';
 
 /**
  * Options of `createMemoryStores`.
@@ -37,6 +40,12 @@ export interface MemoryStoresOptions {
   readonly sweepEveryMs?: number;
   /** What "idle" is measured with (a `ManualClock` in tests). Default: the wall clock. */
   readonly clock?: Clock;
+  /**
+   * `manifest.json` → `retention`: a conversation's data goes after the shortest of its classes
+   * (if shorter than `conversationTtlMs`), dead letters after `deadLettersMs`, audit lines after
+   * `auditMs`. Default: no cap but `conversationTtlMs`; dead letters and audit lines kept.
+   */
+  readonly retention?: RetentionPolicy;
 }
 
 /**
@@ -80,6 +89,8 @@ export interface MemoryStores extends Stores {
   readonly relay: MemoryMessageRelay;
   /** Forgets idle conversations (a background sweep, plus lazily on access); `sweep()` runs one now. */
   readonly expiry: ConversationExpiry;
+  /** The customer → conversations index, erasure of a conversation and the audit lines. */
+  readonly customers: MemoryCustomerData;
   counts(): MemoryStoreCounts;
 }
 
@@ -91,8 +102,9 @@ export interface MemoryStores extends Stores {
  * const stores = createMemoryStores(); await stores.handoffs.get(conversationId('webchat:1'));
  */
 export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores {
+  const ttlMs = opts.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS;
   const expiry = new ConversationExpiry({
-    ttlMs: opts.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS,
+    ttlMs: opts.retention === undefined ? ttlMs : Math.min(ttlMs, shortestConversationMs(opts.retention)),
     ...(opts.sweepEveryMs === undefined ? {} : { sweepEveryMs: opts.sweepEveryMs }),
     ...(opts.clock === undefined ? {} : { clock: opts.clock }),
     ...(opts.onError === undefined ? {} : { onError: opts.onError }),
@@ -100,9 +112,23 @@ export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores
   const transcripts = new MemoryTranscriptStore(expiry);
   // guarded appends (an agent's line only while the state is unchanged) write into the same transcripts
   const handoffs = new MemoryHandoffStore(transcripts, expiry);
-  const documents = new MemoryDocumentStore(expiry);
+  let customers: MemoryCustomerData | undefined;
+  // the middleware's conversation memory names the customer: that write links the two
+  const documents = new MemoryDocumentStore(expiry, undefined, (key, value) => {
+    const link = customerOfDocument(key, value);
+    if (link !== undefined) customers?.link(link.customerId, link.conversationId);
+  });
   const packets = new MemoryPacketStore(expiry);
-  const relay = new MemoryMessageRelay({ ...(opts.onError === undefined ? {} : { onError: opts.onError }), ...opts.relay }, expiry);
+  const relay = new MemoryMessageRelay(
+    {
+      ...(opts.onError === undefined ? {} : { onError: opts.onError }),
+      ...(opts.retention === undefined ? {} : { deadLetterTtlMs: opts.retention.deadLettersMs }),
+      ...(opts.clock === undefined ? {} : { now: () => opts.clock!.now() }),
+      ...opts.relay,
+    },
+    expiry,
+  );
+  customers = new MemoryCustomerData({ expiry, handoffs, transcripts, documents, packets, relay }, opts.retention ?? { ...NO_RETENTION }, opts.clock);
   return {
     handoffs,
     transcripts,
@@ -111,6 +137,7 @@ export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores
     events: new MemoryEventBus(opts.onError),
     relay,
     expiry,
+    customers,
     counts: () => ({
       conversations: expiry.size,
       forgotten: expiry.forgottenCount,
@@ -124,7 +151,20 @@ export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores
   };
 }
 
+/** No retention cap (audit lines kept as long as the process lives). */
+const NO_RETENTION: RetentionPolicy = {
+  transcriptsMs: Number.POSITIVE_INFINITY,
+  briefingsMs: Number.POSITIVE_INFINITY,
+  botStateMs: Number.POSITIVE_INFINITY,
+  closedHandoffsMs: Number.POSITIVE_INFINITY,
+  webChatHistoryMs: Number.POSITIVE_INFINITY,
+  deadLettersMs: Number.POSITIVE_INFINITY,
+  relayStreamsMs: Number.POSITIVE_INFINITY,
+  auditMs: Number.POSITIVE_INFINITY,
+};
+
 export {
+  MemoryCustomerData,
   MemoryHandoffStore,
   MemoryTranscriptStore,
   MemoryDocumentStore,

@@ -89,6 +89,11 @@ export class MemoryActivityLog implements ActivityLog {
     });
   }
 
+  /** Activities held for a conversation now (what an erasure reports). */
+  countOf(conversationId: string): number {
+    return this.conversations.get(conversationId)?.activities.length ?? 0;
+  }
+
   /** Conversations kept now (what the memory bound is measured by). */
   get size(): number {
     return this.conversations.size;

@@ -47,6 +47,8 @@ export class MemoryDocumentStore implements DocumentStore {
   constructor(
     private readonly expiry?: ConversationExpiry,
     private readonly conversationOf: (key: string) => string | undefined = conversationOfDocumentKey,
+    /** Told of every write (the customer index reads the conversation memory's customer from it). */
+    private readonly observe?: (key: string, value: unknown) => void,
   ) {
     expiry?.register({ forget: (id) => this.forget(id) });
   }
@@ -64,6 +66,7 @@ export class MemoryDocumentStore implements DocumentStore {
     if (cur !== undefined && eTag !== undefined && eTag !== '*' && cur.eTag !== eTag) return { ok: false };
     const next = String(++this.seq);
     this.docs.set(key, { json: JSON.stringify(value), eTag: next });
+    this.observe?.(key, value);
     if (conversation !== undefined) {
       let keys = this.byConversation.get(conversation);
       if (keys === undefined) this.byConversation.set(conversation, (keys = new Set()));
@@ -85,6 +88,11 @@ export class MemoryDocumentStore implements DocumentStore {
     const keys = this.byConversation.get(conversation);
     keys?.delete(key);
     if (keys?.size === 0) this.byConversation.delete(conversation);
+  }
+
+  /** The keys of a conversation's documents (only known with an expiry). */
+  keysOf(conversation: string): string[] {
+    return [...(this.byConversation.get(conversation) ?? [])];
   }
 
   /** Entry counts (what the memory bound is measured by). */

@@ -23,6 +23,10 @@ export interface MemoryRelayOptions {
   readonly sendWaitMs?: number;
   /** Failures reported here (each failed attempt, each dead letter). Default: ignored. */
   readonly onError?: (e: unknown) => void;
+  /** Dead letters older than this are dropped (manifest.json → `retention.deadLettersDays`). Default: kept (capped by `maxDeadLetters`). */
+  readonly deadLetterTtlMs?: number;
+  /** What "now" is for dead letters' age. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 type Settings = Required<MemoryRelayOptions>;
@@ -78,7 +82,7 @@ export class MemoryMessageRelay implements MessageRelay {
   private readonly settings: Settings;
 
   constructor(options: MemoryRelayOptions = {}, expiry?: ConversationExpiry) {
-    this.settings = { retryMinMs: 50, retryMaxMs: 2_000, maxAttempts: 8, attemptTimeoutMs: 30_000, maxDeadLetters: 10_000, sendWaitMs: 1_000, onError: () => {}, ...options };
+    this.settings = { retryMinMs: 50, retryMaxMs: 2_000, maxAttempts: 8, attemptTimeoutMs: 30_000, maxDeadLetters: 10_000, sendWaitMs: 1_000, onError: () => {}, deadLetterTtlMs: Number.POSITIVE_INFINITY, now: Date.now, ...options };
     expiry?.register({ forget: (id) => this.forget(id) });
   }
 
@@ -120,6 +124,7 @@ export class MemoryMessageRelay implements MessageRelay {
   }
 
   async deadLetters(limit = 100): Promise<{ total: number; letters: DeadLetter[] }> {
+    this.dropOldDeadLetters();
     return { total: this.dead.length, letters: this.dead.slice(0, Math.max(1, Math.floor(limit))) };
   }
 
@@ -232,8 +237,9 @@ export class MemoryMessageRelay implements MessageRelay {
 
   private async deadLetter(r: Route, message: RelayMessage, error: unknown, attempts: number): Promise<void> {
     const route = r.name;
-    const letter: DeadLetter = { id: randomUUID(), route, message, error: error instanceof Error ? error.message : String(error), attempts, at: Date.now() };
+    const letter: DeadLetter = { id: randomUUID(), route, message, error: error instanceof Error ? error.message : String(error), attempts, at: this.settings.now() };
     this.dead.unshift(letter);
+    this.dropOldDeadLetters();
     if (this.dead.length > this.settings.maxDeadLetters) this.dead.length = this.settings.maxDeadLetters;
     this.settings.onError(
       new HandoverError('HANDOVER_ERR_CHANNEL', `relay message ${message.id} to ${message.conversationId} on route "${route}" failed ${attempts} times and went to the dead-letter list (${letter.id}): ${letter.error}`),
@@ -268,6 +274,26 @@ export class MemoryMessageRelay implements MessageRelay {
       relayLanes += r.lanes.size;
     }
     return { relayDelivered: this.delivered.size, relayConversations: this.deliveredBy.size, relayWaiting, relayLanes, relayRoutes: this.routes.size };
+  }
+
+  /** Dead letters past their retention go (newest first: the old ones are at the end). */
+  private dropOldDeadLetters(): void {
+    const oldest = this.settings.now() - this.settings.deadLetterTtlMs;
+    while (this.dead.length > 0 && this.dead[this.dead.length - 1]!.at < oldest) this.dead.pop();
+  }
+
+  /**
+   * Erasure: a conversation's dead letters and messages still waiting for a listener go, with its
+   * delivered ids; returns how many messages went.
+   */
+  purge(conversationId: string): number {
+    let removed = 0;
+    for (const r of this.routes.values()) for (const item of r.waiting) if (String(item.message.conversationId) === conversationId) removed++;
+    const before = this.dead.length;
+    this.dead = this.dead.filter((l) => String(l.message.conversationId) !== conversationId);
+    removed += before - this.dead.length;
+    this.forget(conversationId);
+    return removed;
   }
 
   /** What an expired conversation left here: delivered ids, and messages waiting for a listener. */

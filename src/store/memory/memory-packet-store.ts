@@ -39,6 +39,11 @@ export class MemoryPacketStore implements PacketStore {
     return still === undefined ? undefined : (JSON.parse(still.json) as HandoffPacket);
   }
 
+  /** How many briefings of a conversation are held (what an erasure reports). */
+  countOf(conversationId: string): number {
+    return this.byConversation.get(conversationId)?.size ?? 0;
+  }
+
   /** Entry counts (what the memory bound is measured by). */
   counts(): { packets: number } {
     return { packets: this.packets.size };

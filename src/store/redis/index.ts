@@ -22,6 +22,8 @@ import { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.j
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisLoginAttempts } from './redis-login-attempts.js';
 import { deleteKeysByPrefix } from './delete-keys.js';
+import { RedisCustomerData } from './redis-customer-data.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../../core/ports/customer-data.js';
 
 /**
  * Options of `createRedisStores`.
@@ -50,6 +52,8 @@ export interface RedisStoresOptions {
    * the prefix. Never set it on a deployment's prefix — it erases queues and transcripts.
    */
   readonly deleteKeysOnClose?: boolean;
+  /** TTL of every key class (manifest.json → `retention`). Default `DEFAULT_RETENTION`. */
+  readonly retention?: RetentionPolicy;
 }
 
 /**
@@ -75,6 +79,8 @@ export interface RedisStores extends Stores {
   readonly rateLimiter: RedisRateLimiter;
   /** Sign-in attempt counters and known devices, shared by every process (the console's sign-in throttle). */
   readonly loginAttempts: RedisLoginAttempts;
+  /** The customer → conversations index, erasure of a conversation's keys and the audit lines. */
+  readonly customers: RedisCustomerData;
 }
 
 /**
@@ -105,8 +111,9 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     await closeConnection(client);
     throw e;
   }
-  const relay = new RedisMessageRelay(client, keys, onError, opts.relay);
-  const activityLog = new RedisActivityLog(client, keys, { onError, ...opts.activityLog });
+  const retention = opts.retention ?? DEFAULT_RETENTION;
+  const relay = new RedisMessageRelay(client, keys, onError, { streamRetentionMs: retention.relayStreamsMs, deadLetterRetentionMs: retention.deadLettersMs, ...opts.relay });
+  const activityLog = new RedisActivityLog(client, keys, { onError, keyTtlMs: retention.webChatHistoryMs, ...opts.activityLog });
   const turnInbox = new RedisTurnInbox(client, keys, { onError, ...(opts.activityLog?.now === undefined ? {} : { now: opts.activityLog.now }), ...opts.turnInbox });
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -126,10 +133,11 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
   return {
     client,
     keys,
-    handoffs: new RedisHandoffStore(client, keys),
-    transcripts: new RedisTranscriptStore(client, keys),
-    documents: new RedisDocumentStore(client, keys),
-    packets: new RedisPacketStore(client, keys),
+    handoffs: new RedisHandoffStore(client, keys, retention),
+    transcripts: new RedisTranscriptStore(client, keys, retention),
+    documents: new RedisDocumentStore(client, keys, retention, opts.activityLog?.now),
+    packets: new RedisPacketStore(client, keys, retention),
+    customers: new RedisCustomerData(client, keys, retention, opts.activityLog?.handoffIdPrefix ?? 'webchat:', opts.activityLog?.now),
     events,
     relay,
     lease: new RedisLease(client, keys),
@@ -154,6 +162,7 @@ export { RedisTurnInbox, type RedisTurnInboxOptions } from './redis-turn-inbox.j
 export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { RedisLoginAttempts } from './redis-login-attempts.js';
 export { deleteKeysByPrefix } from './delete-keys.js';
+export { RedisCustomerData } from './redis-customer-data.js';
 export type { RedisClient } from './redis-connection.js';
 export {
   assessRedisDurability,

@@ -36,12 +36,19 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:inbox:items`                       hash: the same member -> "<owner> <position> <attempts>\n<activity JSON>"
  * - `p:lease:{node:<owner>}`              an inbox owner's liveness (a `RedisLease` its process renews)
  * - `p:rate:{<key>}`                      hash: a token bucket (`t` tokens, `ts` last refill, ms by Redis' clock), expiring when full
+ * - `p:packets:{<conversationId>}`        set of the conversation's handoff ids that have a packet (erasure finds its briefings)
+ * - `p:customer:{<customerId>}`           set of the customer's conversation ids (written with the conversation memory; erasure)
+ * - `p:audit`                             sorted set of audit lines (JSON), score = when (ms); lines past `retention.auditDays` trimmed
+ *
+ * Retention (README "Retention and erasure", docs/redis.md): every key of a conversation expires
+ * `retention.<class>Days` after its last write; an open handoff's state, transcript and packets
+ * have no TTL until the closing transition sets it (`commitHandoff-7.lua`).
  * - `p:signin:{signin}:n:<key>`           sorted set: sign-in attempts of one counter (member = ticket, score = ms by Redis' clock), expiring with the window
  * - `p:signin:{signin}:m:<marker>`        string "1": a remembered marker (a known device of an agent), expiring
  *
  * The `{…}` hash tags put every key one script or MULTI touches for one conversation (or one route)
  * in the same Cluster slot. Queues and deadlines span conversations and cannot share a slot with
- * them; see `commitHandoff-4.lua`.
+ * them; see `commitHandoff-7.lua`.
  *
  * @example
  * const keys = new RedisKeys('handover-test:1a2b');
@@ -77,7 +84,7 @@ export class RedisKeys {
     return `${this.prefix}:deadlines`;
   }
 
-  /** The conversations an agent owns (derived from committed states by `commitHandoff-4.lua`). */
+  /** The conversations an agent owns (derived from committed states by `commitHandoff-7.lua`). */
   agentAssigned(agentId: string): string {
     return `${this.prefix}:agent:${agentId}:assigned`;
   }
@@ -167,8 +174,28 @@ export class RedisKeys {
     return `${this.prefix}:signin:{signin}:m:${marker}`;
   }
 
+  /** The handoff ids of a conversation that have a packet (in the conversation's slot). */
+  conversationPackets(conversationId: string): string {
+    return `${this.prefix}:packets:{${conversationId}}`;
+  }
+
+  /** The conversations of a customer (the customer → conversations index). */
+  customer(customerId: string): string {
+    return `${this.prefix}:customer:{${customerId}}`;
+  }
+
+  /** Audit lines (erasures). */
+  audit(): string {
+    return `${this.prefix}:audit`;
+  }
+
   /** A SCAN MATCH pattern for every key under this prefix (glob characters in the prefix escaped). */
   pattern(): string {
-    return `${this.prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`;
+    return `${escapeGlob(this.prefix)}:*`;
   }
+}
+
+/** A literal for a SCAN MATCH pattern: glob characters escaped. @example escapeGlob('a*b') // 'a\\*b' */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

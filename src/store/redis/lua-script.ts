@@ -22,8 +22,8 @@ function scriptsDir(): string {
  * wrong call fails here and not as a puzzling Lua error.
  *
  * @example
- * const commit = LuaScript.load('commitHandoff-4.lua');
- * const reply = await commit.run(client, [stateKey, deadlinesKey, queueKey, agentKey], ['0', json, id, score, '', '0']);
+ * const commit = LuaScript.load('commitHandoff-7.lua');
+ * const reply = await commit.run(client, [stateKey, deadlinesKey, queueKey, agentKey, transcriptKey, packetKey, packetsKey], ['0', json, id, score, '', '0', '1', closedMs, transcriptMs, briefingsMs]);
  */
 export class LuaScript {
   readonly sha: string;

@@ -37,6 +37,11 @@ export interface RedisActivityLogOptions {
   readonly onceTtlMs?: number;
   /** Time source for recency (ms). Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * TTL of a conversation's history keys, restarted by every append (manifest.json →
+   * `retention.webChatHistoryDays`). Default 7 days.
+   */
+  readonly keyTtlMs?: number;
   /** Failed feed subscriptions and unreadable notices. Default: ignored. */
   readonly onError?: (e: unknown) => void;
 }
@@ -68,6 +73,7 @@ export class RedisActivityLog implements ActivityLog {
   private readonly retentionMs: number;
   private readonly keepRecentMs: number;
   private readonly onceTtlMs: number;
+  private readonly keyTtlMs: number;
   private readonly handoffIdPrefix: string;
   private readonly now: () => number;
   private readonly onError: (e: unknown) => void;
@@ -85,6 +91,7 @@ export class RedisActivityLog implements ActivityLog {
     this.retentionMs = nonNegativeInt(opts.retentionMs ?? 24 * 60 * 60 * 1000, 'retentionMs');
     this.keepRecentMs = nonNegativeInt(opts.keepRecentMs ?? 30 * 60 * 1000, 'keepRecentMs');
     this.onceTtlMs = positiveInt(opts.onceTtlMs ?? 24 * 60 * 60 * 1000, 'onceTtlMs');
+    this.keyTtlMs = positiveInt(Math.round(opts.keyTtlMs ?? 7 * 24 * 60 * 60 * 1000), 'keyTtlMs');
     this.handoffIdPrefix = opts.handoffIdPrefix ?? 'webchat:';
     this.now = opts.now ?? Date.now;
     this.onError = opts.onError ?? (() => {});
@@ -107,6 +114,7 @@ export class RedisActivityLog implements ActivityLog {
         String(this.keepRecentMs),
         this.keys.handoff(this.handoffIdPrefix).slice(0, -1),
         String(SWEEP_PER_CREATE),
+        String(this.keyTtlMs),
       ],
     ));
   }
@@ -126,7 +134,7 @@ export class RedisActivityLog implements ActivityLog {
         this.keys.activityRecent(),
         this.keys.activityOnce(conversationId, once ?? ''),
       ],
-      [JSON.stringify(activity), String(this.maxActivities), conversationId, String(Math.floor(this.now())), once === undefined ? '' : '1', String(this.onceTtlMs), this.feed],
+      [JSON.stringify(activity), String(this.maxActivities), conversationId, String(Math.floor(this.now())), once === undefined ? '' : '1', String(this.onceTtlMs), this.feed, String(this.keyTtlMs)],
     ));
     if (reply === -1) throw unknown(conversationId);
     if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw invalid(`appendActivity replied ${JSON.stringify(reply)}`);
@@ -187,6 +195,7 @@ export class RedisActivityLog implements ActivityLog {
         this.feed,
         owner,
         activity.id,
+        String(this.keyTtlMs),
       ],
     ));
     if (reply === -1) throw unknown(conversationId);

@@ -4,12 +4,16 @@ import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
+import { DEFAULT_RETENTION, customerIndexMs, type RetentionPolicy } from '../../core/ports/customer-data.js';
+import { customerOfDocument, documentTtlMs } from '../customer-erasure.js';
 
-const writeScript = LuaScript.load('writeDocument-1.lua');
+const writeScript = LuaScript.load('writeDocument-2.lua');
 
 /**
  * `DocumentStore` on Redis: one hash per document (`v` JSON, `e` eTag), written by a Lua
- * compare-and-set with botbuilder MemoryStorage semantics (see `writeDocument-1.lua`).
+ * compare-and-set with botbuilder MemoryStorage semantics (see `writeDocument-2.lua`).
+ * Every write restarts the document's retention (`documentTtlMs`: its class from the key) and a
+ * conversation memory's write links its conversation to its customer (the erasure index).
  * eTags are random UUIDs rather than a counter: a counter would need a second, shared key in the
  * script, and would restart after a delete so a writer holding an eTag from before the delete could
  * overwrite the new document.
@@ -23,6 +27,8 @@ export class RedisDocumentStore implements DocumentStore {
   constructor(
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
+    private readonly retention: RetentionPolicy = DEFAULT_RETENTION,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async read<T = unknown>(key: string): Promise<StoredDocument<T> | undefined> {
@@ -44,17 +50,31 @@ export class RedisDocumentStore implements DocumentStore {
     const conditional = eTag !== undefined && eTag !== '*';
     const reply = await writeScript.run(
       this.client,
-      [this.keys.document(key)],
-      // JSON.stringify(undefined) is undefined: store it as null so read() can parse it back.
-      [JSON.stringify(value) ?? 'null', conditional ? '1' : '0', eTag ?? '', next],
+      ...this.withRetention(key, value, [
+        // JSON.stringify(undefined) is undefined: store it as null so read() can parse it back.
+        JSON.stringify(value) ?? 'null',
+        conditional ? '1' : '0',
+        eTag ?? '',
+        next,
+      ]),
     );
     return reply === 1 ? { ok: true, eTag: next } : { ok: false };
   }
 
   async create<T = unknown>(key: string, value: T): Promise<WriteResult> {
     const next = randomUUID();
-    const reply = await writeScript.run(this.client, [this.keys.document(key)], [JSON.stringify(value) ?? 'null', '2', '', next]);
+    const reply = await writeScript.run(this.client, ...this.withRetention(key, value, [JSON.stringify(value) ?? 'null', '2', '', next]));
     return reply === 1 ? { ok: true, eTag: next } : { ok: false };
+  }
+
+  /** KEYS and ARGV of `writeDocument-2.lua`: the document's TTL and, for a conversation memory, its customer link. */
+  private withRetention(key: string, value: unknown, args: string[]): [string[], string[]] {
+    const ttl = documentTtlMs(key, value, this.retention, this.now());
+    const link = customerOfDocument(key, value);
+    return [
+      [this.keys.document(key), link === undefined ? this.keys.document(key) : this.keys.customer(link.customerId)],
+      [...args, ttl === null ? '' : String(Math.max(1, Math.round(ttl))), link?.conversationId ?? '', String(customerIndexMs(this.retention))],
+    ];
   }
 
   async delete(key: string): Promise<void> {

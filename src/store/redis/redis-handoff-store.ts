@@ -1,6 +1,7 @@
 import type { AgentId, ConversationId, QueueId } from '../../core/ids.js';
 import { conversationId as toConversationId } from '../../core/ids.js';
-import { initialState, queueScore, type HandoffState } from '../../core/handoff-state.js';
+import { initialState, isWithHuman, queueScore, type HandoffState } from '../../core/handoff-state.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../../core/ports/customer-data.js';
 import type { TranscriptEntry } from '../../core/conversation.js';
 import type { AssignedPage, CommitResult, GuardedAppendResult, HandoffStore, QueueEntry } from '../../core/ports/handoff-store.js';
 import { HandoverError } from '../../core/errors.js';
@@ -8,7 +9,7 @@ import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
 
-const commitScript = LuaScript.load('commitHandoff-4.lua');
+const commitScript = LuaScript.load('commitHandoff-7.lua');
 const appendIfScript = LuaScript.load('appendTranscriptIf-2.lua');
 
 /**
@@ -29,6 +30,8 @@ export class RedisHandoffStore implements HandoffStore {
   constructor(
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
+    /** TTLs of a closed handoff's state, transcript and briefings (an open one's have none). */
+    private readonly retention: RetentionPolicy = DEFAULT_RETENTION,
   ) {}
 
   async get(id: ConversationId): Promise<HandoffState> {
@@ -43,9 +46,11 @@ export class RedisHandoffStore implements HandoffStore {
     // KEYS[3] and KEYS[4] must be keys even when unused; the conversation's own key is a harmless placeholder.
     const queueKey = queued && stored.queue !== null ? this.keys.queue(stored.queue) : this.keys.handoff(id);
     const agentKey = owned && stored.agentId !== null ? this.keys.agentAssigned(stored.agentId) : this.keys.handoff(id);
+    const packetKey = stored.handoffId === null ? this.keys.handoff(id) : this.keys.packet(stored.handoffId);
+    const r = this.retention;
     const reply = await commitScript.run(
       this.client,
-      [this.keys.handoff(id), this.keys.deadlines(), queueKey, agentKey],
+      [this.keys.handoff(id), this.keys.deadlines(), queueKey, agentKey, this.keys.transcript(id), packetKey, this.keys.conversationPackets(id)],
       [
         String(expectedVersion),
         JSON.stringify(stored),
@@ -53,6 +58,10 @@ export class RedisHandoffStore implements HandoffStore {
         queued ? String(queueScore(stored.priority, stored.enqueuedAt ?? 0)) : '',
         stored.slaDeadline === null ? '' : String(stored.slaDeadline),
         owned ? '1' : '0',
+        isWithHuman(stored) ? '1' : '0',
+        String(r.closedHandoffsMs),
+        String(r.transcriptsMs),
+        String(r.briefingsMs),
       ],
     );
     if (!Array.isArray(reply)) throw invalid(`commitHandoff replied ${JSON.stringify(reply)}`);
@@ -92,7 +101,7 @@ export class RedisHandoffStore implements HandoffStore {
     const reply = await appendIfScript.run(
       this.client,
       [this.keys.handoff(id), this.keys.transcript(id)],
-      [String(expectedVersion), ...entries.map((e) => JSON.stringify(e))],
+      [String(expectedVersion), String(this.retention.transcriptsMs), ...entries.map((e) => JSON.stringify(e))],
     );
     if (!Array.isArray(reply)) throw invalid(`appendTranscriptIf replied ${JSON.stringify(reply)}`);
     if (reply[0] === 1) return { ok: true };

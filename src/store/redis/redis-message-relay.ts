@@ -41,6 +41,10 @@ export interface RedisRelayOptions {
   readonly maxInFlight?: number;
   /** Dead letters kept (the oldest are dropped beyond it). Default 10 000. */
   readonly maxDeadLetters?: number;
+  /** Stream entries older than this are trimmed; an idle stream expires after it (`retention.relayStreamsDays`). Default 7 days. */
+  readonly streamRetentionMs?: number;
+  /** The dead-letter list expires this long after its last letter (`retention.deadLettersDays`). Default 14 days. */
+  readonly deadLetterRetentionMs?: number;
 }
 
 type Settings = Required<RedisRelayOptions>;
@@ -59,6 +63,8 @@ const DEFAULTS: Settings = {
   attemptTimeoutMs: 30_000,
   maxInFlight: 1_000,
   maxDeadLetters: 10_000,
+  streamRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  deadLetterRetentionMs: 14 * 24 * 60 * 60 * 1000,
 };
 
 /**
@@ -113,12 +119,16 @@ export class RedisMessageRelay implements MessageRelay {
   }
 
   async send(route: string, message: RelayMessage): Promise<void> {
-    await this.client.xAdd(
-      this.keys.relayStream(route),
-      '*',
-      { m: JSON.stringify(message) },
-      { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.settings.maxLen } },
-    );
+    const stream = this.keys.relayStream(route);
+    const keep = this.settings.streamRetentionMs;
+    // retention: entries older than relayStreamsDays are trimmed (stream ids are ms), and a stream
+    // nobody writes to for that long goes with its group (a listener creates it again: NOGROUP)
+    await this.client
+      .multi()
+      .xAdd(stream, '*', { m: JSON.stringify(message) }, { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.settings.maxLen } })
+      .xTrim(stream, 'MINID', Math.max(0, Date.now() - keep), { strategyModifier: '~' })
+      .pExpire(stream, keep)
+      .exec();
   }
 
   async listen(route: string, handler: (message: RelayMessage) => Promise<void>, options: RelayListenOptions = {}): Promise<() => Promise<void>> {
@@ -149,7 +159,7 @@ export class RedisMessageRelay implements MessageRelay {
     const reply = await redeliverScript.run(
       this.client,
       [this.keys.relayDeadLetters(), this.keys.relayStream(found.letter.route)],
-      [found.raw, JSON.stringify(found.letter.message), String(this.settings.maxLen)],
+      [found.raw, JSON.stringify(found.letter.message), String(this.settings.maxLen), String(this.settings.streamRetentionMs)],
     );
     return reply === 1;
   }
@@ -459,6 +469,8 @@ class RouteListener {
       .multi()
       .lPush(key, JSON.stringify(letter))
       .lTrim(key, 0, this.settings.maxDeadLetters - 1)
+      // retention: the list goes deadLettersDays after the last dead letter
+      .pExpire(key, this.settings.deadLetterRetentionMs)
       .xAck(this.stream, RELAY_GROUP, item.entryId)
       .exec();
     this.onError(
@@ -519,6 +531,8 @@ class RouteListener {
     try {
       // From id 0: a route's first listener gets what was sent before anyone listened.
       await this.client.xGroupCreate(this.stream, RELAY_GROUP, '0', { MKSTREAM: true });
+      // MKSTREAM made an empty stream without TTL: give it the retention a message would
+      if ((await this.client.pTTL(this.stream)) === -1) await this.client.pExpire(this.stream, this.settings.streamRetentionMs);
     } catch (e) {
       if (!(e instanceof Error) || !e.message.startsWith('BUSYGROUP')) throw e;
     }

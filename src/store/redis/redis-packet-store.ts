@@ -4,10 +4,15 @@ import type { PacketStore } from '../../core/ports/packet-store.js';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
+import { LuaScript } from './lua-script.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../../core/ports/customer-data.js';
+
+const putScript = LuaScript.load('putPacket-3.lua');
 
 /**
- * `PacketStore` on Redis: one JSON string per handoff. A packet is written once and read whole,
- * so a plain string is enough (no hash, no script).
+ * `PacketStore` on Redis: one JSON string per handoff (written once and read whole), its id kept
+ * in the conversation's packet-id set (so an erasure finds it); both expire `retention.briefingsMs`
+ * after the write, or after the closing transition while the handoff is open (`putPacket-3.lua`).
  *
  * @example
  * const packets = new RedisPacketStore(client, new RedisKeys('handover'));
@@ -18,10 +23,16 @@ export class RedisPacketStore implements PacketStore {
   constructor(
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
+    private readonly retention: RetentionPolicy = DEFAULT_RETENTION,
   ) {}
 
   async put(id: HandoffId, packet: HandoffPacket): Promise<void> {
-    await this.client.set(this.keys.packet(id), JSON.stringify(packet));
+    const conversation = String(packet.conversationId);
+    await putScript.run(
+      this.client,
+      [this.keys.packet(id), this.keys.conversationPackets(conversation), this.keys.handoff(conversation)],
+      [JSON.stringify(packet), id, String(this.retention.briefingsMs)],
+    );
   }
 
   async get(id: HandoffId): Promise<HandoffPacket | undefined> {

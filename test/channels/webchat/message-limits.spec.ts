@@ -39,9 +39,9 @@ describe('web chat: message rate limits (per socket, conversation, address)', ()
     return Promise.all(answers);
   };
   const stored = async (conversationId: string): Promise<string[]> =>
-    (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => a.from?.role === 'user' && a.type === 'message').map((a) => String(a.text));
+    (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => (a['from'] as Json | undefined)?.['role'] === 'user' && a['type'] === 'message').map((a) => String(a['text']));
   const replies = async (conversationId: string): Promise<string[]> =>
-    (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => a.from?.role === 'bot' && typeof a.text === 'string' && a.text.startsWith('You said')).map((a) => String(a.text));
+    (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => (a['from'] as Json | undefined)?.['role'] === 'bot' && typeof a['text'] === 'string' && a['text'].startsWith('You said')).map((a) => String(a['text']));
 
   afterEach(async () => {
     await Promise.all(sockets.splice(0).map((s) => s.close()));
@@ -93,7 +93,7 @@ describe('web chat: message rate limits (per socket, conversation, address)', ()
     assert.equal(line!['type'], 'error');
     assert.equal(s.frames.filter((f) => f['type'] === 'error').length, 1, 'dropped typing frames are not answered');
     await srv.channel.adapter.drain();
-    const typing = (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => a.type === 'typing' && a.from?.role === 'user');
+    const typing = (await srv.channel.adapter.activityLog.since(conversationId)).activities.filter((a) => a['type'] === 'typing' && (a['from'] as Json | undefined)?.['role'] === 'user');
     assert.ok(typing.length <= 2, `${typing.length} typing activities got through`);
     // 6 refusals so far in a row; 4 more and the socket goes
     for (let i = 0; i < 10; i++) s.send({ type: 'message', text: `flood ${i}`, clientActivityId: `f${i}` });

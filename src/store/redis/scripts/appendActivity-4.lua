@@ -17,6 +17,7 @@
   ARGV[5]  '1' when KEYS[4] applies, '' otherwise
   ARGV[6]  how long a once-key is remembered (ms)
   ARGV[7]  feed channel, or '' for none
+  ARGV[8]  TTL of the conversation's keys (ms: retention.webChatHistoryDays, restarted here)
 
   Result   {position, 1} appended, {position, 0} already appended under the once-key,
            or -1 when the conversation is not registered
@@ -33,6 +34,8 @@ end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 local position = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
 redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[3])
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[4], position, 'PX', ARGV[6])

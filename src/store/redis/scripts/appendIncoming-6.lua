@@ -22,6 +22,7 @@
   ARGV[7]  feed channel, or '' for none
   ARGV[8]  inbox owner, or '' for no inbox entry
   ARGV[9]  the activity's id
+  ARGV[10]  TTL of the conversation's keys (ms: retention.webChatHistoryDays, restarted here)
 
   Result   {1, position} appended; {0, position, first id} the client key was already stored
            (nothing changed); -1 when the conversation is not registered
@@ -39,6 +40,8 @@ end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 local position = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[10])
+redis.call('PEXPIRE', KEYS[2], ARGV[10])
 redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[3])
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[4], position .. ' ' .. ARGV[9], 'PX', ARGV[6])

@@ -18,6 +18,7 @@
   ARGV[6]  recent window: a conversation active within it is never forgotten for the cap (ms)
   ARGV[7]  handoff hash of a conversation = ARGV[7] .. id .. '}' (field s = state JSON)
   ARGV[8]  candidates examined at most
+  ARGV[9]  TTL of the conversation's keys (ms: retention.webChatHistoryDays, restarted by every append)
 
   Result   1 created, 0 already there (nothing changed)
 
@@ -29,7 +30,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 local id = ARGV[1]
 local now = tonumber(ARGV[4])
-redis.call('SET', KEYS[1], 0)
+redis.call('SET', KEYS[1], 0, 'PX', ARGV[9])
 redis.call('ZADD', KEYS[2], now, id)
 
 local function withPerson(other)

@@ -9,6 +9,7 @@
   ARGV[1]  the dead letter exactly as stored (LREM matches the whole element)
   ARGV[2]  the RelayMessage JSON
   ARGV[3]  approximate stream cap (XADD MAXLEN ~)
+  ARGV[4]  the stream's TTL (ms: retention.relayStreamsDays, restarted by every message)
 
   Result   1 sent again, 0 no longer in the list
 
@@ -19,4 +20,5 @@ if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
   return 0
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'm', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 1

@@ -1,7 +1,9 @@
 --[[
   commitHandoff: compare-and-set of one conversation's handoff state, with its queue membership,
   SLA deadline index and owning agent's list updated in the same atomic step (the HandoffStore
-  port derives all three from the committed state).
+  port derives all three from the committed state), and its retention: while the handoff is open
+  (queued, assigned, scheduled) the state, transcript and briefings have no TTL (they are kept
+  however long the customer waits); the closing transition gives each its TTL, counted from now.
 
   KEYS[1]  state hash of the conversation      (fields: v = version, s = state JSON,
                                                  qk = queue key it is in, ak = agent list key it is in)
@@ -9,6 +11,9 @@
   KEYS[3]  queue sorted set of the NEW state    (used only when ARGV[4] is not empty)
   KEYS[4]  owning agent's list of the NEW state (used only when ARGV[6] is '1'; a sorted set whose
                                                  scores are all 0, so it is ordered by id: ZRANGE BYLEX pages it)
+  KEYS[5]  transcript list of the conversation  (same hash tag as KEYS[1])
+  KEYS[6]  packet of the NEW state's handoff    (KEYS[1] when the state has no handoff id)
+  KEYS[7]  the conversation's packet-id set     (same hash tag as KEYS[1])
 
   ARGV[1]  expected version (integer)
   ARGV[2]  new state JSON, already carrying version = expected + 1 (computed in TypeScript)
@@ -16,6 +21,10 @@
   ARGV[4]  queue score from queueScore(priority, enqueuedAt), or '' when the new state is not queued
   ARGV[5]  SLA deadline in ms, or '' when the new state has none
   ARGV[6]  '1' when the new state is assigned to an agent (KEYS[4] is that agent's list), else '0'
+  ARGV[7]  '1' when the new state is open (a person owns it now or at a booked time), else '0'
+  ARGV[8]  TTL of a closed handoff's state (ms)
+  ARGV[9]  TTL of the transcript once closed (ms)
+  ARGV[10] TTL of the briefings once closed (ms)
 
   Result   {1}                   committed
            {0, currentJson|''}   version mismatch; '' = never stored (the caller uses initialState())
@@ -60,5 +69,19 @@ else
   redis.call('ZREM', KEYS[2], member)
 end
 
-redis.call('HSET', KEYS[1], 'v', version + 1, 's', ARGV[2], 'qk', newQueue, 'ak', newAgent)
+-- o = open: the transcript and packet scripts read it to leave an open handoff's keys without TTL
+redis.call('HSET', KEYS[1], 'v', version + 1, 's', ARGV[2], 'qk', newQueue, 'ak', newAgent, 'o', ARGV[7])
+if ARGV[7] == '1' then
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[5])
+  redis.call('PERSIST', KEYS[6])
+  redis.call('PERSIST', KEYS[7])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[8])
+  redis.call('PEXPIRE', KEYS[5], ARGV[9])
+  if KEYS[6] ~= KEYS[1] then
+    redis.call('PEXPIRE', KEYS[6], ARGV[10])
+  end
+  redis.call('PEXPIRE', KEYS[7], ARGV[10])
+end
 return {1}
