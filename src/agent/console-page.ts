@@ -36,7 +36,7 @@ export function consolePage(view: 'login' | 'console'): string {
  * @example
  * res.setHeader('Content-Security-Policy', CONSOLE_CSP);
  */
-export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The console's stylesheet (served as `/agent/console.css`, so the CSP needs no inline styles).
@@ -116,6 +116,12 @@ dd { margin:0; overflow-wrap:anywhere; }
 .line-who { font-weight:600; font-size:.85rem; }
 .line-at { font-size:.75rem; justify-self:end; }
 .line-text { grid-column:1 / -1; white-space:pre-wrap; overflow-wrap:anywhere; }
+.line-media { grid-column:1 / -1; display:flex; flex-wrap:wrap; gap:.5rem; margin-top:.3rem; }
+.media { margin:0; display:flex; flex-direction:column; gap:.2rem; }
+.media img { max-width:260px; max-height:260px; border-radius:6px; border:1px solid var(--line); background:#fff; }
+.media video { max-width:320px; max-height:240px; }
+.media audio { width:260px; }
+.media-download { font-size:.85rem; }
 .line.from-customer { background:var(--customer); margin-right:15%; }
 .line.from-agent { background:var(--agent); margin-left:15%; }
 .line.from-bot { margin-right:15%; }

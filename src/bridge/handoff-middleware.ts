@@ -272,9 +272,12 @@ export class HandoffMiddleware implements Middleware {
     if (activity.type !== ActivityTypes.Message) return;
     if (state.status === 'queued' && ACCEPTS_OFFER.test(activity.text ?? '') && (await this.takeOffer(context, id, state))) return;
     // a burst a person took over during its window: each of its messages, in order
-    for (const m of burstOf(context)?.messages ?? [{ at: now, text: activity.text ?? '' }]) {
+    // a photo or a voice note is shown live too (a burst's files are in the transcript)
+    const files = inboundDetails(activity).meta?.['attachments'] as { contentType: string; name: string | null; url: string | null }[] | undefined;
+    const burst = burstOf(context)?.messages;
+    for (const m of burst ?? [{ at: now, text: activity.text ?? '' }]) {
       await this.opts.stores.events
-        .publish({ type: 'customer.message', conversationId: id, at: m.at, text: m.text, activityType: activity.type })
+        .publish({ type: 'customer.message', conversationId: id, at: m.at, text: m.text, activityType: activity.type, ...(burst === undefined && files !== undefined ? { attachments: files } : {}) })
         .catch((e: unknown) => this.report(e, 'publish customer.message'));
     }
   }

@@ -32,7 +32,13 @@ export type DomainEvent =
   | (Base & { readonly type: 'handoff.callback_due'; readonly handoffId: HandoffId; readonly queue: QueueId; readonly priority: number })
   | (Base & { readonly type: 'handoff.resolved'; readonly handoffId: HandoffId; readonly agentId: AgentId })
   | (Base & { readonly type: 'handoff.returned'; readonly handoffId: HandoffId; readonly agentId: AgentId })
-  | (Base & { readonly type: 'customer.message'; readonly text: string; readonly activityType: string })
+  | (Base & {
+      readonly type: 'customer.message';
+      readonly text: string;
+      readonly activityType: string;
+      /** Files the customer sent with it (a photo, a voice note…), as in the transcript line's `meta.attachments`. */
+      readonly attachments?: readonly { readonly contentType: string; readonly name: string | null; readonly url: string | null }[];
+    })
   | (Base & { readonly type: 'agent.message'; readonly agentId: AgentId; readonly text: string })
   /** A message for the customer could not be delivered (bounded retries) and is in the dead-letter list. */
   | (Base & {

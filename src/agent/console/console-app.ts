@@ -30,7 +30,7 @@ import type {
 import { unfilledPlaceholders } from '../macros.js';
 import { api, ApiError, conversationPath } from './api-client.js';
 import { h, replace } from './dom.js';
-import { channelContact, clockTime, exceptionsText, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText } from './format.js';
+import { channelContact, clockTime, exceptionsText, lineMedia, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText, type LineMedia } from './format.js';
 import { renderLogin } from './login-view.js';
 
 const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
@@ -328,7 +328,10 @@ export class ConsoleApp {
       const mine = this.me?.caller.kind === 'agent' && e.type === 'agent.message' && e.agentId === this.me.caller.id;
       if (e.conversationId === this.openId) {
         // The agent's own lines are added when the send succeeds.
-        if (!mine) this.appendLine({ at: e.at, from: e.type === 'customer.message' ? 'customer' : 'agent', type: 'message', text: e.text });
+        if (!mine) {
+          const files = e.type === 'customer.message' ? e.attachments : undefined;
+          this.appendLine({ at: e.at, from: e.type === 'customer.message' ? 'customer' : 'agent', type: 'message', text: e.text, ...(files === undefined ? {} : { meta: { attachments: files } }) });
+        }
       } else if (e.type === 'customer.message') {
         this.unread.add(e.conversationId);
         this.scheduleRefresh();
@@ -423,6 +426,7 @@ export class ConsoleApp {
         h('span', { class: `priority p${Math.min(9, c.priority)}`, title: 'priority' }, `P${c.priority}`),
         h('span', { class: 'reason' }, reasonLabel(c.reason)),
         h('span', { class: 'sla', 'data-deadline': c.slaDeadline ?? '' }),
+        c.escalations > 0 ? h('span', { class: 'escalated', title: 'SLA escalations: each raised the priority' }, `escalated ×${c.escalations}`) : null,
       ),
       h('div', { class: 'item-summary' }, c.customerName === null ? '' : `${c.customerName} — `, c.summary ?? ''),
       h(
@@ -616,7 +620,9 @@ export class ConsoleApp {
         { class: `line from-${line.from}${line.type === 'message' ? '' : ' event'}` },
         h('span', { class: 'line-who' }, who),
         h('time', { class: 'line-at muted', datetime: new Date(line.at).toISOString() }, clockTime(line.at)),
-        h('div', { class: 'line-text' }, body),
+        // dir=auto: a right-to-left line is isolated from the layout around it (bidi controls: dom.ts)
+        h('div', { class: 'line-text', dir: 'auto' }, body),
+        mediaBox(lineMedia(meta)),
       ),
     );
     if (atBottom) list.scrollTop = list.scrollHeight;
@@ -692,9 +698,10 @@ export class ConsoleApp {
     // one key per transfer this view offers: a double click (or a retry) is the same transfer, and a
     // view older than the conversation's state is refused instead of moving it twice
     const transferKey = newKey();
-    const run = async (label: string, action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
+    const run = async (said: string | ((v: ConversationView) => string), action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
       try {
         const v = await action();
+        const label = typeof said === 'string' ? said : said(v);
         this.say(label);
         if (after === 'show') this.show(v);
         else this.renderEmptyConversation(label);
@@ -708,8 +715,13 @@ export class ConsoleApp {
       class: 'transfer',
       onclick: () => {
         transfer.disabled = true;
+        const asked = target.value;
         void run(
-          `Transferred to ${target.value}.`,
+          // where it really went: the 2nd transfer without a resolution goes to senior agents instead
+          (v) =>
+            v.state.queue === asked || v.state.queue === null
+              ? `Transferred to ${asked}.`
+              : `Transferred to ${v.state.queue}, not ${asked}: ${reasonLabel(v.state.reason)} (${v.state.reason ?? '?'}).`,
           () =>
             api<ConversationView>('POST', conversationPath(id, 'transfer'), {
               queue: target.value,
@@ -773,6 +785,28 @@ export class ConsoleApp {
     }
     return h('section', { class: 'actions', 'aria-label': 'Actions' }, ...parts);
   }
+}
+
+/** A line's files: a photo as a preview (opens full size), a voice note or a video as a player, and a download link for each. */
+function mediaBox(media: readonly LineMedia[]): HTMLElement | null {
+  if (media.length === 0) return null;
+  return h(
+    'div',
+    { class: 'line-media' },
+    ...media.map((m) => {
+      const download = h('a', { class: 'media-download', href: m.url, download: m.name, target: '_blank', rel: 'noopener noreferrer' }, `Download ${m.name}`);
+      switch (m.kind) {
+        case 'image':
+          return h('figure', { class: 'media media-image' }, h('a', { href: m.url, target: '_blank', rel: 'noopener noreferrer' }, h('img', { src: m.url, alt: `${m.name} (${m.contentType})`, loading: 'lazy' })), download);
+        case 'audio':
+          return h('figure', { class: 'media media-audio' }, h('audio', { src: m.url, controls: true, preload: 'metadata' }), download);
+        case 'video':
+          return h('figure', { class: 'media media-video' }, h('video', { src: m.url, controls: true, preload: 'metadata' }), download);
+        default:
+          return h('figure', { class: 'media media-file' }, download);
+      }
+    }),
+  );
 }
 
 /** `/api/me` with every page of "My conversations" (the first page comes with it, the rest by cursor), oldest request first. */

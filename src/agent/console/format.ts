@@ -177,3 +177,44 @@ export function exceptionsText(exceptions: Readonly<Record<string, readonly (rea
     .map(([date, ranges]) => `${date}: ${ranges.length === 0 ? 'off' : rangesText(ranges)}`)
     .join('\n');
 }
+
+/**
+ * One file attached to a transcript line, as the console shows it.
+ *
+ * @example
+ * const m: LineMedia = { kind: 'image', url: '/webhooks/whatsapp/media/1479?e=…&s=…', name: 'photo', contentType: 'image/jpeg' };
+ */
+export interface LineMedia {
+  /** image: a preview; audio / video: a player; file: a download link only. */
+  readonly kind: 'image' | 'audio' | 'video' | 'file';
+  readonly url: string;
+  readonly name: string;
+  readonly contentType: string;
+}
+
+/** Image types a browser shows (what the media proxy serves inline). */
+const PREVIEWED = /^image\/(jpeg|png|webp|gif)$/;
+
+/**
+ * The files of a transcript line (`meta.attachments`: `{ contentType, name, url }`) that the console can
+ * fetch: a path on this server (the WhatsApp media links, agents' uploads) or an https URL. Channel
+ * references (`wwebjs-media:…`) and anything else (`javascript:`, `data:`) are left out.
+ *
+ * @example
+ * lineMedia({ attachments: [{ contentType: 'audio/ogg', name: null, url: '/webhooks/whatsapp/media/42?e=1&s=x' }] });
+ * // [{ kind: 'audio', url: '/webhooks/whatsapp/media/42?e=1&s=x', name: 'audio', contentType: 'audio/ogg' }]
+ */
+export function lineMedia(meta: Readonly<Record<string, unknown>> | undefined): LineMedia[] {
+  const list = meta?.['attachments'];
+  if (!Array.isArray(list)) return [];
+  const out: LineMedia[] = [];
+  for (const a of list as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const { url, contentType, name } = a as { url?: unknown; contentType?: unknown; name?: unknown };
+    if (typeof url !== 'string' || !(/^\/(?!\/)/.test(url) || /^https:\/\//i.test(url))) continue;
+    const type = typeof contentType === 'string' ? contentType.split(';')[0]!.trim().toLowerCase() : '';
+    const kind = PREVIEWED.test(type) ? 'image' : type.startsWith('audio/') ? 'audio' : type.startsWith('video/') ? 'video' : 'file';
+    out.push({ kind, url, contentType: type, name: typeof name === 'string' && name !== '' ? name : kind === 'file' ? 'file' : kind });
+  }
+  return out;
+}

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/core/clock.js';
+import { lineMedia } from '../../../src/agent/console/format.js';
 import { MediaLinks } from '../../../src/channels/whatsapp/cloud/media-links.js';
 import { addressOf } from '../../../src/channels/whatsapp/cloud/graph-api-client.js';
 import { channelReplyText, listButtonLabel } from '../../../src/channels/whatsapp/shared/channel-texts.js';
@@ -167,5 +168,39 @@ describe('WhatsApp channel building blocks', () => {
       assert.equal(webContent(msg({ type: 'e2e_notification' }), ctx), undefined);
       assert.equal(webContent(msg({ type: 'image', hasMedia: true, body: '/9j/'.padEnd(400, 'A') }), ctx)?.words, undefined, 'a base64 thumbnail is not a caption');
     });
+  });
+});
+
+describe('console: the files of a transcript line (lineMedia)', () => {
+  it('previews images, plays audio and video, links documents; only our own paths and https', () => {
+    const att = (contentType: string, url: string, name: string | null = null) => ({ contentType, url, name });
+    const media = lineMedia({
+      attachments: [
+        att('image/jpeg', '/webhooks/whatsapp/media/1?e=1&s=a'),
+        att('audio/ogg; codecs=opus', '/webhooks/whatsapp/media/2?e=1&s=b'),
+        att('video/mp4', '/webhooks/whatsapp/media/3?e=1&s=c'),
+        att('application/pdf', '/webhooks/whatsapp/media/4?e=1&s=d', 'invoice.pdf'),
+        att('image/svg+xml', '/webhooks/whatsapp/media/5?e=1&s=e'),
+        att('image/png', 'https://cdn.example/p.png'),
+        att('image/jpeg', 'wwebjs-media:false_1@c.us_A'),
+        att('image/jpeg', 'javascript:alert(1)'),
+        att('image/jpeg', '//evil.example/x.jpg'),
+        att('image/jpeg', 'data:image/jpeg;base64,AAAA'),
+        { contentType: 'image/jpeg', url: null, name: null },
+      ],
+    });
+    assert.deepEqual(
+      media.map((m) => [m.kind, m.url, m.name]),
+      [
+        ['image', '/webhooks/whatsapp/media/1?e=1&s=a', 'image'],
+        ['audio', '/webhooks/whatsapp/media/2?e=1&s=b', 'audio'],
+        ['video', '/webhooks/whatsapp/media/3?e=1&s=c', 'video'],
+        ['file', '/webhooks/whatsapp/media/4?e=1&s=d', 'invoice.pdf'],
+        ['file', '/webhooks/whatsapp/media/5?e=1&s=e', 'file'],
+        ['image', 'https://cdn.example/p.png', 'image'],
+      ],
+    );
+    assert.deepEqual(lineMedia(undefined), []);
+    assert.deepEqual(lineMedia({ attachments: 'nope' }), []);
   });
 });
