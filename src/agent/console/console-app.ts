@@ -426,7 +426,6 @@ export class ConsoleApp {
         h('span', { class: `priority p${Math.min(9, c.priority)}`, title: 'priority' }, `P${c.priority}`),
         h('span', { class: 'reason' }, reasonLabel(c.reason)),
         h('span', { class: 'sla', 'data-deadline': c.slaDeadline ?? '' }),
-        c.escalations > 0 ? h('span', { class: 'escalated', title: 'SLA escalations: each raised the priority' }, `escalated ×${c.escalations}`) : null,
       ),
       h('div', { class: 'item-summary' }, c.customerName === null ? '' : `${c.customerName} — `, c.summary ?? ''),
       h(
@@ -620,8 +619,7 @@ export class ConsoleApp {
         { class: `line from-${line.from}${line.type === 'message' ? '' : ' event'}` },
         h('span', { class: 'line-who' }, who),
         h('time', { class: 'line-at muted', datetime: new Date(line.at).toISOString() }, clockTime(line.at)),
-        // dir=auto: a right-to-left line is isolated from the layout around it (bidi controls: dom.ts)
-        h('div', { class: 'line-text', dir: 'auto' }, body),
+        h('div', { class: 'line-text' }, body),
         mediaBox(lineMedia(meta)),
       ),
     );
@@ -698,10 +696,9 @@ export class ConsoleApp {
     // one key per transfer this view offers: a double click (or a retry) is the same transfer, and a
     // view older than the conversation's state is refused instead of moving it twice
     const transferKey = newKey();
-    const run = async (said: string | ((v: ConversationView) => string), action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
+    const run = async (label: string, action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
       try {
         const v = await action();
-        const label = typeof said === 'string' ? said : said(v);
         this.say(label);
         if (after === 'show') this.show(v);
         else this.renderEmptyConversation(label);
@@ -715,13 +712,8 @@ export class ConsoleApp {
       class: 'transfer',
       onclick: () => {
         transfer.disabled = true;
-        const asked = target.value;
         void run(
-          // where it really went: the 2nd transfer without a resolution goes to senior agents instead
-          (v) =>
-            v.state.queue === asked || v.state.queue === null
-              ? `Transferred to ${asked}.`
-              : `Transferred to ${v.state.queue}, not ${asked}: ${reasonLabel(v.state.reason)} (${v.state.reason ?? '?'}).`,
+          `Transferred to ${target.value}.`,
           () =>
             api<ConversationView>('POST', conversationPath(id, 'transfer'), {
               queue: target.value,
