@@ -1,7 +1,10 @@
-// Writes schemas/manifest.schema.json and schemas/dialog.schema.json from the zod schemas, so
-// editors validate manifest.json and dialogs/*.json as designers type. A unit test fails when the
-// committed files are out of date: run `npm run schemas`.
+// Writes schemas/manifest.schema.json, schemas/dialog.schema.json, schemas/out-of-scope.schema.json
+// and schemas/scenario.schema.json from the zod schemas, so editors validate manifest.json,
+// dialogs/*.json and scenario files as designers type. Unit tests fail when the committed files are
+// out of date: run `npm run schemas`.
 import { writeFileSync } from 'node:fs';
 import { renderSchemas } from '../src/config/json-schemas.js';
+import { renderScenarioSchema, SCENARIO_SCHEMA_FILE } from '../src/cli/simulate-scenario-schema.js';
 
 for (const [file, schema] of Object.entries(renderSchemas())) writeFileSync(file, schema);
+writeFileSync(SCENARIO_SCHEMA_FILE, renderScenarioSchema());

@@ -61,7 +61,7 @@ async function simulate(args: string[]): Promise<number> {
   const problems: string[] = [];
   for (const f of files) {
     try {
-      scenarios.push(...readScenarios(f));
+      scenarios.push(...readScenarios(f, { queues: Object.keys(config.manifest.queues), onWarning: (w) => process.stderr.write(`handover: warning: ${w}\n`) }));
     } catch (e) {
       if (!isHandoverError(e)) throw e;
       problems.push(e.message);

@@ -142,7 +142,7 @@ function explainOne(issue: ZodIssue, root: unknown, opts: ExplainOptions, out: E
     }
     default: {
       const shown = show(value);
-      return push(issue.message.includes(shown) || value === undefined ? issue.message : `${issue.message} (got ${shown})`);
+      return push(/\bgot\b/.test(issue.message) || value === undefined ? issue.message : `${issue.message} (got ${shown})`);
     }
   }
 }

@@ -52,7 +52,7 @@ describe('handover simulate (the command)', function () {
   it('exits 2 with the file and the field for bad input', () => {
     const cases: [string, RegExp][] = [
       [file('bad.json', '{ nope'), /bad\.json: invalid JSON/],
-      [file('locale.json', JSON.stringify({ ...good, locale: 'fr' })), /locale\.json: locale: unknown locale/],
+      [file('locale.json', JSON.stringify({ ...good, locale: 'fr' })), /locale\.json: locale: "fr" is not a locale; valid: en, pt-BR, es/],
       [file('order.json', JSON.stringify({ ...good, turns: [{ at: 10, text: 'a' }, { at: 5, text: 'b' }] })), /order\.json: turns\.1\.at: turns out of order/],
       [join(tmp, 'missing.json'), /missing\.json: cannot read/],
     ];
@@ -63,6 +63,35 @@ describe('handover simulate (the command)', function () {
     }
     assert.equal(run('simulate').code, 2);
     assert.equal(run('simulate', '--bogus', 'x.json').code, 2);
+  });
+
+  it('names the bad value and the valid ones for every problem of every scenario in a file', () => {
+    const bad = [
+      { ...good, expect: { handoff: { turn: 1, reason: 'custmer_request', queue: 'suport' } } },
+      { ...good, name: 'second', turns: [{ at: '5', text: 'hi' }, { at: -1, text: 7 }], customer: { id: 'c-1', tier: 'gold' } },
+      { ...good, name: 'third', expect: { handoff: { turn: 3, reason: 'cost', queue: 'support' } } },
+      { ...good, name: 'fourth', expect: { handoff: 'yes' } },
+    ];
+    const r = run('simulate', file('many.json', JSON.stringify(bad)), '--check');
+    assert.equal(r.code, 2, r.out);
+    const expected = [
+      /many\.json\[0\]: expect\.handoff\.reason: "custmer_request" is not a handoff reason — did you mean "customer_request"\? valid: customer_request, sensitive_topic, auth_failed, /,
+      /many\.json\[0\]: expect\.handoff\.queue: unknown queue "suport" — did you mean "support"\? known: support, support_l2, billing, sales, retention, fraud, senior/,
+      /many\.json\[1\]: turns\.0\.at: expected number, got "5"/,
+      /many\.json\[1\]: turns\.1\.at: Number must be greater than or equal to 0 \(got -1\)/,
+      /many\.json\[1\]: turns\.1\.text: expected string, got 7/,
+      /many\.json\[1\]: customer\.tier: "gold" is not a customer tier; valid: standard, b2b/,
+      /many\.json\[2\]: expect\.handoff\.turn: turn 3 does not exist: the scenario has 1 turn/,
+      /many\.json\[3\]: expect\.handoff: "yes" is not an expected handoff \(null or \{ turn, reason, queue \}\)/,
+    ];
+    for (const re of expected) assert.match(r.err, re);
+    assert.doesNotMatch(r.err, /Invalid input/);
+  });
+
+  it('warns about a field it does not know, and still runs', () => {
+    const r = run('simulate', file('typo.json', JSON.stringify({ $schema: '../schemas/scenario.schema.json', ...good, expect: undefined, expcet: { handoff: null } })), '--check');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: .*typo\.json: expcet: unknown field, ignored — did you mean "expect"\?/);
     assert.equal(run('nonsense').code, 2);
   });
 });
