@@ -3,7 +3,7 @@
  * the way in (README, "Personal data"). Whatever writes a transcript line (the middleware's
  * customer and bot lines, agents' messages and transfer notes, WhatsApp lines, system notices),
  * publishes an event (customer and agent messages the console shows live, transfer notes that
- * webhooks send) or stores a briefing goes through here, so nothing below — memory or Redis — and
+ * webhooks send), relays an agent's message to the customer's channel or stores a briefing goes through here, so nothing below — memory or Redis — and
  * nothing read back from it (the console API and socket, `handoff.initiate`, webhooks) holds the
  * clear value. Reads are untouched: what is stored is already masked.
  *
@@ -27,7 +27,8 @@ export function isRedacted(stores: Stores): boolean {
 }
 
 /**
- * A copy of `stores` (every other member kept as is) whose transcripts, events and packets mask
+ * A view of `stores` (every other member forwarded as is) whose transcripts, guarded transcript
+ * appends, relayed messages, events and packets mask
  * personal data before storing or publishing. With every pattern off, `stores` itself.
  *
  * @example
@@ -37,6 +38,14 @@ export function redactStores<S extends Stores>(stores: S, redactor: Redactor): S
   if (isRedacted(stores) || !redactor.enabled) return stores;
   return override(stores, {
     transcripts: redactTranscripts(stores.transcripts, redactor),
+    handoffs: override(stores.handoffs, {
+      // an agent's message is written with the state check (handoff-service sendAgentMessage)
+      appendTranscriptIf: (id, version, entries) => stores.handoffs.appendTranscriptIf(id, version, entries.map((e) => redactor.entry(e))),
+    }),
+    relay: override(stores.relay, {
+      // agents' messages on their way to the customer's channel: the stream keeps them until delivered
+      send: (route, m) => stores.relay.send(route, m.text === undefined ? m : { ...m, text: redactor.text(m.text) }),
+    }),
     events: redactEvents(stores.events, redactor),
     packets: redactPackets(stores.packets, redactor),
     [REDACTED]: true,

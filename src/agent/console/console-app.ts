@@ -619,7 +619,8 @@ export class ConsoleApp {
         { class: `line from-${line.from}${line.type === 'message' ? '' : ' event'}` },
         h('span', { class: 'line-who' }, who),
         h('time', { class: 'line-at muted', datetime: new Date(line.at).toISOString() }, clockTime(line.at)),
-        h('div', { class: 'line-text' }, body),
+        // dir=auto: a right-to-left line is isolated from the layout around it (bidi controls: dom.ts)
+        h('div', { class: 'line-text', dir: 'auto' }, body),
         mediaBox(lineMedia(meta)),
       ),
     );

@@ -1,10 +1,13 @@
 /**
  * Tiny DOM builder for the console page. Text is always set with `textContent`: nothing a
- * customer (or anyone) typed is ever parsed as HTML.
+ * customer (or anyone) typed is ever parsed as HTML, and its bidi controls are shown as
+ * `[U+202E]` instead of reordering what the agent reads.
  *
  * @example
  * const item = h('li', { class: 'line from-customer' }, h('span', { class: 'who' }, 'Customer'), text);
  */
+
+import { neutralizeBidi } from '../../core/bidi.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -43,7 +46,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 export function append(parent: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    // bidi controls are shown, not obeyed: "\u202Egnp.exe" must not read "exe.png" (src/core/bidi.ts)
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(neutralizeBidi(c)) : c);
   }
 }
 

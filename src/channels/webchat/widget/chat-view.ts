@@ -1,4 +1,5 @@
 import type { ConnectionStatus, WireActivity } from './widget-connection.js';
+import { neutralizeBidi } from '../../../core/bidi.js';
 import { format, type WidgetStrings } from './widget-strings.js';
 import { widgetStyles } from './widget-styles.js';
 
@@ -285,9 +286,12 @@ export class ChatView {
   private messageElement(kind: 'user' | 'bot' | 'agent', sender: string, text: string): HTMLElement {
     const item = el('div', `hov-msg hov-from-${kind}`);
     const who = el('div', 'hov-sender');
-    who.textContent = sender;
+    // bidi controls are shown, not obeyed ("\u202Egnp.exe" must not read "exe.png"); dir=auto isolates a right-to-left line
+    who.textContent = neutralizeBidi(sender);
+    who.dir = 'auto';
     const bubble = el('div', 'hov-bubble');
-    bubble.textContent = text;
+    bubble.textContent = neutralizeBidi(text);
+    bubble.dir = 'auto';
     item.append(who, bubble);
     return item;
   }
