@@ -20,7 +20,7 @@ import { ShiftsSchema, type Manifest } from '../config/manifest-schema.js';
 import type { Clock } from '../core/clock.js';
 import { HandoverError, isHandoverError } from '../core/errors.js';
 import { agentId as toAgentId, conversationId as toConversationId, queueId, type AgentId, type ConversationId } from '../core/ids.js';
-import type { HandoffState } from '../core/handoff-state.js';
+import { slaDueAtOf, type HandoffState } from '../core/handoff-state.js';
 import type { HandoffPacket } from '../core/conversation.js';
 import type { Stores } from '../core/ports/stores.js';
 import { readBooking } from '../handoff/callback-bookings.js';
@@ -218,7 +218,8 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     agentId: s.agentId,
     requestedAt: s.requestedAt,
     assignedAt: s.assignedAt,
-    slaDeadline: s.slaDeadline,
+    // the deadline promised, not the next escalation's time: a breach stays a breach
+    slaDeadline: slaDueAtOf(s),
     transfers: s.transfers,
     escalations: s.escalations,
     version: s.version,
@@ -264,7 +265,8 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       queue: state.queue,
       priority: state.priority,
       enqueuedAt: state.enqueuedAt,
-      slaDeadline: state.slaDeadline,
+      slaDeadline: slaDueAtOf(state),
+      escalations: state.escalations,
       reason: state.reason,
       summary: packet?.summary ?? null,
       intent: packet?.intent ?? null,

@@ -167,7 +167,10 @@ export interface QueueItemView {
   readonly queue: string | null;
   readonly priority: number;
   readonly enqueuedAt: number | null;
+  /** The SLA deadline promised when it entered the queue (escalations do not move it; past it: breached). */
   readonly slaDeadline: number | null;
+  /** SLA escalations so far (each raised the priority). */
+  readonly escalations: number;
   readonly reason: string | null;
   readonly summary: string | null;
   readonly intent: string | null;
@@ -206,6 +209,7 @@ export interface StateView {
   readonly agentId: string | null;
   readonly requestedAt: number | null;
   readonly assignedAt: number | null;
+  /** The SLA deadline promised for the current wait (escalations do not move it); null when nobody waits. */
   readonly slaDeadline: number | null;
   readonly transfers: number;
   readonly escalations: number;

@@ -34,7 +34,17 @@ export interface HandoffState {
   readonly requestedAt: number | null;
   /** When it (re-)entered its current queue: the FIFO tie-break inside a priority. */
   readonly enqueuedAt: number | null;
+  /**
+   * When the SLA sweep looks at it next: the SLA deadline, then, after each escalation, the next
+   * escalation's time. For what was promised use `slaDueAt`.
+   */
   readonly slaDeadline: number | null;
+  /**
+   * The SLA deadline the conversation entered its queue with (request, transfer, a due callback):
+   * an escalation does not move it, so a breach keeps showing as one, and by how much.
+   * Absent on states stored before it existed: `slaDueAtOf` falls back to `slaDeadline`.
+   */
+  readonly slaDueAt?: number | null;
   /** Number of SLA escalations already applied to this handoff. */
   readonly escalations: number;
   readonly agentId: AgentId | null;
@@ -151,6 +161,7 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
           requestedAt: now,
           enqueuedAt: now,
           slaDeadline: now + c.slaMs,
+          slaDueAt: now + c.slaMs,
           channel: c.channel,
         },
       };
@@ -159,20 +170,20 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
       if (c.queues !== undefined && (s.queue === null || !c.queues.includes(s.queue))) {
         return refuse('QUEUE_NOT_ALLOWED', `the conversation waits in queue "${s.queue ?? '-'}", which is not one of ${c.agentId}'s (${c.queues.join(', ') || 'none'})`);
       }
-      return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null, callbackAt: null } };
+      return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null, slaDueAt: null, callbackAt: null } };
     case 'schedule':
       if (s.status !== 'queued') return refuse('NOT_IN_STATE', `cannot book a callback for a conversation that is ${s.status}`);
       if (c.at <= now) return refuse('NOT_IN_STATE', 'a callback must be booked in the future');
-      return { ok: true, state: { ...s, status: 'scheduled', callbackAt: c.at, slaDeadline: c.at } };
+      return { ok: true, state: { ...s, status: 'scheduled', callbackAt: c.at, slaDeadline: c.at, slaDueAt: c.at } };
     case 'callbackDue':
       if (s.status !== 'scheduled') return refuse('NOT_IN_STATE', `no callback is booked for a conversation that is ${s.status}`);
       return {
         ok: true,
-        state: { ...s, status: 'queued', priority: Math.max(s.priority, c.priority), enqueuedAt: now, slaDeadline: now + c.slaMs, callbackAt: null },
+        state: { ...s, status: 'queued', priority: Math.max(s.priority, c.priority), enqueuedAt: now, slaDeadline: now + c.slaMs, slaDueAt: now + c.slaMs, callbackAt: null },
       };
     case 'takeover':
       if (s.status === 'assigned') return refuse('NOT_IN_STATE', `conversation is already with ${s.agentId}`);
-      if (s.status === 'queued') return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null } };
+      if (s.status === 'queued') return { ok: true, state: { ...s, status: 'assigned', agentId: c.agentId, assignedAt: now, slaDeadline: null, slaDueAt: null } };
       return {
         ok: true,
         state: {
@@ -214,6 +225,7 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
           assignedAt: null,
           enqueuedAt: now,
           slaDeadline: now + (toSenior ? c.seniorSlaMs : c.slaMs),
+          slaDueAt: now + (toSenior ? c.seniorSlaMs : c.slaMs),
         },
       };
     }
@@ -225,18 +237,31 @@ export function transition(s: HandoffState, c: HandoffCommand, now: number): Tra
           ...s,
           priority: s.priority + c.priorityBoost,
           escalations: s.escalations + 1,
+          // the next look; the promise stays where it was
           slaDeadline: now + c.slaMs,
+          slaDueAt: slaDueAtOf(s),
         },
       };
     case 'resolve':
       if (s.status !== 'assigned') return refuse('NOT_IN_STATE', `cannot resolve a conversation that is ${s.status}`);
       if (s.agentId !== c.agentId) return refuse('NOT_ASSIGNED_TO_AGENT', `conversation is owned by ${s.agentId}`);
-      return { ok: true, state: { ...s, status: 'resolved', closedAt: now, slaDeadline: null } };
+      return { ok: true, state: { ...s, status: 'resolved', closedAt: now, slaDeadline: null, slaDueAt: null } };
     case 'return':
       if (s.status !== 'assigned') return refuse('NOT_IN_STATE', `cannot return a conversation that is ${s.status}`);
       if (s.agentId !== c.digest.agentId) return refuse('NOT_ASSIGNED_TO_AGENT', `conversation is owned by ${s.agentId}`);
-      return { ok: true, state: { ...s, status: 'returned', closedAt: now, slaDeadline: null, returnDigest: c.digest } };
+      return { ok: true, state: { ...s, status: 'returned', closedAt: now, slaDeadline: null, slaDueAt: null, returnDigest: c.digest } };
   }
+}
+
+/**
+ * The SLA deadline promised for the current wait (not moved by escalations), or null when nobody
+ * waits; states stored before `slaDueAt` existed fall back to `slaDeadline`.
+ *
+ * @example
+ * slaDueAtOf(state) - now; // negative: breached by that many ms
+ */
+export function slaDueAtOf(s: Pick<HandoffState, 'slaDueAt' | 'slaDeadline'>): number | null {
+  return s.slaDueAt === undefined ? s.slaDeadline : s.slaDueAt;
 }
 
 /**

@@ -30,6 +30,8 @@ export const SYSTEM_KEYS = [
   'handoff.wait_minutes',
   'handoff.wait_soon',
   'handoff.agent_joined',
+  'handoff.transferred',
+  'handoff.still_waiting',
   'handoff.resolved',
   'handoff.returned',
   'handoff.store_trouble',

@@ -164,12 +164,14 @@ export class HandoffService {
   /**
    * Expected wait in a queue: ceil(waiting / agents) × average handling time, with the agents who
    * can take the queue right now when staffing is known (see `Staffing.expectedWaitMs`), else the
-   * manifest's `queues.<id>.agents`.
+   * manifest's `queues.<id>.agents`. `ahead`: how many wait before the customer asking (one
+   * already in the queue), instead of the queue's length.
    */
-  async expectedWaitMs(queue: string): Promise<number> {
+  async expectedWaitMs(queue: string, ahead?: number): Promise<number> {
     const q = this.opts.manifest.queues[queue];
     if (q === undefined) return 0;
-    const waiting = await this.opts.stores.handoffs.queueLength(queueId(queue));
+    // a customer already in the queue waits for those ahead of them; a new one for everyone in it
+    const waiting = ahead ?? (await this.opts.stores.handoffs.queueLength(queueId(queue)));
     if (this.opts.staffing !== undefined) return this.opts.staffing.expectedWaitMs(queue, waiting);
     const agents = Math.max(1, q.agents);
     return Math.ceil(waiting / agents) * q.avgHandleSeconds * 1000;
@@ -281,13 +283,25 @@ export class HandoffService {
    * the relay message carries the handoff and the agent, and delivery drops it when the agent no
    * longer owns the chat by then (see `attachAgentDelivery`).
    */
-  async sendAgentMessage(id: ConversationId, agent: AgentId, text: string, agentName: string = agent): Promise<void> {
+  async sendAgentMessage(
+    id: ConversationId,
+    agent: AgentId,
+    text: string,
+    agentName: string = agent,
+    /** Files the agent sends with it (already kept by `AgentFiles`): the channel sends them, `text` is their caption. */
+    files: readonly { readonly contentType: string; readonly name: string; readonly url: string }[] = [],
+  ): Promise<void> {
+    // the agent's line says what was sent; the relay carries the caption and the files' references
+    const line = files.length === 0 ? text : `${files.map((f) => `📎 ${f.name}`).join(', ')}${text === '' ? '' : `: ${text}`}`;
+    const attachments = files.map((f) => ({ contentType: f.contentType, name: f.name, url: f.url }));
     for (let attempt = 0; attempt < 5; attempt++) {
       const s = await this.opts.stores.handoffs.get(id);
       if (s.status !== 'assigned') throw new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `conversation ${id} is ${s.status}, not with an agent`);
       if (s.agentId !== agent) throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is owned by ${s.agentId}`);
       const at = this.opts.clock.now();
-      const written = await this.opts.stores.handoffs.appendTranscriptIf(id, s.version, [{ at, from: 'agent', type: 'message', text, meta: { agentId: agent, agentName } }]);
+      const written = await this.opts.stores.handoffs.appendTranscriptIf(id, s.version, [
+        { at, from: 'agent', type: 'message', text: line, meta: { agentId: agent, agentName, ...(files.length === 0 ? {} : { attachments: attachments.map((a) => ({ ...a, url: null })) }) } },
+      ]);
       if (!written.ok) continue; // the state moved since the read: check again on the fresh one
       await this.opts.stores.relay.send(s.channel ?? 'default', {
         conversationId: id,
@@ -297,9 +311,9 @@ export class HandoffService {
         agentName,
         at,
         id: this.newId(),
-        ...(s.handoffId === null ? {} : { meta: { handoffId: s.handoffId } }),
+        ...(s.handoffId === null && files.length === 0 ? {} : { meta: { ...(s.handoffId === null ? {} : { handoffId: s.handoffId }), ...(files.length === 0 ? {} : { attachments }) } }),
       });
-      await this.opts.stores.events.publish({ type: 'agent.message', conversationId: id, at, agentId: agent, text });
+      await this.opts.stores.events.publish({ type: 'agent.message', conversationId: id, at, agentId: agent, text: line });
       return;
     }
     throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
@@ -365,7 +379,28 @@ export class HandoffService {
       reason: state.reason ?? 'customer_request',
       ...(opts.note === undefined ? {} : { note: opts.note }),
     });
+    // the customer hears where they are going and for how long (the widget stops naming the agent)
+    if (state.status === 'queued') {
+      const ahead = state.queue === null ? null : await this.placeInQueue(state.queue, id);
+      const wait = state.queue === null ? 0 : await this.expectedWaitMs(state.queue, ahead ?? undefined);
+      await this.tellCustomer(state, id, 'handoff.transferred', (locale) => ({ queue: this.queueLabel(locale, state.queue), wait: this.waitText(locale, wait) }), 'handoff_status', {
+        state: 'queued',
+        queue: state.queue,
+        reason: state.reason,
+      });
+    }
     return state;
+  }
+
+  /** The queue's name as customers read it in their language. */
+  private queueLabel(locale: string, queue: string | null): string {
+    return queue === null ? '' : this.opts.texts.render(locale, `queue.${queue}`);
+  }
+
+  /** "Someone will be with you shortly." or "The expected wait is about N minutes.", in the customer's language. */
+  private waitText(locale: string, waitMs: number): string {
+    const minutes = Math.ceil(waitMs / 60_000);
+    return minutes <= 1 ? this.opts.texts.render(locale, 'handoff.wait_soon') : this.opts.texts.render(locale, 'handoff.wait_minutes', { minutes });
   }
 
   /** The agent solved it; the bot owns the chat again for whatever comes next. */
@@ -450,21 +485,44 @@ export class HandoffService {
       escalated++;
       this.opts.metrics?.count({ slaEscalations: 1 }, { queue: s.queue });
       await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
+      // each breach (every SLA period while nobody takes it): the waiting customer hears where they stand
+      await this.tellWaiting(id, c.state).catch(() => undefined);
     }
     return escalated;
+  }
+
+  /** How many wait ahead of `id` in `queue` (null: it does not wait there). */
+  private async placeInQueue(queue: QueueId, id: ConversationId): Promise<number | null> {
+    const store = this.opts.stores.handoffs;
+    if (store.queuePosition !== undefined) return store.queuePosition(queue, id);
+    const i = (await store.listQueue(queue)).findIndex((e) => e.conversationId === id);
+    return i < 0 ? null : i;
+  }
+
+  /** "Sorry for the wait: you're still in line …, number N. The expected wait is about M minutes." */
+  private async tellWaiting(id: ConversationId, s: HandoffState): Promise<void> {
+    const queue = s.queue;
+    if (queue === null) return;
+    const index = await this.placeInQueue(queue, id);
+    if (index === null) return;
+    const wait = await this.expectedWaitMs(queue, index);
+    await this.tellCustomer(s, id, 'handoff.still_waiting', (locale) => ({ queue: this.queueLabel(locale, queue), position: index + 1, wait: this.waitText(locale, wait) }), 'system_message', {
+      waiting: true,
+      position: index + 1,
+    });
   }
 
   private async tellCustomer(
     s: HandoffState,
     id: ConversationId,
     key: string,
-    vars: Record<string, unknown>,
+    vars: Record<string, unknown> | ((locale: string) => Record<string, unknown>),
     kind: 'system_message' | 'handoff_status',
     meta: Record<string, unknown>,
   ): Promise<void> {
     const memory = await readMemory(this.opts.stores.documents, id);
     const locale = memory?.value.locale ?? this.opts.manifest.defaultLocale;
-    const text = this.opts.texts.render(locale, key, vars);
+    const text = this.opts.texts.render(locale, key, typeof vars === 'function' ? vars(locale) : vars);
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'message', text });
     await this.opts.stores.relay.send(s.channel ?? 'default', { conversationId: id, kind, text, at, id: this.newId(), meta });

@@ -426,6 +426,7 @@ export class ConsoleApp {
         h('span', { class: `priority p${Math.min(9, c.priority)}`, title: 'priority' }, `P${c.priority}`),
         h('span', { class: 'reason' }, reasonLabel(c.reason)),
         h('span', { class: 'sla', 'data-deadline': c.slaDeadline ?? '' }),
+        c.escalations > 0 ? h('span', { class: 'escalated', title: 'SLA escalations: each raised the priority' }, `escalated ×${c.escalations}`) : null,
       ),
       h('div', { class: 'item-summary' }, c.customerName === null ? '' : `${c.customerName} — `, c.summary ?? ''),
       h(
@@ -697,7 +698,7 @@ export class ConsoleApp {
     // one key per transfer this view offers: a double click (or a retry) is the same transfer, and a
     // view older than the conversation's state is refused instead of moving it twice
     const transferKey = newKey();
-    const run = async (label: string, action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
+    const run = async (said: string | ((v: ConversationView) => string), action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
       try {
         const v = await action();
         this.say(label);
@@ -714,6 +715,7 @@ export class ConsoleApp {
       onclick: () => {
         transfer.disabled = true;
         void run(
+        const asked = target.value;
           `Transferred to ${target.value}.`,
           () =>
             api<ConversationView>('POST', conversationPath(id, 'transfer'), {

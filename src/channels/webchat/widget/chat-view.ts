@@ -252,8 +252,8 @@ export class ChatView {
         this.agentName = undefined;
         this.renderStatus();
         continue;
-      } else if (handover?.kind === 'handoff_status' && (handover.state === 'returned' || handover.state === 'completed')) {
-        // Back with the bot (its message says so): the header stops naming the agent.
+      } else if (handover?.kind === 'handoff_status' && (handover.state === 'returned' || handover.state === 'completed' || handover.state === 'queued')) {
+        // Back with the bot, or transferred and waiting again (its message says so): the header stops naming the agent.
         this.agentName = undefined;
         this.renderStatus();
       }
