@@ -7,7 +7,8 @@
  * wrong shape (zod), 401 no credential, 403 another agent's conversation or a queue not theirs,
  * 404 unknown conversation/queue/endpoint, 405 wrong method, 409 already taken, not in a state
  * that allows the action or changed since the caller's `expectedVersion`, 413 body over the limit,
- * 429 too many failed sign-ins. A transfer's `idempotencyKey` makes a repeated request (a double
+ * 429 too many failed sign-ins (with Retry-After), 403 HANDOVER_ERR_CROSS_SITE for a browser POST from
+ * another site, 503 HANDOVER_ERR_BUSY when too many password checks are under way. A transfer's `idempotencyKey` makes a repeated request (a double
  * click, a retry) the same transfer: 200 with the current state, nothing moved twice.
  *
  * @example
@@ -50,11 +51,12 @@ import type {
   StaffView,
   StateView,
 } from './api-types.js';
-import type { ConsoleAuth, Principal } from './console-auth.js';
-import { LoginThrottle } from './login-throttle.js';
+import { checkSameSite, type ConsoleAuth, type Principal } from './console-auth.js';
+import { RetryLaterError, retryAfterHeaders, SignInThrottle } from './login-throttle.js';
 import { fillMacro } from './macros.js';
 import { openApiDocument } from './openapi-document.js';
-import { DECOY_HASH, verifyPassword } from './password-hash.js';
+import type { LoginAttempts } from '../core/ports/login-attempts.js';
+import { DECOY_HASH, PasswordCheckGate, verifyPassword } from './password-hash.js';
 
 /**
  * Options of {@link createAgentApi}.
@@ -82,6 +84,10 @@ export interface AgentApiOptions {
   readonly staffing?: Staffing;
   /** Booked callbacks, re-checked when presence or shifts change (default: over the same stores). */
   readonly callbacks?: CallbackService;
+  /** Sign-in attempt counters (`stores.loginAttempts`: shared by every process on Redis). */
+  readonly loginAttempts: LoginAttempts;
+  /** Mark the known-device cookie `Secure` (as the session cookie). */
+  readonly secureCookies?: boolean;
 }
 
 /** Default page of "My conversations". */
@@ -146,7 +152,13 @@ function parseBody<T>(schema: ZodType<T>, raw: unknown, allowEmpty: boolean): T 
 export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
   const listLimit = opts.queueListLimit ?? 100;
-  const throttle = new LoginThrottle({ clock: opts.clock });
+  const signIn = opts.manifest.console.signIn;
+  const throttle = new SignInThrottle({
+    attempts: opts.loginAttempts,
+    policy: signIn,
+    ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
+  });
+  const passwordGate = new PasswordCheckGate({ maxConcurrent: signIn.maxConcurrentChecks, maxWaiting: signIn.maxWaiting });
   const { auth, roster, service, stores, worklist } = opts;
   const staffing = opts.staffing ?? new Staffing({ manifest: opts.manifest, documents: stores.documents, clock: opts.clock });
   const callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores, clock: opts.clock, service, staffing });
@@ -308,21 +320,29 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const ops: Record<OperationId, (req: IncomingMessage, res: ServerResponse, params: Readonly<Record<string, string>>, p: Principal | undefined) => Promise<void>> = {
     async login(req, res) {
       const body = parseBody(BODY_SCHEMAS.login, await readJsonBody(req, maxBody), false);
-      const key = `${body.id}|${req.socket.remoteAddress ?? ''}`;
-      throttle.check(key);
+      // checked and counted before the password work: parallel guesses cannot all pass the check
+      const attempt = await throttle.begin(req, body.id);
       const hash = roster.passwordHashOf(body.id);
-      // An unknown id costs the same scrypt time as a wrong password.
-      const ok = (await verifyPassword(body.password, hash ?? DECOY_HASH)) && hash !== undefined;
+      let ok: boolean;
+      try {
+        // An unknown id costs the same scrypt time as a wrong password; a known device goes first in line.
+        ok = (await passwordGate.run(() => verifyPassword(body.password, hash ?? DECOY_HASH), { priority: attempt.knownDevice })) && hash !== undefined;
+      } catch (e) {
+        await attempt.abandoned();
+        if (isHandoverError(e, 'HANDOVER_ERR_BUSY')) throw new RetryLaterError('HANDOVER_ERR_BUSY', e.message, 1000);
+        throw e;
+      }
       const agent = roster.find(body.id);
       if (!ok || agent === undefined) {
-        throttle.failed(key);
+        await attempt.failed();
         throw new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'unknown agent id or wrong password');
       }
-      throttle.succeeded(key);
+      const deviceCookies = await attempt.succeeded();
       const { token, session } = await opts.sessions.create(agent.id);
       if (staffing.isAgent(agent.id)) await presenceChanged(staffing.presence.signIn(agent.id));
       sendJson(res, 200, { caller: callerView({ kind: 'agent', agent, sessionToken: token }), expiresAt: session.expiresAt }, {
-        'Set-Cookie': auth.sessionCookie(token, session.expiresAt, opts.sessions.ttlMs),
+        // the session cookie first (clients that read one cookie read it)
+        'Set-Cookie': [auth.sessionCookie(token, session.expiresAt, opts.sessions.ttlMs), ...deviceCookies],
       });
     },
 
@@ -514,33 +534,17 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         sendError(res, new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed here; use ${match.allowed.join(', ')}`), { Allow: match.allowed.join(', ') });
         return true;
       }
+      // every state change a browser could make with ambient credentials (the session cookie,
+      // sign-in itself): refused from another site; bearer-token clients carry no ambient credential
+      if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.authorization === undefined) checkSameSite(req);
       const p = match.route.auth ? await auth.require(req) : undefined;
-      if (p?.kind === 'agent' && req.method === 'POST') checkSameOrigin(req);
       await ops[match.route.operationId](req, res, match.params, p);
     } catch (e) {
       // Drain what the client still sends so it can read the error.
       if (!req.readableEnded) req.resume();
       if (!isHandoverError(e)) opts.log?.error('console API failed', { method: req.method, path: url.pathname, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-      sendError(res, e);
+      sendError(res, e, retryAfterHeaders(e));
     }
     return true;
   };
-}
-
-/**
- * Defence in depth against cross-site requests riding on the session cookie (it is already
- * SameSite=Strict): a browser's `Origin`, when sent, must be this server's.
- */
-function checkSameOrigin(req: IncomingMessage): void {
-  const origin = req.headers.origin;
-  if (origin === undefined) return;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    throw forbidden('malformed Origin header');
-  }
-  const forwarded = req.headers['x-forwarded-host'];
-  const expected = [req.headers.host, ...(typeof forwarded === 'string' ? [forwarded] : [])];
-  if (!expected.includes(host)) throw forbidden(`cross-site request from ${origin} refused`);
 }

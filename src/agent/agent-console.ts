@@ -7,7 +7,7 @@
  * sign-out and the OpenAPI document answers 401, and the socket refuses the upgrade.
  *
  * @example
- * const agentConsole = createAgentConsole({ manifest, service: app.service, stores, env: process.env });
+ * const agentConsole = createAgentConsole({ manifest, service: app.service, stores, loginAttempts: stores.loginAttempts, env: process.env });
  * const http = createHttpServer({ handlers: [agentConsole.handleRequest], upgrades: [agentConsole.handleUpgrade] });
  * // on shutdown
  * await agentConsole.close();
@@ -17,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Manifest } from '../config/manifest-schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import type { LoginAttempts } from '../core/ports/login-attempts.js';
 import type { Stores } from '../core/ports/stores.js';
 import { CallbackService } from '../handoff/callback-service.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
@@ -37,7 +38,7 @@ import { ConsoleSocketHub } from './console-socket-hub.js';
  * Options of {@link createAgentConsole}.
  *
  * @example
- * createAgentConsole({ manifest, service: app.service, stores, env: process.env, secureCookies: true });
+ * createAgentConsole({ manifest, service: app.service, stores, loginAttempts: stores.loginAttempts, env: process.env, secureCookies: true });
  */
 export interface AgentConsoleOptions {
   readonly manifest: Manifest;
@@ -63,6 +64,11 @@ export interface AgentConsoleOptions {
   readonly staffing?: Staffing;
   /** Booked callbacks, re-checked when presence or shifts change (default: over the same stores and service). */
   readonly callbacks?: CallbackService;
+  /**
+   * Sign-in attempt counters and known devices: `stores.loginAttempts` of `openStores`, so every
+   * process on one Redis counts the same failures (manifest.json `console.signIn` sets the policy).
+   */
+  readonly loginAttempts: LoginAttempts;
 }
 
 /**
@@ -96,7 +102,7 @@ const PAGE_HEADERS = {
  * Builds the agent console over the handoff service and the stores.
  *
  * @example
- * const c = createAgentConsole({ manifest, service, stores });
+ * const c = createAgentConsole({ manifest, service, stores, loginAttempts: stores.loginAttempts });
  * if (await c.handleRequest(req, res)) return;
  */
 export function createAgentConsole(opts: AgentConsoleOptions): AgentConsole {
@@ -131,6 +137,8 @@ export function createAgentConsole(opts: AgentConsoleOptions): AgentConsole {
     staffing,
     callbacks,
     onLogout: (token) => sockets.closeSession(token),
+    loginAttempts: opts.loginAttempts,
+    ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),
   });

@@ -195,6 +195,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       service: app.service,
       callbacks: app.callbacks,
       stores,
+      loginAttempts: stores.loginAttempts,
       clock,
       env,
       log,
