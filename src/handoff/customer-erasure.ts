@@ -14,7 +14,7 @@ import type { AuditLine, CustomerData, ErasedCounts, ErasureReport, RetentionPol
 import { noneErased } from '../core/ports/customer-data.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { HandoffStore } from '../core/ports/handoff-store.js';
-import { SLOT_INDEX_KEY, bookingKey, slotKey, type SlotBookings, type SlotIndex } from '../handoff/callback-bookings.js';
+import { SLOT_INDEX_KEY, bookingKey, slotKey, type SlotBookings, type SlotIndex } from './callback-bookings.js';
 
 /** The class of a document by its key (what erasure counts it as, and which retention it gets). */
 export type DocumentClass = 'conversationMemory' | 'botState' | 'whatsapp' | 'whatsappOutbox' | 'callbackBooking' | 'callbackSlot' | 'agentSession' | 'metrics' | 'kept';

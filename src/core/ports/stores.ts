@@ -4,6 +4,7 @@ import type { DocumentStore } from './document-store.js';
 import type { PacketStore } from './packet-store.js';
 import type { EventBus } from './event-bus.js';
 import type { MessageRelay } from './message-relay.js';
+import type { CustomerData } from './customer-data.js';
 
 /** Every port a store backend provides; `createMemoryStores()` and `createRedisStores()` return one. */
 export interface Stores {
@@ -13,6 +14,8 @@ export interface Stores {
   readonly packets: PacketStore;
   readonly events: EventBus;
   readonly relay: MessageRelay;
+  /** Which conversations are whose, erasure of a conversation's data, audit lines (both built-in stores have it). */
+  readonly customers?: CustomerData;
   /** Release connections and timers. */
   close(): Promise<void>;
 }

@@ -15,7 +15,7 @@ import { MemoryMessageRelay, type MemoryRelayOptions } from './memory-message-re
 import { ConversationExpiry, DEFAULT_CONVERSATION_TTL_MS, type ExpiringPart } from './conversation-expiry.js';
 import { MemoryCustomerData } from './memory-customer-data.js';
 import { shortestConversationMs, type RetentionPolicy } from '../../core/ports/customer-data.js';
-import { customerOfDocument } from '../customer-erasure.js';
+import { customerOfDocument } from '../../handoff/customer-erasure.js';
 
 /**
  * Options of `createMemoryStores`.

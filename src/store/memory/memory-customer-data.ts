@@ -3,7 +3,7 @@ import { systemClock } from '../../core/clock.js';
 import { conversationId as toConversationId } from '../../core/ids.js';
 import type { AuditLine, CustomerData, ErasedCounts, RetentionPolicy } from '../../core/ports/customer-data.js';
 import { noneErased } from '../../core/ports/customer-data.js';
-import { documentClass } from '../customer-erasure.js';
+import { documentClass } from '../../handoff/customer-erasure.js';
 import type { ConversationExpiry } from './conversation-expiry.js';
 import type { MemoryDocumentStore } from './memory-document-store.js';
 import type { MemoryHandoffStore } from './memory-handoff-store.js';

@@ -3,7 +3,7 @@ import type { AuditLine, CustomerData, ErasedCounts, RetentionPolicy } from '../
 import { DEFAULT_RETENTION, noneErased } from '../../core/ports/customer-data.js';
 import type { RelayMessage } from '../../core/ports/message-relay.js';
 import { conversationOfDocumentKey } from '../memory/memory-document-store.js';
-import { documentClass } from '../customer-erasure.js';
+import { documentClass } from '../../handoff/customer-erasure.js';
 import { escapeGlob, type RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 

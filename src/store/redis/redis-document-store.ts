@@ -5,7 +5,7 @@ import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
 import { DEFAULT_RETENTION, customerIndexMs, type RetentionPolicy } from '../../core/ports/customer-data.js';
-import { customerOfDocument, documentTtlMs } from '../customer-erasure.js';
+import { customerOfDocument, documentTtlMs } from '../../handoff/customer-erasure.js';
 
 const writeScript = LuaScript.load('writeDocument-2.lua');
 
