@@ -46,6 +46,7 @@ import type { MetricsRecorder } from '../handoff/metrics.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { DEFERRED_SAVES_KEY, OBSERVATION_KEY, TurnObservation, VIEW_KEY, type ConversationView } from './turn-observation.js';
 import { TranscriptWriter, type TranscriptWriterOptions } from './transcript-writer.js';
+import { Redactor } from '../core/redact.js';
 import { BurstWindow, burstOf, type BurstOptions } from './burst-window.js';
 import { inProactiveScope } from './proactive-turn.js';
 
@@ -106,6 +107,8 @@ export class HandoffMiddleware implements Middleware {
   private readonly newId: () => string;
   /** Per-conversation ordered transcript writes: refused lines are retried (bounded) before any newer line of the same conversation. */
   private readonly transcript: TranscriptWriter;
+  /** Masks the briefing sent in `handoff.initiate` (stores given by `createHandover` mask what is written). */
+  private readonly redactor: Redactor;
   /** Bursts waiting for their window (undefined: every message is answered at once). */
   readonly bursts: BurstWindow | undefined;
 
@@ -115,6 +118,7 @@ export class HandoffMiddleware implements Middleware {
     this.service = opts.service ?? new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, texts: opts.texts, newId: this.newId });
     this.callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock: this.clock, service: this.service });
     const { maxPendingLines, ...retry } = opts.transcriptRetry ?? {};
+    this.redactor = new Redactor(opts.manifest.pii);
     this.transcript = new TranscriptWriter({
       store: opts.stores.transcripts,
       onError: (e) => this.report(e, 'append transcript'),
@@ -325,8 +329,10 @@ export class HandoffMiddleware implements Middleware {
         try {
           if (outgoing.length > 0) await context.sendActivities(outgoing);
           if (handoff?.packet) {
-            const transcript = { activities: handoff.packet.transcript.map((e) => transcriptActivity(e, context.activity)) };
-            await context.sendActivity(EventFactory.createHandoffInitiation(context, handoff.packet, transcript as never));
+            // what leaves for an external desk is masked like what is stored (README, "Personal data")
+            const packet = this.redactor.packet(handoff.packet);
+            const transcript = { activities: packet.transcript.map((e) => transcriptActivity(e, context.activity)) };
+            await context.sendActivity(EventFactory.createHandoffInitiation(context, packet, transcript as never));
           }
         } catch (e) {
           this.report(e, 'send bot activities');

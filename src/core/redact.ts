@@ -35,7 +35,7 @@
  * // 'card •••• 4242 cvv •••, cpf •••.•••.•••-25'
  */
 
-import type { TranscriptEntry } from './conversation.js';
+import type { HandoffPacket, TranscriptEntry } from './conversation.js';
 import type { DomainEvent } from './events.js';
 
 /** The patterns a `Redactor` knows. */
@@ -135,6 +135,21 @@ export class Redactor {
       if (note !== e.note) out = { ...out, note };
     }
     return out;
+  }
+
+  /**
+   * A briefing with what people typed masked: its transcript, summary, collected values, steps and
+   * trace (ids, queue, numbers and the customer directory's profile are kept).
+   */
+  packet(p: HandoffPacket): HandoffPacket {
+    return {
+      ...p,
+      summary: this.text(p.summary),
+      collected: this.value(p.collected),
+      transcript: p.transcript.map((e) => this.entry(e)),
+      steps: this.value(p.steps),
+      trace: this.value(p.trace),
+    };
   }
 
   /** The matches in `text`, in order and not overlapping (what `text()` replaces). */

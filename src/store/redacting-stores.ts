@@ -75,15 +75,5 @@ function redactEvents(bus: EventBus, r: Redactor): EventBus {
 }
 
 function redactPackets(store: PacketStore, r: Redactor): PacketStore {
-  return override(store, {
-    put: (id, p) =>
-      store.put(id, {
-        ...p,
-        summary: r.text(p.summary),
-        collected: r.value(p.collected),
-        transcript: p.transcript.map((e) => r.entry(e)),
-        steps: r.value(p.steps),
-        trace: r.value(p.trace),
-      }),
-  });
+  return override(store, { put: (id, p) => store.put(id, r.packet(p)) });
 }

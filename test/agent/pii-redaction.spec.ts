@@ -21,6 +21,7 @@ import type { RedisClient } from '../../src/store/redis/redis-connection.js';
 import { apiCall, conversationPath, nextEvent, openCustomer, signIn, startTestService, type TestService } from '../support/agent-service.js';
 import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { JsonSocket } from '../support/webchat-clients.js';
+import { harness, type Harness } from '../support/harness.js';
 
 type Json = Record<string, unknown>;
 
@@ -246,5 +247,30 @@ describe('web chat: the turn gets the text as typed, the history and the echo ge
       stored,
       'clients are sent what is stored',
     );
+  });
+});
+
+describe('the middleware: handoff.initiate and the stores hold the masked briefing', () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  it('masks the briefing sent in handoff.initiate and everything written to the stores', async () => {
+    h = await harness();
+    const out = [
+      ...(await h.send('my card is 4242 4242 4242 4242 cvv 737, ssn 123-45-6789', 0)),
+      ...(await h.send('meu cpf é 529.982.247-25 e minha senha é Hunter2xyz', 5)),
+    ];
+    // the policy may hand off already (a card and a password are sensitive); else the customer asks
+    if (!out.some((a) => a.name === 'handoff.initiate')) out.push(...(await h.send('I want to talk to a real person', 10)));
+    const initiate = out.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+    assert.ok(initiate, 'handoff.initiate sent');
+    const sent = JSON.stringify({ value: initiate.value, attachments: initiate.attachments });
+    assert.deepEqual(clearIn(sent), [], 'handoff.initiate');
+    assert.ok(sent.includes('my card is •••• 4242 cvv •••, ssn •••-••-6789'), sent);
+    // what the store below the middleware holds (the harness keeps the stores it gave createHandover)
+    const stored = JSON.stringify(await h.stores.transcripts.read(h.id));
+    assert.deepEqual(clearIn(stored), [], 'stored transcript');
+    assert.ok(stored.includes('meu cpf é •••.•••.•••-25 e minha senha é ••••••'), stored);
+    assert.deepEqual(h.errors, []);
   });
 });
