@@ -66,7 +66,7 @@ export function passwordChecksSoFar(): number {
  * HANDOVER_ERR_BUSY (503 + Retry-After) at once.
  *
  * @example
- * const gate = new PasswordCheckGate({ maxConcurrent: 2, maxWaiting: 32 });
+ * const gate = new PasswordCheckGate({ maxConcurrent: 1, maxWaiting: 32 });
  * const ok = await gate.run(() => verifyPassword(password, hash), { priority: knownDevice });
  */
 export class PasswordCheckGate {
@@ -77,7 +77,7 @@ export class PasswordCheckGate {
   private readonly maxWaiting: number;
 
   constructor(opts: { readonly maxConcurrent?: number; readonly maxWaiting?: number } = {}) {
-    this.maxConcurrent = opts.maxConcurrent ?? 2;
+    this.maxConcurrent = opts.maxConcurrent ?? 1;
     this.maxWaiting = opts.maxWaiting ?? 32;
   }
 

@@ -180,8 +180,11 @@ export const SignInSchema = z
     perAgent: z.number().int().min(1).max(100_000).default(50),
     /** How long a browser that signed in stays a known device of that agent (cookie and marker). */
     knownDeviceDays: z.number().int().min(0).max(400).default(30),
-    /** Password checks (scrypt, on libuv's pool of 4 threads) running at once per process. */
-    maxConcurrentChecks: z.number().int().min(1).max(64).default(2),
+    /**
+     * Password checks (scrypt: ~50 ms of one core each, on libuv's pool of 4 threads) running at once
+     * per process; 1 leaves a core to the event loop on a 2-core machine, raise it with more cores.
+     */
+    maxConcurrentChecks: z.number().int().min(1).max(64).default(1),
     /** Sign-ins waiting for a check per process; beyond it 503 + Retry-After. */
     maxWaiting: z.number().int().min(0).max(10_000).default(32),
     /** Reverse proxies in front of the console: the client address is the n-th from the right of X-Forwarded-For. */
