@@ -8,7 +8,7 @@ import { isHandoverError } from '../core/errors.js';
 import { loadDialogs } from '../dialogs/load-dialogs.js';
 import { checkScenario, openStores, runScenario } from './simulate.js';
 import { readScenarios, type Scenario } from './scenario.js';
-import { chat } from './chat.js';
+import { chat, CHAT_USAGE } from './chat.js';
 import { lint, LINT_USAGE } from './lint.js';
 import { EVAL_USAGE } from './eval-usage.js';
 
@@ -18,9 +18,7 @@ Commands:
   simulate FILE... [--check] [--store memory|redis://HOST:PORT]
                      Run scenario files through the real middleware and dialogs (virtual clock).
                      Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
-  chat [--customer ID] [--locale en|pt-BR|es]
-                     Talk to the sample bot in the terminal; when it hands off, play the agent
-                     (/accept, /say TEXT, /transfer QUEUE, /resolve, /return, /metrics). In-memory store.
+${CHAT_USAGE}
 ${EVAL_USAGE}
 ${LINT_USAGE}
   start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
