@@ -25,6 +25,9 @@ import { slaDueAtOf, type HandoffState } from '../core/handoff-state.js';
 import type { HandoffPacket } from '../core/conversation.js';
 import type { Stores } from '../core/ports/stores.js';
 import { readBooking } from '../handoff/callback-bookings.js';
+import { isWithHuman } from '../core/handoff-state.js';
+import { eraseCustomer } from '../handoff/customer-erasure.js';
+import type { TranscriptEntry } from '../core/conversation.js';
 import { CallbackService } from '../handoff/callback-service.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
 import type { Presence, PresenceChange } from '../staffing/presence.js';
@@ -250,6 +253,17 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       text: fillMacro(m.text, { agent: actorName, customer: packet?.customer ?? null, collected: packet?.collected ?? {} }),
     }));
 
+  /**
+   * Once the chat is back with the bot (returned, resolved), what the customer tells the bot
+   * afterwards is not the old queue's business: agents see the transcript up to the closing
+   * transition (supervisors and help desks see all). A new handoff shows everything again.
+   */
+  const visibleTranscript = (p: Principal, s: HandoffState, transcript: TranscriptEntry[]): TranscriptEntry[] => {
+    if (isWithHuman(s) || s.closedAt === null || auth.seesAll(p)) return transcript;
+    const closedAt = s.closedAt;
+    return transcript.filter((e) => e.at <= closedAt);
+  };
+
   const conversationView = async (p: Principal, id: ConversationId, state?: HandoffState): Promise<ConversationView> => {
     const s = state ?? (await service.state(id));
     const [packet, transcript, booking] = await Promise.all([service.packet(id), stores.transcripts.read(id), readBooking(stores.documents, id)]);
@@ -262,7 +276,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       state: stateView(s),
       briefing: packet === undefined ? null : briefingOf(packet),
       callback,
-      transcript,
+      transcript: visibleTranscript(p, s, transcript),
       macros: macrosFor(packet, me),
       now: opts.clock.now(),
     };
@@ -516,6 +530,32 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
       const slots = await callbacks.upcoming(queue);
       sendJson(res, 200, { queue, slots, timezone: opts.manifest.callbacks.timezone, now: opts.clock.now() });
+    },
+
+    async eraseCustomer(req, res, params, p) {
+      req.resume();
+      requireSupervisor(p!, 'erase customers');
+      // a cross-site DELETE never gets past CORS, and the cookie is SameSite=Strict; refuse a foreign Origin anyway
+      const origin = req.headers.origin;
+      if (origin !== undefined && req.headers.authorization === undefined) {
+        let host = '';
+        try {
+          host = new URL(origin).host;
+        } catch {
+          // malformed: refused below
+        }
+        if (host !== req.headers.host) throw forbidden(`cross-site request from ${origin} refused`);
+      }
+      const customers = stores.customers;
+      if (customers === undefined) throw new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', 'these stores keep no customer index: erasure needs the built-in memory or Redis store');
+      const force = new URL(req.url ?? '/', 'http://localhost').searchParams.get('force');
+      if (force !== null && force !== 'true' && force !== 'false') throw badRequest('force must be true or false');
+      const report = await eraseCustomer({ handoffs: stores.handoffs, documents: stores.documents, customers }, params['customerId']!, {
+        by: callerKey(p!),
+        now: opts.clock.now(),
+        force: force === 'true',
+      });
+      sendJson(res, 200, { ...report, now: opts.clock.now() });
     },
 
     async getOpenApi(_req, res) {

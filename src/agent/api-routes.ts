@@ -33,7 +33,8 @@ export type OperationId =
   | 'setMyPresence'
   | 'listStaff'
   | 'setShifts'
-  | 'listCallbackSlots';
+  | 'listCallbackSlots'
+  | 'eraseCustomer';
 
 /**
  * One route: method, OpenAPI path template and whether it needs a caller.
@@ -42,7 +43,7 @@ export type OperationId =
  * const r: ApiRoute = { method: 'GET', path: '/api/queues', operationId: 'listQueues', summary: 'Queues', auth: true };
  */
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** OpenAPI path template, e.g. `/api/queues/{queue}`. */
   readonly path: string;
   readonly operationId: OperationId;
@@ -77,6 +78,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/dead-letters', operationId: 'listDeadLetters', summary: 'Messages for customers that could not be delivered after their retries (supervisors and help desks)', auth: true },
   { method: 'POST', path: '/api/dead-letters/{deadLetterId}/retry', operationId: 'redeliverDeadLetter', summary: 'Send an undelivered message again, through the customer\'s channel', auth: true },
   { method: 'POST', path: '/api/dead-letters/{deadLetterId}/discard', operationId: 'discardDeadLetter', summary: 'Remove an undelivered message from the list without sending it', auth: true },
+  { method: 'DELETE', path: '/api/customers/{customerId}', operationId: 'eraseCustomer', summary: "Erase everything stored for a customer (supervisors and help desks): transcripts, memory, bot state, history, briefings, callbacks; audited", auth: true },
   { method: 'GET', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'This API as an OpenAPI 3 document', auth: false },
 ];
 

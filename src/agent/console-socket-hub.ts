@@ -23,7 +23,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../core/clock.js';
 import type { DomainEvent } from '../core/events.js';
-import type { HandoffState } from '../core/handoff-state.js';
+import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { ServerLog } from '../server/http-server.js';
 import type { PresenceBook, PresenceChange } from '../staffing/presence.js';
@@ -75,6 +75,9 @@ const QUEUE_EVENTS = new Set(['handoff.requested', 'handoff.escalated', 'handoff
  */
 export function eventVisibleTo(p: Principal, queues: readonly string[], seesAll: boolean, e: DomainEvent, s: HandoffState | undefined): boolean {
   if (seesAll) return true;
+  // back with the bot (returned, resolved): what the customer tells the bot is not the old queue's
+  // (nor the old agent's) business until the chat is handed off again
+  if (e.type === 'customer.message' && s !== undefined && s.version > 0 && !isWithHuman(s)) return false;
   const mine = p.kind === 'agent' && ((s?.agentId ?? null) === p.agent.id || ('agentId' in e && e.agentId === p.agent.id));
   if (mine) return true;
   if (QUEUE_EVENTS.has(e.type) && 'queue' in e) return queues.includes(e.queue);

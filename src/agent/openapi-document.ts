@@ -177,6 +177,33 @@ const OPERATIONS: Record<OperationId, Json> = {
     },
   },
   getOpenApi: { responses: { '200': { description: 'This document', ...json({ type: 'object' }) } } },
+  eraseCustomer: {
+    description:
+      'Removes every conversation the customer index links to this customer id (the channel user id: web chat user, WhatsApp number / BSUID) on this store: handoff state, transcript, conversation memory, bot state, web chat history, briefings, callback booking and slot places, WhatsApp conversation data, relay messages and dead letters. Answers what went, per class; an audit line (who, when, counts, the customer as a SHA-256) is stored, never the erased content. A customer with an open handoff (waiting, with an agent, booked) is refused with 409 unless `force=true`, which takes it out of its queue, the agent\'s list or its callback slot. An unknown customer is erased with zero counts.',
+    parameters: [
+      { name: 'customerId', in: 'path', required: true, description: 'The customer id (1 to 200 characters, no spaces)', schema: { type: 'string', maxLength: 200 } },
+      { name: 'force', in: 'query', required: false, description: 'Erase an open handoff too', schema: { type: 'boolean', default: false } },
+    ],
+    responses: {
+      '200': {
+        description: 'Erased; what went, per class, and the audit line',
+        ...json({
+          type: 'object',
+          required: ['customerId', 'conversationIds', 'removed', 'audit', 'now'],
+          properties: {
+            customerId: { type: 'string' },
+            conversationIds: { type: 'array', items: { type: 'string' } },
+            removed: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) },
+            audit: { type: 'object', properties: { at: { type: 'integer' }, action: { type: 'string', enum: ['erase'] }, by: { type: 'string' }, subject: { type: 'string', description: 'sha256(customer id), hex' }, counts: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) }, forcedOpen: { type: 'integer' } } },
+            now: { type: 'integer' },
+          },
+        }),
+      },
+      ...pick('400', '401'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+      '409': errorResponse('The customer has an open handoff; resolve or return it, or pass force=true (HANDOVER_ERR_NOT_IN_STATE)'),
+    },
+  },
   setMyPresence: {
     requestBody: {
       required: true,
@@ -484,7 +511,9 @@ export function openApiDocument(): Json {
               ? 'delivery'
               : r.path.startsWith('/api/staff') || r.path === '/api/me/presence'
                 ? 'staffing'
-                : 'session',
+                : r.path.startsWith('/api/customers')
+                  ? 'customers'
+                  : 'session',
       ],
       ...(r.auth ? {} : { security: [] }),
       ...op,
@@ -512,6 +541,7 @@ export function openApiDocument(): Json {
       { name: 'queues', description: 'Waiting conversations' },
       { name: 'conversations', description: 'Briefing, transcript and agent actions' },
       { name: 'delivery', description: 'Messages for customers that could not be delivered (dead letters)' },
+      { name: 'customers', description: "Erasure of a customer's data (GDPR / LGPD)" },
       { name: 'staffing', description: "Agents' presence and shifts: what callback slots and the expected wait are computed from" },
     ],
     paths,

@@ -11,6 +11,7 @@ import { readScenarios, type Scenario } from './scenario.js';
 import { chat, CHAT_USAGE } from './chat.js';
 import { lint, LINT_USAGE } from './lint.js';
 import { EVAL_USAGE } from './eval-usage.js';
+import { ERASE_USAGE } from './erase.js';
 
 const USAGE = `Usage: handover <command> [options]
 
@@ -20,6 +21,7 @@ Commands:
                      Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
 ${CHAT_USAGE}
 ${EVAL_USAGE}
+${ERASE_USAGE}
 ${LINT_USAGE}
   start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
                      Run the service: web chat (demo page, widget, Direct Line), the agent console
@@ -101,6 +103,12 @@ function loadStart(): typeof import('./start.js') {
 }
 
 /** Loaded on demand, like start. */
+function loadErase(): typeof import('./erase.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  return require('./erase.js') as typeof import('./erase.js');
+}
+
+/** Loaded on demand, like start. */
 function loadEval(): typeof import('./eval.js') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
   return require('./eval.js') as typeof import('./eval.js');
@@ -125,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
         return await chat(rest);
       case 'start':
         return await loadStart().start(rest);
+      case 'erase':
+        return await loadErase().eraseCommand(rest, process.stdout, process.stderr);
       case 'hash-password':
         return await loadStart().hashPasswordCommand(process.stdin, process.stdout);
       case undefined:

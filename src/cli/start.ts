@@ -28,6 +28,7 @@ import { sendJson } from '../server/http-json.js';
 import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
 import { SlaWatcher } from '../handoff/sla-watcher.js';
 import { openStores, type OpenedStores, type WebChatHistoryOptions } from '../store/open-stores.js';
+import { retentionFromDays } from '../core/ports/customer-data.js';
 
 /**
  * Options of {@link startService}; everything has a default.
@@ -116,6 +117,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     clock,
     // memory store: idle conversations are forgotten after this (manifest.json → memoryStore)
     memory: { conversationTtlMs: config.manifest.memoryStore.conversationTtlMinutes * 60_000 },
+    // every key class's TTL on Redis; the memory store's cap (manifest.json → retention)
+    retention: retentionFromDays(config.manifest.retention),
     onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }),
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
     activityLog: webChatHistoryFromEnv(env),
