@@ -72,6 +72,8 @@ export const TEXT_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'handoff.resolved': ['agent'],
   'handoff.returned': [],
   'handoff.store_trouble': [],
+  'handoff.transferred': ['queue', 'wait'],
+  'handoff.still_waiting': ['queue', 'position', 'wait'],
   'handoff.callback_offer': ['time'],
   'handoff.callback_booked': ['time'],
   'handoff.callback_full': ['time'],
