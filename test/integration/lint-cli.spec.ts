@@ -62,6 +62,11 @@ describe('handover lint (the command)', function () {
     edit(dir, 'dialogs/return_item.json', (d) => {
       d.queue = 'biling';
     });
+    writeFileSync(join(dir, 'dialogs', 'broken.json'), '{ "intent": "broken", ');
+    edit(dir, 'locales/es.json', (t) => {
+      t['handoff.resolvd'] = t['handoff.resolved'];
+      delete t['handoff.resolved'];
+    });
     const r = lint(dir);
     assert.equal(r.code, 2, r.out + r.err);
     const lines = r.err.trim().split('\n');
@@ -74,6 +79,8 @@ describe('handover lint (the command)', function () {
       /^dialogs\/order_status\.json: steps\.4\.say: text key "order\.not_fund" is in no locale file — did you mean "order\.not_found"\?$/,
       /^dialogs\/return_item\.json: queue: unknown queue "biling" — did you mean "billing"\? known: support/,
       /^locales\/es\.json: broken: expected a text or a non-empty list of texts, got 5$/,
+      /^dialogs\/broken\.json: .*JSON/,
+      /^locales\/es\.json: handoff\.resolved: missing \(used by the handoff middleware\) — did you mean "handoff\.resolvd"\?$/,
       /^locales\/es\.json: handoff\.notice: unknown placeholder \{queu\} — did you mean \{queue\}\? valid: \{queue\}, \{wait\} — the customer would see "Te comunico con \. \{wait\}"$/,
       /^locales\/es\.json: greeting\.answer: a "\{" or "\}" that is not a placeholder/,
       /^locales\/pt-BR\.json: order_status\.answer: unknown placeholder \{order\.stauts\} — did you mean \{order\.status\}\? valid: \{customer\.name\}, \{customer\.comma_name\}, .*\{order\.status\}, \{order\.total\}/,

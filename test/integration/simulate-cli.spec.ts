@@ -88,6 +88,13 @@ describe('handover simulate (the command)', function () {
     assert.doesNotMatch(r.err, /Invalid input/);
   });
 
+  it('eval scenarios names the bad reason and queue the same way', () => {
+    const r = run('eval', 'scenarios', file('eval-bad.json', JSON.stringify([{ ...good, expect: { handoff: { turn: 1, reason: 'fallback_lop', queue: 'biling' } } }])));
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.err, /eval-bad\.json\[0\]: expect\.handoff\.reason: "fallback_lop" is not a handoff reason — did you mean "fallback_loop"\? valid: /);
+    assert.match(r.err, /eval-bad\.json\[0\]: expect\.handoff\.queue: unknown queue "biling" — did you mean "billing"\? known: /);
+  });
+
   it('warns about a field it does not know, and still runs', () => {
     const r = run('simulate', file('typo.json', JSON.stringify({ $schema: '../schemas/scenario.schema.json', ...good, expect: undefined, expcet: { handoff: null } })), '--check');
     assert.equal(r.code, 0, r.err);
