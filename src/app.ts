@@ -39,6 +39,8 @@ export interface HandoverOptions {
   readonly onError?: HandoffMiddlewareOptions['onError'];
   readonly onDecision?: HandoffMiddlewareOptions['onDecision'];
   readonly route?: HandoffMiddlewareOptions['route'];
+  /** Where `handoff.initiate` goes (see `HandoffMiddlewareOptions.initiate`); default by adapter. */
+  readonly initiate?: HandoffMiddlewareOptions['initiate'];
   readonly newId?: () => string;
   /** Replaces the built-in intent recogniser with any botbuilder-style recogniser. */
   readonly recognizer?: BotRecognizer;
@@ -111,6 +113,7 @@ export function createHandover(input: HandoverOptions): Handover {
     ...(opts.onError ? { onError: opts.onError } : {}),
     ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     ...(opts.route ? { route: opts.route } : {}),
+    ...(opts.initiate ? { initiate: opts.initiate } : {}),
     ...(opts.newId ? { newId: opts.newId } : {}),
     detectLocale: languageOf(catalog, opts.manifest),
     // the bot answers a burst once its window closed (`bot` exists by then)

@@ -16,6 +16,8 @@ export { HandoffMiddleware, conversationKeyOf, PROACTIVE_KEY, type HandoffMiddle
 export { observe, observeRecognizer, conversationView, TurnObservation, type ConversationView, type RecognizedIntent } from './bridge/turn-observation.js';
 export { attachAgentDelivery } from './bridge/agent-delivery.js';
 export { runProactive } from './bridge/proactive-turn.js';
+export { continueOn, type ContinueOptions } from './bridge/continue-conversation.js';
+export { KEEPS_DESK_EVENTS_PRIVATE, keepsDeskEventsPrivate } from './core/desk-events.js';
 export { DocumentStorage } from './bridge/document-storage.js';
 export { JsonDiffConversationState, stateFingerprint } from './bridge/json-diff-conversation-state.js';
 export { HandoffService } from './handoff/handoff-service.js';

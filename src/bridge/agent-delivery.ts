@@ -21,13 +21,19 @@ import type { DeadLetter, RelayMessage } from '../core/ports/message-relay.js';
 import { agentId } from '../core/ids.js';
 import { memoryKey, type ConversationMemory } from '../handoff/conversation-memory.js';
 import { PROACTIVE_KEY } from './handoff-middleware.js';
-import { runProactive } from './proactive-turn.js';
+import { continueOn } from './continue-conversation.js';
 import { dropLateAgentMessage } from './late-agent-message.js';
 import { serveBursts } from './burst-hosts.js';
 
-export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: Stores; route: string }): Promise<() => Promise<void>> {
+export async function attachAgentDelivery(opts: {
+  adapter: BotAdapter;
+  stores: Stores;
+  route: string;
+  /** The bot's Microsoft App ID, for a CloudAdapter's proactive turns (see `continueOn`); default ''. */
+  botAppId?: string;
+}): Promise<() => Promise<void>> {
   // what reaches this route's customers proactively here can answer their bursts too (a process that died left them)
-  const unserve = serveBursts(opts.stores, opts.route, opts.adapter);
+  const unserve = serveBursts(opts.stores, opts.route, opts.adapter, opts.botAppId);
   const listening = opts.stores.relay.listen(
     opts.route,
     async (m: RelayMessage) => {
@@ -36,7 +42,8 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
       const memory = await opts.stores.documents.read<ConversationMemory>(memoryKey(m.conversationId));
       if (memory === undefined) return; // nothing to reach: the conversation never reached the bot
       const reference = memory.value.reference as Partial<ConversationReference>;
-      await runProactive(() => opts.adapter.continueConversation(reference, async (ctx) => {
+      // CloudAdapter needs continueConversationAsync; every other adapter the legacy call
+      await continueOn(opts.adapter, reference, async (ctx) => {
         ctx.turnState.set(PROACTIVE_KEY, true);
         await ctx.sendActivity({
           type: ActivityTypes.Message,
@@ -45,7 +52,7 @@ export async function attachAgentDelivery(opts: { adapter: BotAdapter; stores: S
           // messageId lets the channel show a message delivered twice (after a crash) once.
           channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...m.meta, messageId: m.id } },
         });
-      }));
+      }, opts.botAppId === undefined ? {} : { botAppId: opts.botAppId });
     },
     { onDeadLetter: (letter) => tellAgent(opts.stores, letter) },
   );

@@ -13,19 +13,26 @@
  */
 import type { BotAdapter } from 'botbuilder';
 
-const hosts = new WeakMap<object, Map<string, BotAdapter>>();
+/** An adapter answering a route's bursts, and the bot's app id its proactive turns need (CloudAdapter). */
+export interface BurstHost {
+  readonly adapter: BotAdapter;
+  readonly botAppId?: string;
+}
+
+const hosts = new WeakMap<object, Map<string, BurstHost>>();
 
 /** Registers `adapter` as the one answering `route`'s bursts; returns the function that unregisters it. */
-export function serveBursts(stores: object, route: string, adapter: BotAdapter): () => void {
+export function serveBursts(stores: object, route: string, adapter: BotAdapter, botAppId?: string): () => void {
   let routes = hosts.get(stores);
   if (routes === undefined) hosts.set(stores, (routes = new Map()));
-  routes.set(route, adapter);
+  const host: BurstHost = botAppId === undefined ? { adapter } : { adapter, botAppId };
+  routes.set(route, host);
   return () => {
-    if (routes.get(route) === adapter) routes.delete(route);
+    if (routes.get(route) === host) routes.delete(route);
   };
 }
 
 /** The adapter registered for `route` on these stores, if any. */
-export function burstHost(stores: object, route: string): BotAdapter | undefined {
+export function burstHost(stores: object, route: string): BurstHost | undefined {
   return hosts.get(stores)?.get(route);
 }

@@ -30,7 +30,7 @@ import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import type { BurstMessage, BurstStore, PendingBurst, TakeResult } from '../core/ports/burst-store.js';
 import type { Manifest } from '../config/manifest-schema.js';
 import { burstHost } from './burst-hosts.js';
-import { runProactive } from './proactive-turn.js';
+import { continueOn } from './continue-conversation.js';
 
 /** Turn-state key of a burst's turn: the messages it answers (already in the transcript). */
 export const BURST_KEY = Symbol.for('handover.burst');
@@ -246,7 +246,7 @@ export class BurstWindow {
       const answered = await Promise.all(
         due.map(async ({ conversationId, route }) => {
           if (this.flushing.has(conversationId)) return false;
-          const adapter = this.adapters.get(route) ?? (this.opts.hosts === undefined ? undefined : burstHost(this.opts.hosts, route));
+          const adapter = this.adapters.get(route) ?? (this.opts.hosts === undefined ? undefined : burstHost(this.opts.hosts, route)?.adapter);
           // another process serves that route (WhatsApp Web: the one holding the session)
           if (adapter === undefined) return false;
           return this.flush(conversationId as ConversationId, { adapter });
@@ -314,7 +314,8 @@ export class BurstWindow {
 
   /** The burst's turn: the middleware and the bot, once, on the joined text; then the burst is settled. */
   private async answer(burst: PendingBurst, preferred: BotAdapter | undefined): Promise<void> {
-    const adapter = preferred ?? this.adapters.get(burst.route) ?? (this.opts.hosts === undefined ? undefined : burstHost(this.opts.hosts, burst.route));
+    const host = this.opts.hosts === undefined ? undefined : burstHost(this.opts.hosts, burst.route);
+    const adapter = preferred ?? this.adapters.get(burst.route) ?? host?.adapter;
     if (adapter === undefined) {
       // claimed here but nothing here can reach the customer: another process takes it when the lease ends
       this.opts.onError(new Error(`no adapter serves route "${burst.route}" in this process`), 'answer burst');
@@ -322,7 +323,8 @@ export class BurstWindow {
     }
     const activity = burstActivity(burst);
     try {
-      await runProactive(() => adapter.continueConversation(TurnContext.getConversationReference(activity), async (proactive) => {
+      // CloudAdapter needs continueConversationAsync and the bot's app id (registered with the route)
+      await continueOn(adapter, TurnContext.getConversationReference(activity), async (proactive) => {
         const context = new TurnContext(proactive.adapter, activity);
         // what the adapter put in its proactive turn (connector clients and the like), minus the proactive mark
         proactive.turnState.forEach((value, key) => {
@@ -330,7 +332,7 @@ export class BurstWindow {
         });
         context.turnState.set(BURST_KEY, { messages: burst.messages } satisfies BurstTurn);
         await this.opts.hooks.run(context, () => this.opts.logic(context));
-      }));
+      }, host?.botAppId === undefined ? {} : { botAppId: host.botAppId });
     } catch (e) {
       // the bot's own error (the adapter's onTurnError saw it too); running it again would throw again
       this.opts.onError(e, 'answer burst');

@@ -29,6 +29,7 @@ import {
   type Middleware,
 } from 'botbuilder';
 import type { Manifest } from '../config/manifest-schema.js';
+import { keepsDeskEventsPrivate } from '../core/desk-events.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile, HandoffPacket, TranscriptEntry, TurnSignals } from '../core/conversation.js';
 import { conversationId as toConversationId, type ConversationId } from '../core/ids.js';
@@ -58,6 +59,15 @@ export interface HandoffMiddlewareOptions {
   readonly clock?: Clock;
   /** Relay route on which this adapter receives agent messages (default: the activity's channelId). */
   readonly route?: (activity: Activity) => string;
+  /**
+   * Where the `handoff.initiate` event goes (botbuilder's handoff protocol: the briefing and the
+   * transcript, for an external desk): `'turn'` sends it in the customer's turn (for a desk channel
+   * that reads it there); a function receives it (your desk connector, an event sink); `'none'`
+   * drops it. Default: `'turn'` on adapters that keep such events from the customer (this package's
+   * web chat, WhatsApp and simulator adapters: `KEEPS_DESK_EVENTS_PRIVATE`), `'none'` on any other —
+   * CloudAdapter would deliver it, transcript and all, to the customer's own client.
+   */
+  readonly initiate?: 'turn' | 'none' | ((event: Partial<Activity>, context: TurnContext) => Promise<void>);
   /** Side-effect failures (transcript, store, events): reported here, never thrown at the customer. */
   readonly onError?: (error: unknown, where: string) => void;
   /** Called after every evaluated customer turn (simulate prints it; metrics count it). */
@@ -332,7 +342,10 @@ export class HandoffMiddleware implements Middleware {
             // what leaves for an external desk is masked like what is stored (README, "Personal data")
             const packet = this.redactor.packet(handoff.packet);
             const transcript = { activities: packet.transcript.map((e) => transcriptActivity(e, context.activity)) };
-            await context.sendActivity(EventFactory.createHandoffInitiation(context, packet, transcript as never));
+            const event = EventFactory.createHandoffInitiation(context, packet, transcript as never);
+            const where = this.opts.initiate ?? (keepsDeskEventsPrivate(context.adapter) ? 'turn' : 'none');
+            if (where === 'turn') await context.sendActivity(event);
+            else if (typeof where === 'function') await where(event, context);
           }
         } catch (e) {
           this.report(e, 'send bot activities');

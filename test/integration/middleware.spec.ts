@@ -167,7 +167,8 @@ describe('HandoffMiddleware through the botbuilder pipeline', () => {
   });
 
   it('works on botbuilder\'s own TestAdapter too', async () => {
-    const app = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory(customers) });
+    // TestAdapter stands for a desk channel here: handoff.initiate goes into the turn when asked
+    const app = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory(customers), initiate: 'turn' });
     const adapter = new TestAdapter((ctx) => app.bot.run(ctx));
     adapter.use(app.middleware);
     await adapter

@@ -45,7 +45,7 @@ async function main() {
   // the package's sample bot: createHandover loads dialogs/ and locales/ from root
   const pkg = path.dirname(require.resolve('handover/package.json'));
   const { manifest } = loadConfig(path.join(pkg, 'manifest.json'));
-  const handover = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory([]), root: pkg });
+  const handover = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory([]), root: pkg, initiate: 'turn' });
   const adapter = new TestAdapter((ctx) => handover.bot.run(ctx));
   adapter.use(handover.middleware);
   await adapter.receiveActivity('I want to talk to a real person');

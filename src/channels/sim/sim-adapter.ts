@@ -17,11 +17,14 @@ import {
 } from 'botbuilder';
 import { PROACTIVE_KEY } from '../../bridge/handoff-middleware.js';
 import { NO_BURSTS_KEY } from '../../bridge/burst-window.js';
+import { KEEPS_DESK_EVENTS_PRIVATE } from '../../core/desk-events.js';
 
 /** This turn's replies, when the adapter does not keep them (`keepSent: false`). */
 const REPLIES_KEY = Symbol('sim.replies');
 
 export class SimAdapter extends BotAdapter {
+  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
+  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
   /** Every activity sent, per conversation id, in order (empty with `keepSent: false`). */
   readonly sent = new Map<string, Partial<Activity>[]>();
   private seq = 0;

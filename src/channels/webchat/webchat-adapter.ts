@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { HandoverError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
+import { KEEPS_DESK_EVENTS_PRIVATE } from '../../core/desk-events.js';
 
 /** What a connected client receives: Direct Line's `{activities, watermark}` shape. */
 export interface StreamBatch {
@@ -105,6 +106,8 @@ const defaultIsPrivate = (a: Partial<Activity>): boolean => a.type === ActivityT
  * await adapter.receive(conversationId, 'u-1', { type: 'message', text: 'hi' });
  */
 export class WebChatAdapter extends BotAdapter {
+  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
+  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
   readonly activityLog: ActivityLog;
   readonly channelId: string;
   private readonly logic: BotLogic;

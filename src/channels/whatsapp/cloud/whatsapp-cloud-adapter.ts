@@ -28,6 +28,7 @@ import { cloudContent } from './inbound-content.js';
 import { MemoryMessageIds, type MessageIdLedger } from './message-ids.js';
 import type { WebhookContact, WebhookMessage, WebhookPayload, WebhookStatus, WebhookValue } from './webhook-types.js';
 
+import { KEEPS_DESK_EVENTS_PRIVATE } from '../../../core/desk-events.js';
 /** `channelId` of the Cloud API channel (web.js uses 'whatsapp'): lets the app route proactive sends. */
 export const WHATSAPP_CLOUD_CHANNEL_ID = 'whatsapp-cloud';
 /** Attachment `contentUrl` prefix when no media links are configured: a Graph media id to fetch with the access token. */
@@ -192,6 +193,8 @@ export class WhatsAppCloudAdapter extends BotAdapter {
    * Processes one verified webhook payload: every entry, change, message and status. Messages already
    * seen (same wamid) are skipped; statuses are reported, never turned into turns. One bad message
    * does not stop the others.
+  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
+  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
    *
    * @example
    * await adapter.processWebhook(JSON.parse(rawBody.toString('utf8')), (ctx) => bot.run(ctx));

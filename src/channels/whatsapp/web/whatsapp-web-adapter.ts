@@ -22,6 +22,7 @@ import { alwaysReady, type ConnectionGate } from './connection-gate.js';
 import { webContent } from './inbound-content.js';
 import { PacedSendQueue } from './paced-send-queue.js';
 import type { WhatsAppWebClient, WhatsAppWebMessage } from './whatsapp-web-client.js';
+import { KEEPS_DESK_EVENTS_PRIVATE } from '../../../core/desk-events.js';
 
 /** `channelId` of every activity this adapter produces. */
 export const WHATSAPP_WEB_CHANNEL_ID = 'whatsapp';
@@ -90,6 +91,8 @@ function isCustomerChat(chatId: string): boolean {
  * await adapter.continueConversation(ref, (ctx) => ctx.sendActivity('Hi, I am Ana from support').then(() => {}));
  */
 export class WhatsAppWebAdapter extends BotAdapter {
+  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
+  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
   private readonly client: WhatsAppWebClient;
   private readonly gate: ConnectionGate;
   private readonly clock: Clock;
