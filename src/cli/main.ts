@@ -19,6 +19,7 @@ Commands:
   simulate FILE... [--check] [--store memory|redis://HOST:PORT]
                      Run scenario files through the real middleware and dialogs (virtual clock).
                      Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
+                     Format: README "Scenario files"; JSON Schema: schemas/scenario.schema.json.
 ${CHAT_USAGE}
 ${EVAL_USAGE}
 ${ERASE_USAGE}
