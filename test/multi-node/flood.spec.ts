@@ -7,7 +7,7 @@
  * the same run, plus 50 ms of slack (scheduling noise on a shared 2-core machine).
  *
  * The manifest here: bursts off for web chat (a reply at once, not after a 3 s window) and
- * per-connection / per-conversation buckets of 60 then 300 a minute, so that a victim's line every
+ * per-connection / per-conversation buckets of 20 then 300 a minute, so that a victim's line every
  * 300 ms stays inside them; the flooder's thousand a second does not. Figures without the limits:
  * `npx tsx bench/webchat-flood.ts`.
  */
@@ -42,8 +42,8 @@ describe('handover start on Redis: a flooding widget client is refused and the o
     assert.ok(r.flooder.sent >= 2000, `the flooder sent only ${r.flooder.sent} lines`);
     assert.ok(r.flooder.refused >= r.flooder.sent * 0.5, `${r.flooder.refused} of ${r.flooder.sent} refused`);
     assert.ok(r.flooder.closed1008 >= 1, 'the flooding socket was never closed with 1008');
-    // at most the conversation's burst plus its refill over the flood (60 + 300/min × 4 s = 80) and a margin for the reconnect
-    assert.ok(r.flooder.acked <= 90, `${r.flooder.acked} flood lines accepted`);
+    // at most the conversation's burst plus its refill while it floods (20 + 300/min × 4–8 s ≤ 60), and a margin
+    assert.ok(r.flooder.acked <= 70, `${r.flooder.acked} flood lines accepted`);
     // the victims: never refused, all answered, and their p99 within 2× calm + 50 ms
     assert.equal(r.calm.refused + r.flood.refused, 0, 'a victim line was refused');
     assert.equal(r.calm.answered, r.calm.lines, 'a calm line went unanswered');

@@ -4,13 +4,13 @@
  * headers timeout with a 408 while normal requests keep being served; a request body that stalls is
  * closed with a 408 after the body idle timeout; one that trickles forever by the request timeout;
  * an idle keep-alive connection by the keep-alive timeout; a widget socket whose peer stops
- * answering pings by the WebSocket idle timeout.
+ * answering pings by the WebSocket idle timeout. And malformed percent-encoding is never a 500.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { makeRoot, spawnHandoverIn } from '../support/custom-root.js';
-import type { HandoverProcess } from '../support/handover-processes.js';
+import { DESK_TOKEN, type HandoverProcess } from '../support/handover-processes.js';
 
 
 /** A raw TCP client: what it received and when the server closed it (ms after `openedAt`). */
@@ -135,6 +135,17 @@ describe('handover start: HTTP and WebSocket timeouts (manifest.json limits.http
     process.stdout.write(`      trickling body: closed after ${c.closedAfterMs} ms; idle keep-alive: closed after ${k.closedAfterMs} ms\n`);
     assert.match(k.received, /^HTTP\/1\.1 200 /);
     assert.ok(k.closedAfterMs !== undefined && k.closedAfterMs < 3000, `keep-alive connection closed after ${k.closedAfterMs} ms (0.5 s)`);
+  });
+
+  it('answers malformed percent-encoding in path ids with 4xx, never 500 (Direct Line 400, console API 404)', async () => {
+    const dl = await fetch(`${proc.base}/v3/directline/conversations/%E0%A4%A`);
+    const api = await fetch(`${proc.base}/api/conversations/%E0%A4%A`, { headers: { Authorization: `Bearer ${DESK_TOKEN}` } });
+    const transcript = await fetch(`${proc.base}/api/conversations/%E0%A4%A/transcript`, { headers: { Authorization: `Bearer ${DESK_TOKEN}` } });
+    assert.equal(dl.status, 400);
+    assert.equal(((await dl.json()) as { error: { code: string } }).error.code, 'HANDOVER_ERR_BAD_REQUEST');
+    assert.equal(api.status, 404);
+    assert.equal(transcript.status, 404);
+    assert.ok(!/request handler failed/.test(proc.stderr()), proc.stderr());
   });
 
   it('closes a widget socket whose peer stops answering pings after the WebSocket idle timeout; a live one stays', async () => {
