@@ -33,6 +33,8 @@ import type { HandoffService } from '../handoff/handoff-service.js';
 import type { Presence, PresenceChange } from '../staffing/presence.js';
 import { Staffing, type StaffMember } from '../staffing/staffing.js';
 import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
+import { AGENT_DOCUMENT_MAX_BYTES, AGENT_IMAGE_MAX_BYTES, AgentFiles, checkAgentFile } from '../bridge/agent-files.js';
+import { readFileBody } from './read-file-body.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
 import type { AgentRoster } from './agent-roster.js';
 import type { AgentSessions } from './agent-sessions.js';
@@ -154,6 +156,7 @@ function parseBody<T>(schema: ZodType<T>, raw: unknown, allowEmpty: boolean): T 
  */
 export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
+  const agentFiles = new AgentFiles(opts.stores.documents, opts.clock);
   const listLimit = opts.queueListLimit ?? 100;
   const signIn = opts.manifest.console.signIn;
   const throttle = new SignInThrottle({
@@ -435,6 +438,36 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       await visibleState(p!, id);
       await service.sendAgentMessage(id, actor.id, body.text, actor.name);
       sendJson(res, 202, { ok: true, now: opts.clock.now() });
+    },
+
+    async sendFile(req, res, params, p) {
+      const id = toConversationId(params['conversationId']!);
+      if (!/^whatsapp(-cloud)?:/.test(id)) throw badRequest('files can be sent to WhatsApp customers only');
+      const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const caption = (q.get('caption') ?? '').trim();
+      if (Array.from(caption).length > 1024) throw badRequest('caption: at most 1024 characters');
+      const contentType = String(req.headers['content-type'] ?? '');
+      const declared = Number(req.headers['content-length']);
+      // type and declared size first: a refused file is not read
+      const kind = checkAgentFile(contentType, Number.isFinite(declared) && declared > 0 ? declared : 1);
+      const actor = actorOf(p!, { agentId: q.get('agentId') ?? undefined, agentName: q.get('agentName') ?? undefined });
+      const s = await visibleState(p!, id);
+      if (s.status !== 'assigned' || s.agentId !== actor.id) throw new HandoverError('HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT', `conversation ${id} is not yours: accept it first`);
+      const bytes = await readFileBody(req, kind === 'image' ? AGENT_IMAGE_MAX_BYTES : AGENT_DOCUMENT_MAX_BYTES);
+      let name = '';
+      try {
+        name = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
+      } catch {
+        throw badRequest('X-File-Name: percent-encode the file name');
+      }
+      const file = await agentFiles.put({ contentType, name, bytes });
+      try {
+        await service.sendAgentMessage(id, actor.id, caption, actor.name, [file]);
+      } catch (e) {
+        await agentFiles.delete(file.url).catch(() => undefined);
+        throw e;
+      }
+      sendJson(res, 202, { ok: true, file: { name: file.name, contentType: file.contentType, size: file.size, kind: file.kind }, now: opts.clock.now() });
     },
 
     async transferConversation(req, res, params, p) {

@@ -98,6 +98,31 @@ const OPERATIONS: Record<OperationId, Json> = {
       ...pick('400', '401', '403', '404', '409', '413'),
     },
   },
+  sendFile: {
+    description:
+      'WhatsApp conversations only. JPEG and PNG images up to 5 MB are sent as photos; PDF, plain text and Office documents up to 16 MB as documents. ' +
+      'The file is kept in the shared store until the channel has sent it (Cloud API: uploaded to /<phone-number-id>/media, then an image or document message; whatsapp-web.js: MessageMedia). ' +
+      'Outside the 24-hour window of the Cloud API it is not sent and a note in the transcript tells the agent.',
+    parameters: [
+      conversationIdParam,
+      { name: 'caption', in: 'query', required: false, description: 'Text sent with the file (up to 1024 characters)', schema: { type: 'string', maxLength: 1024 } },
+      { name: 'X-File-Name', in: 'header', required: false, description: 'The file name, percent-encoded UTF-8 (shown to the customer for documents)', schema: { type: 'string' } },
+      { name: 'agentId', in: 'query', required: false, description: 'Bearer tokens only: the help-desk agent sending it', schema: actingProps['agentId'] },
+      { name: 'agentName', in: 'query', required: false, description: 'Bearer tokens only', schema: actingProps['agentName'] },
+    ],
+    requestBody: {
+      required: true,
+      content: Object.fromEntries(
+        ['image/jpeg', 'image/png', 'application/pdf', 'text/plain', 'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+      ),
+    },
+    responses: {
+      '202': { description: 'On its way to the customer', ...json({ type: 'object', properties: { ok: { type: 'boolean' }, file: { type: 'object', properties: { name: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' }, kind: { type: 'string', enum: ['image', 'document'] } } }, now: { type: 'integer' } } }) },
+      ...pick('401', '403', '404', '409'),
+      '400': errorResponse('A type that cannot be sent, an empty file, a caption over 1024 characters, or a conversation that is not on WhatsApp (HANDOVER_ERR_BAD_REQUEST)'),
+      '413': errorResponse('Over 5 MB (images) or 16 MB (documents) (HANDOVER_ERR_PAYLOAD_TOO_LARGE)'),
+    },
+  },
   transferConversation: {
     parameters: [conversationIdParam],
     requestBody: {

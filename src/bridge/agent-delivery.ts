@@ -45,9 +45,12 @@ export async function attachAgentDelivery(opts: {
       // CloudAdapter needs continueConversationAsync; every other adapter the legacy call
       await continueOn(opts.adapter, reference, async (ctx) => {
         ctx.turnState.set(PROACTIVE_KEY, true);
+        // files an agent sends (`handover-file:` references kept by AgentFiles): the channel fetches and sends them
+        const files = Array.isArray(m.meta?.['attachments']) ? (m.meta['attachments'] as { contentType: string; name: string; url: string }[]) : [];
         await ctx.sendActivity({
           type: ActivityTypes.Message,
           text: m.text ?? '',
+          ...(files.length === 0 ? {} : { attachments: files.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: f.url })) }),
           // botbuilder sends every activity from the bot's own account: the agent's name travels here;
           // messageId lets the channel show a message delivered twice (after a crash) once.
           channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...m.meta, messageId: m.id } },

@@ -53,6 +53,8 @@ export class FakeGraphApi {
   readonly violations: Array<{ body: Record<string, unknown>; problems: string[] }> = [];
   readonly replies: FakeGraphReply[] = [];
   readonly media = new Map<string, FakeMedia>();
+  /** Files uploaded to `/<phone-number-id>/media` (valid ones only), in order. */
+  readonly uploads: Array<{ id: string; mimeType: string; filename: string; bytes: Buffer }> = [];
   /** The access token media requests must carry. */
   token: string | undefined;
   down = false;
@@ -69,7 +71,7 @@ export class FakeGraphApi {
   static async start(): Promise<FakeGraphApi> {
     let self: FakeGraphApi | undefined;
     const server = createServer((req, res) => {
-      void readJson(req).then((body) => self!.handle(req, res, body));
+      void readRaw(req).then((raw) => (isMultipart(req) ? self!.handleUpload(req, res, raw) : self!.handle(req, res, parseJson(raw))));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
@@ -118,6 +120,54 @@ export class FakeGraphApi {
     const id = `wamid.OUT${++this.seq}`;
     const input = recipientOf(body);
     json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input, ...(body['recipient'] === undefined ? { wa_id: input } : { user_id: input }) }], messages: [{ id }] });
+  }
+
+  /**
+   * `POST /<version>/<phone-number-id>/media` (Meta's "Upload media"): multipart/form-data with
+   * `messaging_product=whatsapp`, `type` (the MIME type) and one `file` part of that type; images JPEG
+   * or PNG up to 5 MB, documents (PDF, text, Office) up to 100 MB. Answers `{ id }` and keeps the file
+   * (listed in `uploads`, servable like received media); a request breaking the format gets 400 code 100.
+   */
+  private async handleUpload(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
+    const path = req.url ?? '';
+    const problems: string[] = [];
+    if (!/^\/v\d+\.\d+\/\d+\/media$/.test(path)) return json(res, 404, { error: { code: 803, message: `unknown path ${path}` } });
+    if (this.token !== undefined && req.headers.authorization !== `Bearer ${this.token}`) return json(res, 401, { error: { code: 190, message: 'Invalid OAuth access token' } });
+    let form: FormData | undefined;
+    try {
+      form = await new Response(new Uint8Array(raw), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+    } catch {
+      problems.push('body is not multipart/form-data');
+    }
+    const file = form?.get('file');
+    const type = form?.get('type');
+    if (form !== undefined) {
+      if (form.get('messaging_product') !== 'whatsapp') problems.push('messaging_product must be "whatsapp"');
+      if (typeof type !== 'string' || type === '') problems.push('type (the MIME type) required');
+      if (!(file instanceof Blob)) problems.push('file required');
+      else {
+        const fileType = file.type.split(';')[0];
+        if (typeof type === 'string' && fileType !== type) problems.push(`file part type ${file.type} differs from type ${String(type)}`);
+        const limit = UPLOAD_LIMITS[fileType ?? ''];
+        if (limit === undefined) problems.push(`unsupported media type ${file.type}`);
+        else if (file.size > limit) problems.push(`${file.type} over ${limit} bytes`);
+        if (file.size === 0) problems.push('empty file');
+      }
+      form.forEach((_v, k) => {
+        if (!['messaging_product', 'type', 'file'].includes(k)) problems.push(`unexpected field ${k}`);
+      });
+    }
+    if (problems.length > 0) {
+      this.violations.push({ body: { upload: path }, problems });
+      return json(res, 400, { error: { code: 100, message: `(#100) Invalid parameter: ${problems.join('; ')}` } });
+    }
+    if (this.down) return json(res, 503, { error: { code: 2, message: 'Service temporarily unavailable' } });
+    const f = file as File;
+    const bytes = Buffer.from(await f.arrayBuffer());
+    const id = `${4_000_000_000_000 + ++this.seq}`;
+    this.uploads.push({ id, mimeType: String(type), filename: f.name, bytes });
+    this.media.set(id, { bytes, mimeType: String(type) });
+    json(res, 200, { id });
   }
 
   private serveMedia(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -187,6 +237,21 @@ export function checkSendPayload(b: Record<string, unknown>): string[] {
     case 'interactive':
       p.push(...checkInteractive(b['interactive'] as Record<string, unknown> | undefined));
       break;
+    case 'image':
+    case 'document': {
+      // Meta's "Image messages" / "Document messages": a media id (or a link), an optional caption (≤ 1024), documents a filename
+      const kind = b['type'];
+      const m = b[kind] as { id?: unknown; link?: unknown; caption?: unknown; filename?: unknown } | undefined;
+      if (m === undefined) p.push(`${kind} object required`);
+      else {
+        if ((typeof m.id !== 'string' || m.id === '') === (typeof m.link !== 'string' || m.link === '')) p.push(`${kind}: exactly one of id or link`);
+        if (m.caption !== undefined && (len(m.caption) < 1 || len(m.caption) > 1024)) p.push(`${kind}.caption: 1..1024 characters`);
+        if (kind === 'image' && m.filename !== undefined) p.push('image has no filename');
+        if (kind === 'document' && m.filename !== undefined && len(m.filename) < 1) p.push('document.filename must not be empty');
+        for (const k of Object.keys(m)) if (!['id', 'link', 'caption', 'filename'].includes(k)) p.push(`unexpected field ${kind}.${k}`);
+      }
+      break;
+    }
     default:
       p.push(`type ${String(b['type'])} not expected from handover`);
   }
@@ -231,13 +296,35 @@ function checkInteractive(i: Record<string, unknown> | undefined): string[] {
   return p;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  if (chunks.length === 0) return {};
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  if (raw.length === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
   } catch {
     return {};
   }
 }
+
+function isMultipart(req: IncomingMessage): boolean {
+  return req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+}
+
+/** Meta's supported upload types and sizes (Cloud API media reference), images and documents. */
+const UPLOAD_LIMITS: Record<string, number> = {
+  'image/jpeg': 5 * 1024 * 1024,
+  'image/png': 5 * 1024 * 1024,
+  'application/pdf': 100 * 1024 * 1024,
+  'text/plain': 100 * 1024 * 1024,
+  'application/msword': 100 * 1024 * 1024,
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 100 * 1024 * 1024,
+  'application/vnd.ms-excel': 100 * 1024 * 1024,
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 100 * 1024 * 1024,
+  'application/vnd.ms-powerpoint': 100 * 1024 * 1024,
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 100 * 1024 * 1024,
+};

@@ -31,7 +31,8 @@ import { parseWhatsAppCloudConfig } from './cloud/cloud-config.js';
 import { GraphApiClient } from './cloud/graph-api-client.js';
 import { MediaLinks } from './cloud/media-links.js';
 import { LeaseMessageIds, MemoryMessageIds } from './cloud/message-ids.js';
-import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
+import { AgentFiles } from '../../bridge/agent-files.js';
+import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type FileNotSentEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
 import { consoleChannelLogger, type ChannelLogger } from './shared/channel-logger.js';
 import { realSleep, type Sleep } from './shared/sleep.js';
 import { createWwebjsClient } from './web/create-wwebjs-client.js';
@@ -171,6 +172,8 @@ export const WHATSAPP_NOTE = {
   deliveryFailed: 'whatsapp.delivery_failed',
   /** Who the customer is on WhatsApp (profile name, number or user id, username); the console's briefing shows it. */
   contact: 'whatsapp.contact',
+  /** A file an agent sent did not go out (window closed, no longer kept, refused by Meta). */
+  fileNotSent: 'whatsapp.file_not_sent',
 } as const;
 
 /**
@@ -313,6 +316,8 @@ export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContex
     ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
     mediaLink: (mediaId) => links.link(mediaId),
     replayWindowMs: cfg.replayWindowHours * 3_600_000,
+    agentFiles: new AgentFiles(ctx.stores.documents, clock),
+    onFileNotSent: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.fileNotSent, fileNotSentNote(e), { file: e.name, reason: e.reason, ...(e.error === undefined ? {} : { error: e.error }) }),
     messageIds: ctx.messageIdLease === undefined ? new MemoryMessageIds({ clock }) : new LeaseMessageIds(ctx.messageIdLease, cfg.phoneNumberId),
     // the middleware's locale (it follows the customer's language); the phone's prior until the first turn
     conversationLocale: async (waId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(waId))))?.value.locale,
@@ -391,6 +396,18 @@ function contactMeta(e: Omit<CloudContactEvent, 'username'> & { username?: strin
     ...(e.userId === undefined ? {} : { userId: e.userId }),
     ...(e.username === undefined ? {} : { username: e.username }),
   };
+}
+
+/** The agent-facing line for a file that did not go out. */
+function fileNotSentNote(e: FileNotSentEvent): string {
+  switch (e.reason) {
+    case 'window_closed':
+      return `The 24-hour window is closed: ${e.name} was not sent (files are not held); send it again once the customer writes`;
+    case 'missing':
+      return `The file ${e.name} was not sent: it is no longer kept (files wait at most 24 hours); upload it again`;
+    default:
+      return `WhatsApp refused the file ${e.name}, so the customer did not get it`;
+  }
 }
 
 /** The agent-facing line for a closed window. */

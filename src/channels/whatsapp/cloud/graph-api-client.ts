@@ -157,6 +157,40 @@ export class GraphApiClient {
   }
 
   /**
+   * Uploads a file to Meta (`POST /<phone-number-id>/media`, multipart/form-data with
+   * `messaging_product=whatsapp`, `type` and `file`, as Meta's media reference documents) and returns
+   * its media id, to send with `sendMedia`. Retried like a message.
+   *
+   * @example
+   * const id = await graph.uploadMedia(bytes, 'image/png', 'label.png');
+   */
+  async uploadMedia(bytes: Buffer, mimeType: string, filename: string): Promise<string> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', mimeType);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: mimeType }), filename);
+    return this.post(form, { endpoint: 'media' });
+  }
+
+  /**
+   * Sends an uploaded image or document by its media id, with a caption (documents: with the file name
+   * the customer sees).
+   *
+   * @example
+   * await graph.sendMedia('5511987654321', 'document', mediaId, { caption: 'Your invoice', filename: 'invoice.pdf' });
+   */
+  async sendMedia(to: string, kind: 'image' | 'document', mediaId: string, opts: { caption?: string; filename?: string } = {}): Promise<string> {
+    const caption = opts.caption === undefined || opts.caption === '' ? {} : { caption: opts.caption };
+    return this.post({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      ...addressOf(to),
+      type: kind,
+      [kind]: { id: mediaId, ...caption, ...(kind === 'document' && opts.filename !== undefined ? { filename: opts.filename } : {}) },
+    });
+  }
+
+  /**
    * Marks a received message (and the ones before it) as read — the customer sees the blue ticks —
    * and, with `typing`, shows "typing…" until the next message goes out or 25 s pass. One attempt,
    * never retried: presence that arrives late is worse than none.
@@ -214,8 +248,9 @@ export class GraphApiClient {
     throw this.failure({ status: res.status, ...(body?.error?.code === undefined ? {} : { graphCode: body.error.code }), message: body?.error?.message ?? res.statusText }, 1);
   }
 
-  private async post(payload: Record<string, unknown>, opts: { attempts?: number; expectId?: boolean } = {}): Promise<string> {
-    const url = `${this.baseUrl}/${encodeURIComponent(this.options.phoneNumberId)}/messages`;
+  private async post(payload: Record<string, unknown> | FormData, opts: { attempts?: number; expectId?: boolean; endpoint?: 'messages' | 'media' } = {}): Promise<string> {
+    const url = `${this.baseUrl}/${encodeURIComponent(this.options.phoneNumberId)}/${opts.endpoint ?? 'messages'}`;
+    const form = payload instanceof FormData;
     const maxAttempts = Math.max(1, opts.attempts ?? this.maxAttempts);
     let last: { status: number; graphCode?: number; message: string } = { status: 0, message: 'not attempted' };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -223,13 +258,14 @@ export class GraphApiClient {
       try {
         const res = await this.fetchImpl(url, {
           method: 'POST',
-          headers: { authorization: `Bearer ${this.options.accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
+          // a form sets its own multipart content type (with the boundary)
+          headers: { authorization: `Bearer ${this.options.accessToken}`, ...(form ? {} : { 'content-type': 'application/json' }) },
+          body: form ? payload : JSON.stringify(payload),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         const body = (await res.json().catch(() => undefined)) as GraphResponseBody | undefined;
         if (res.ok) {
-          const id = body?.messages?.[0]?.id;
+          const id = form ? body?.id : body?.messages?.[0]?.id;
           if (typeof id === 'string') return id;
           if (opts.expectId === false) return '';
           // 200 without an id: accepted, but nothing to correlate statuses with.
@@ -277,6 +313,8 @@ export class GraphApiClient {
 
 interface GraphResponseBody {
   messages?: Array<{ id?: string }>;
+  /** A media upload's id. */
+  id?: string;
   error?: { code?: number; message?: string };
 }
 

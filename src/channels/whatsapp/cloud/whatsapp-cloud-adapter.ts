@@ -26,9 +26,10 @@ import { CloudConversationStore, type CloudConversationDoc, type OutboxItem } fr
 import { GRAPH_CODE_REENGAGEMENT_REQUIRED, graphFailureOf, type GraphApiClient } from './graph-api-client.js';
 import { cloudContent } from './inbound-content.js';
 import { MemoryMessageIds, type MessageIdLedger } from './message-ids.js';
+import { AGENT_FILE_URL_PREFIX } from '../../../bridge/agent-files.js';
 import type { WebhookContact, WebhookMessage, WebhookPayload, WebhookStatus, WebhookValue } from './webhook-types.js';
-
 import { KEEPS_DESK_EVENTS_PRIVATE } from '../../../core/desk-events.js';
+
 /** `channelId` of the Cloud API channel (web.js uses 'whatsapp'): lets the app route proactive sends. */
 export const WHATSAPP_CLOUD_CHANNEL_ID = 'whatsapp-cloud';
 /** Attachment `contentUrl` prefix when no media links are configured: a Graph media id to fetch with the access token. */
@@ -87,6 +88,29 @@ export interface WindowClosedEvent {
   readonly templateSent: boolean;
 }
 
+/**
+ * Where files agents send are kept (`AgentFiles` of the bridge): `handover-file:` references in an
+ * outgoing activity's attachments are read here, sent, then deleted.
+ */
+export interface AgentFileSource {
+  get(url: string): Promise<{ readonly contentType: string; readonly name: string; readonly kind: 'image' | 'document'; readonly bytes: Buffer } | undefined>;
+  delete(url: string): Promise<void>;
+}
+
+/**
+ * A file an agent sent did not reach the customer: the 24-hour window is closed (files are not held
+ * like texts), the file is gone (kept 24 h), or Meta refused it.
+ *
+ * @example
+ * const e: FileNotSentEvent = { conversationId: '5511987654321', name: 'invoice.pdf', reason: 'window_closed' };
+ */
+export interface FileNotSentEvent {
+  readonly conversationId: string;
+  readonly name: string;
+  readonly reason: 'window_closed' | 'missing' | 'refused';
+  readonly error?: string;
+}
+
 /** Options of {@link WhatsAppCloudAdapter}. */
 export interface WhatsAppCloudAdapterOptions {
   readonly graph: GraphApiClient;
@@ -131,6 +155,10 @@ export interface WhatsAppCloudAdapterOptions {
    * shared store (Redis), default `MemoryMessageIds` in this process (bounded).
    */
   readonly messageIds?: MessageIdLedger;
+  /** Files agents send (`handover-file:` attachments); without it such attachments go out as text lines. */
+  readonly agentFiles?: AgentFileSource;
+  /** A file an agent sent was not sent: tell the agent. */
+  readonly onFileNotSent?: (event: FileNotSentEvent) => void | Promise<void>;
 }
 
 /** Not customer messages: system notices (number changed, user id changed) and the welcome request. */
@@ -165,6 +193,8 @@ interface Outgoing {
  * setInterval(() => void adapter.flushOutbox(), cfg.outboxRetryMs).unref();
  */
 export class WhatsAppCloudAdapter extends BotAdapter {
+  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
+  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
   private readonly graph: GraphApiClient;
   private readonly state: CloudConversationStore;
   private readonly clock: Clock;
@@ -193,8 +223,6 @@ export class WhatsAppCloudAdapter extends BotAdapter {
    * Processes one verified webhook payload: every entry, change, message and status. Messages already
    * seen (same wamid) are skipped; statuses are reported, never turned into turns. One bad message
    * does not stop the others.
-  /** Desk events (`handoff.initiate`) never reach the customer here: the middleware may send them into the turn. */
-  readonly [KEEPS_DESK_EVENTS_PRIVATE] = true;
    *
    * @example
    * await adapter.processWebhook(JSON.parse(rawBody.toString('utf8')), (ctx) => bot.run(ctx));
@@ -276,8 +304,16 @@ export class WhatsAppCloudAdapter extends BotAdapter {
       // Bots write markdown (botbuilder's default); agents type WhatsApp's own *bold* and _italic_.
       const markdown = handover?.role !== 'agent' && (activity.textFormat === undefined || activity.textFormat === 'markdown');
       let text = markdown ? markdownToWhatsApp(activity.text ?? '') : (activity.text ?? '');
+      const files: string[] = [];
       for (const a of activity.attachments ?? []) {
-        if (typeof a.contentUrl === 'string') text += `${text === '' ? '' : '\n'}${a.name ?? a.contentType}: ${a.contentUrl}`;
+        if (typeof a.contentUrl !== 'string') continue;
+        if (this.options.agentFiles !== undefined && a.contentUrl.startsWith(AGENT_FILE_URL_PREFIX)) files.push(a.contentUrl);
+        else text += `${text === '' ? '' : '\n'}${a.name ?? a.contentType}: ${a.contentUrl}`;
+      }
+      if (files.length > 0) {
+        // the text is the files' caption
+        responses.push({ id: await this.deliverFiles(to, files, text, { markRead: context.turnState.get(PROACTIVE_KEY) === true }) });
+        continue;
       }
       let outgoing: Outgoing = { text };
       const actions = activity.suggestedActions?.actions ?? [];
@@ -368,6 +404,51 @@ export class WhatsAppCloudAdapter extends BotAdapter {
       }
     }
     return ids[0] ?? '';
+  }
+
+  /**
+   * Files an agent sent: uploaded to Meta and sent as image / document messages (the first with the
+   * text as its caption) inside the 24-hour window; outside it, or when the file is gone or refused,
+   * the agent is told (`onFileNotSent`) and nothing is held. A file is deleted once sent or given up;
+   * Meta being unavailable throws, so the relay retries the whole message.
+   */
+  private async deliverFiles(to: string, urls: readonly string[], caption: string, opts: { markRead?: boolean }): Promise<string> {
+    const source = this.options.agentFiles!;
+    const notSent = async (url: string, name: string, reason: FileNotSentEvent['reason'], error?: string): Promise<void> => {
+      this.logger.warn('a file the agent sent did not go out', { to, name, reason, ...(error === undefined ? {} : { error }) });
+      await source.delete(url).catch(() => undefined);
+      await Promise.resolve(this.options.onFileNotSent?.({ conversationId: to, name, reason, ...(error === undefined ? {} : { error }) })).catch((e: unknown) =>
+        this.logger.error('onFileNotSent callback failed', { error: String(e) }),
+      );
+    };
+    const conv = await this.state.conversation(to);
+    const closed = conv?.lastInboundAt === undefined || this.clock.now() - conv.lastInboundAt > this.windowMs;
+    if (!closed && opts.markRead === true) await this.markUnreadRead(to, conv);
+    let first = '';
+    let text = Array.from(caption).slice(0, 1024).join('');
+    for (const url of urls) {
+      const file = await source.get(url);
+      if (file === undefined) {
+        await notSent(url, url.slice(AGENT_FILE_URL_PREFIX.length), 'missing');
+        continue;
+      }
+      if (closed) {
+        await notSent(url, file.name, 'window_closed');
+        continue;
+      }
+      try {
+        const mediaId = await this.graph.uploadMedia(file.bytes, file.contentType, file.name);
+        const id = await this.graph.sendMedia(to, file.kind, mediaId, { caption: text, filename: file.name });
+        text = '';
+        first ||= id;
+        await source.delete(url).catch(() => undefined);
+      } catch (e) {
+        const failure = graphFailureOf(e);
+        if (failure?.retryable === true) throw e; // the relay tries the message again
+        await notSent(url, file.name, failure?.graphCode === GRAPH_CODE_REENGAGEMENT_REQUIRED ? 'window_closed' : 'refused', String(e));
+      }
+    }
+    return first;
   }
 
   /** Marks the customer's last message read (no typing) when it is not yet. Never throws. */
