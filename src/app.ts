@@ -25,7 +25,7 @@ import { MetricsRecorder } from './handoff/metrics.js';
 import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
 import { burstStoreFor } from './store/burst-store-for.js';
-import { redactStores } from './store/redacting-stores.js';
+import { redactStores } from './core/redacting-stores.js';
 import { Redactor } from './core/redact.js';
 
 export interface HandoverOptions {

@@ -30,7 +30,7 @@ export { DialogBot } from './dialogs/dialog-bot.js';
 export { IntentRecognizer, type Recognition } from './dialogs/intent-recognizer.js';
 export { createMemoryStores, type MemoryStores, type MemoryStoresOptions, type MemoryStoreCounts } from './store/memory/index.js';
 export { openStores, type OpenStoresOptions, type OpenedStores } from './store/open-stores.js';
-export { redactStores } from './store/redacting-stores.js';
+export { redactStores } from './core/redacting-stores.js';
 export { Redactor, DEFAULT_PII_SETTINGS, PII_PATTERNS, type PiiPattern, type PiiRule, type PiiSettings, type PiiFinding } from './core/redact.js';
 export { neutralizeBidi } from './core/bidi.js';
 export { createRedisStores, type RedisStores, type RedisStoresOptions } from './store/redis/index.js';

@@ -28,6 +28,8 @@ import { sendJson } from '../server/http-json.js';
 import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
 import { SlaWatcher } from '../handoff/sla-watcher.js';
 import { openStores, type OpenedStores, type WebChatHistoryOptions } from '../store/open-stores.js';
+import { redactStores } from '../core/redacting-stores.js';
+import { Redactor } from '../core/redact.js';
 import { retentionFromDays } from '../core/ports/customer-data.js';
 
 /**
@@ -106,14 +108,20 @@ type Stopper = () => Promise<void>;
 export async function startService(opts: StartOptions = {}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const root = opts.root ?? process.cwd();
-  const log = opts.log ?? consoleServerLog;
+  const plainLog = opts.log ?? consoleServerLog;
   const clock = opts.clock ?? systemClock;
   const config = loadConfig(resolve(root, 'manifest.json'), env);
+  // personal data is masked in what is stored, shown, sent and logged (README, "Personal data")
+  const redactor = new Redactor(config.manifest.pii);
+  const log: ServerLog = {
+    info: (m, meta) => plainLog.info(redactor.text(m), redactor.value(meta)),
+    error: (m, meta) => plainLog.error(redactor.text(m), redactor.value(meta)),
+  };
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const storeUrl = opts.store ?? config.store;
   const prefix = env['REDIS_PREFIX'];
   const allowVolatile = opts.allowVolatileRedis ?? allowVolatileRedisFromEnv(env);
-  const stores = await openStores(storeUrl, {
+  const opened = await openStores(storeUrl, {
     clock,
     // memory store: idle conversations are forgotten after this (manifest.json → memoryStore)
     memory: { conversationTtlMs: config.manifest.memoryStore.conversationTtlMinutes * 60_000 },
@@ -125,6 +133,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     // Everything a deployment knows lives in Redis: refuse one that would forget it (README, "Run Redis for production").
     durability: { allowVolatile, warn: (text) => log.error(text), info: (text) => log.info(text) },
   });
+  const stores = redactStores(opened, redactor);
   const stoppers: Stopper[] = [];
   const limits = config.manifest.limits;
   let http: HttpServer | undefined;
@@ -176,6 +185,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       ...(stores.turnInbox === undefined ? {} : { turnInbox: stores.turnInbox }),
       // anonymous conversations per client IP, one bucket per address for the whole deployment
       startRateLimit: { limiter: stores.rateLimiter, ...webChatStartLimitFromEnv(env) },
+      redactor,
       // customer lines per socket, conversation and address (manifest.json limits.messages; README "Limits")
       messageRateLimit: messageLimitsOff(env) ? false : { limiter: stores.rateLimiter, ...limits.messages },
       tokenMaxAgeMs: limits.webchatTokens.maxAgeHours * 3_600_000,
@@ -205,7 +215,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       secureCookies: (env['PUBLIC_BASE_URL'] ?? '').startsWith('https://'),
       heartbeatMs: (limits.http.webSocketIdleSeconds * 1000) / 2,
     });
-    webhooks = startWebhooks({ webhooks: config.manifest.webhooks, events: stores.events, dedupe: stores.documents, env, clock, log });
+    webhooks = startWebhooks({ webhooks: config.manifest.webhooks, events: stores.events, dedupe: stores.documents, env, clock, log, redactor });
 
     // ---- WhatsApp hook -------------------------------------------------------------------------
     // Wired through src/channels/whatsapp/attach.ts (owned by the WhatsApp channel); loaded only

@@ -3,9 +3,11 @@
  * the way in (README, "Personal data"). Whatever writes a transcript line (the middleware's
  * customer and bot lines, agents' messages and transfer notes, WhatsApp lines, system notices),
  * publishes an event (customer and agent messages the console shows live, transfer notes that
- * webhooks send), relays an agent's message to the customer's channel or stores a briefing goes through here, so nothing below — memory or Redis — and
- * nothing read back from it (the console API and socket, `handoff.initiate`, webhooks) holds the
- * clear value. Reads are untouched: what is stored is already masked.
+ * webhooks send), relays an agent's message to the customer's channel or stores a briefing goes
+ * through here, so nothing below — memory or Redis — and nothing read back from it (the console
+ * API and socket, `handoff.initiate`, webhooks) holds the clear value. Reads are untouched: what
+ * is stored is already masked. Pure (a decorator over the ports): any layer may wrap the stores
+ * it was given (`createHandover`, `handover start` and the WhatsApp channels do).
  *
  * Wrapping twice is harmless: stores already wrapped are returned as they are.
  *
@@ -13,11 +15,11 @@
  * const stores = redactStores(await openStores(url), new Redactor(config.manifest.pii));
  * await stores.transcripts.append(id, { at, from: 'customer', type: 'message', text: 'cvv 123' }); // stored: 'cvv •••'
  */
-import type { Stores } from '../core/ports/stores.js';
-import type { TranscriptStore } from '../core/ports/transcript-store.js';
-import type { EventBus } from '../core/ports/event-bus.js';
-import type { PacketStore } from '../core/ports/packet-store.js';
-import type { Redactor } from '../core/redact.js';
+import type { Stores } from './ports/stores.js';
+import type { TranscriptStore } from './ports/transcript-store.js';
+import type { EventBus } from './ports/event-bus.js';
+import type { PacketStore } from './ports/packet-store.js';
+import type { Redactor } from './redact.js';
 
 const REDACTED = Symbol.for('handover.redactedStores');
 

@@ -1,3 +1,4 @@
+import type { Redactor } from '../../core/redact.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
@@ -52,6 +53,8 @@ export interface WebChatChannelOptions {
   readonly turnInbox?: TurnInbox;
   /** How often the turn inbox is swept for lines to take over (ms). Default 2000. */
   readonly inboxSweepMs?: number;
+  /** Personal data masking of the history and the echo (see `WebChatAdapterOptions.redactor`). */
+  readonly redactor?: Redactor;
   /**
    * Anonymous conversations per client IP, both front doors (429 / an error frame with the wait past
    * it): `{ limiter: stores.rateLimiter }` shares the buckets across processes on Redis. Default: 60
@@ -113,6 +116,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.isPrivate === undefined ? {} : { isPrivate: opts.isPrivate }),
     ...(opts.turnInbox === undefined ? {} : { turnInbox: opts.turnInbox }),
     ...(opts.inboxSweepMs === undefined ? {} : { inboxSweepMs: opts.inboxSweepMs }),
+    ...(opts.redactor === undefined ? {} : { redactor: opts.redactor }),
   });
   const startLimit = opts.startRateLimit === false ? undefined : new StartRateLimit(opts.startRateLimit ?? {});
   const messageLimit = opts.messageRateLimit === false ? undefined : new MessageRateLimit({ clock, ...opts.messageRateLimit });

@@ -19,6 +19,8 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import { attachAgentDelivery } from '../../bridge/agent-delivery.js';
 import { conversationKeyOf } from '../../bridge/handoff-middleware.js';
 import type { Manifest } from '../../config/manifest-schema.js';
+import { redactStores } from '../../core/redacting-stores.js';
+import { Redactor } from '../../core/redact.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { isHandoverError } from '../../core/errors.js';
 import type { HandoffState } from '../../core/handoff-state.js';
@@ -61,8 +63,8 @@ export interface WhatsAppHandoverApp {
 interface WhatsAppAttachBase {
   readonly app: WhatsAppHandoverApp;
   readonly stores: Stores;
-  /** Only the `whatsapp` section is read (validated here with the channel's own schema). */
-  readonly manifest: Pick<Manifest, 'whatsapp'>;
+  /** The `whatsapp` section (validated here with the channel's own schema) and `pii` (default: every pattern on). */
+  readonly manifest: Pick<Manifest, 'whatsapp'> & Partial<Pick<Manifest, 'pii'>>;
   readonly logger?: ChannelLogger;
   /**
    * Relay route agent messages for this channel arrive on. It must be what the app's `route` option
@@ -191,6 +193,8 @@ export const WHATSAPP_NOTE = {
  * process.once('SIGTERM', () => void whatsapp.stop());
  */
 export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<AttachedWhatsAppWeb> {
+  // the channel's own lines (notes for agents, the business phone's messages) are masked like the rest
+  ctx = { ...ctx, stores: redactStores(ctx.stores, new Redactor(ctx.manifest.pii)) };
   const cfg = parseWhatsAppWebConfig(ctx.manifest.whatsapp.web);
   const logger = ctx.logger ?? consoleChannelLogger('whatsapp-web');
   const clock = ctx.clock ?? systemClock;
@@ -291,6 +295,8 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
  * }).listen(3978); // Meta's callback URL: https://<host>/webhooks/whatsapp
  */
 export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContext): WhatsAppCloudHandler {
+  // the channel's own lines (notes for agents) are masked like the rest (README, "Personal data")
+  ctx = { ...ctx, stores: redactStores(ctx.stores, new Redactor(ctx.manifest.pii)) };
   const cfg = parseWhatsAppCloudConfig(ctx.manifest.whatsapp.cloud, ctx.env);
   const logger = ctx.logger ?? consoleChannelLogger('whatsapp-cloud');
   const clock = ctx.clock ?? systemClock;
