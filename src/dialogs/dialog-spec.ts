@@ -19,17 +19,17 @@ const examples = z.record(z.enum(['en', 'pt-BR', 'es']), z.array(z.string().min(
 export const StepSchema = z.union([
   z
     .object({
-      slot: z.string().regex(/^[a-z][a-z0-9_]*$/),
-      entity: z.enum(ENTITY_KINDS),
+      slot: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case').describe('the name the value is kept under; texts use it as {slot}'),
+      entity: z.enum(ENTITY_KINDS).describe('what to look for in the answer: order_number (A12345), email, zip, amount, quantity, text'),
       /** A critical entity: still missing after one request hands the customer off. */
-      critical: z.boolean().default(false),
+      critical: z.boolean().default(false).describe('still missing after one request: hand off (missing_entity)'),
       prompt: textKey,
       retry: textKey,
     })
     .strict(),
-  z.object({ authenticate: z.literal(true) }).strict(),
-  z.object({ lookup: z.literal('order'), notFound: textKey }).strict(),
-  z.object({ say: textKey, choices: z.array(textKey).optional() }).strict(),
+  z.object({ authenticate: z.literal(true).describe("ask for the account's ZIP code; the 3rd wrong answer hands off (auth_failed)") }).strict(),
+  z.object({ lookup: z.literal('order').describe('find the order named in order_number; later texts get {order.status} and {order.total}'), notFound: textKey }).strict(),
+  z.object({ say: textKey, choices: z.array(textKey).optional().describe('quick replies (texts get no placeholders)') }).strict(),
   z
     .object({
       faq: z.array(z.object({ id: z.string(), examples, answer: textKey }).strict()).min(1),
@@ -44,7 +44,7 @@ export type Step = z.infer<typeof StepSchema>;
 export const DialogSpecSchema = z
   .object({
     $schema: z.string().optional(),
-    intent: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
+    intent: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case').describe('lower_snake_case id; one file per intent'),
     description: z.string().optional(),
     /**
      * Per locale, a short name of what the customer wants ("track an order"): the bot asks
@@ -52,15 +52,15 @@ export const DialogSpecSchema = z
      */
     label: z.record(z.enum(['en', 'pt-BR', 'es']), z.string().min(1).max(60)).optional(),
     /** Where a handoff from inside this dialog goes. */
-    queue: z.string().regex(/^[a-z][a-z0-9_]*$/),
-    flags: z.array(z.enum(INTENT_FLAGS)).default([]),
+    queue: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case').describe('a queue of manifest.json (checked by handover lint)'),
+    flags: z.array(z.enum(INTENT_FLAGS)).default([]).describe('what recognising this intent means to the policy'),
     /**
      * Entities that, sent alone while no question is pending ("K48213"), mean this intent: the bot
      * starts this dialog with the value instead of saying it did not understand.
      */
     suggestedBy: z.array(z.enum(ENTITY_KINDS).exclude(['text'])).default([]),
     examples,
-    steps: z.array(StepSchema).default([]),
+    steps: z.array(StepSchema).default([]).describe('run in order: slot, authenticate, lookup, say or faq steps; texts are keys of locales/*.json'),
   })
   .strict();
 /** A validated dialog file. */
