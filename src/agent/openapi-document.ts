@@ -45,13 +45,30 @@ const OPERATIONS: Record<OperationId, Json> = {
   login: {
     requestBody: { required: true, ...json(ref('LoginRequest')) },
     responses: {
-      '200': { description: 'Signed in. `Set-Cookie: handover_agent=…; HttpOnly; SameSite=Strict; Max-Age=…`', ...json(ref('LoginResponse')) },
+      '200': {
+        description:
+          'Signed in. `Set-Cookie: handover_agent=…; HttpOnly; SameSite=Strict; Max-Age=…`, then the known-device cookie `handover_device=…; Path=/api/login; HttpOnly; SameSite=Strict` (on that browser only its own failures count for this agent)',
+        ...json(ref('LoginResponse')),
+      },
       ...pick('400', '413'),
       '401': errorResponse('Unknown agent id or wrong password (HANDOVER_ERR_UNAUTHORIZED)'),
-      '429': errorResponse('Too many failed sign-ins for this id from this address; try again later (HANDOVER_ERR_TOO_MANY_REQUESTS)'),
+      '403': errorResponse('A browser request from another site: `Origin` not this host, or `Sec-Fetch-Site: cross-site` (HANDOVER_ERR_CROSS_SITE)'),
+      '429': {
+        ...errorResponse('Too many failed sign-ins for this id from this address, from this address, or for this id from everywhere (manifest.json console.signIn); checked before the password (HANDOVER_ERR_TOO_MANY_REQUESTS)'),
+        headers: { 'Retry-After': { description: 'Seconds until the window has room', schema: { type: 'integer' } } },
+      },
+      '503': {
+        ...errorResponse('Too many sign-ins being checked at once on this process (HANDOVER_ERR_BUSY)'),
+        headers: { 'Retry-After': { description: 'Seconds to wait (1)', schema: { type: 'integer' } } },
+      },
     },
   },
-  logout: { responses: { '204': { description: 'Signed out; the cookie is cleared.' } } },
+  logout: {
+    responses: {
+      '204': { description: 'Signed out; the cookie is cleared.' },
+      '403': errorResponse('A browser request from another site (HANDOVER_ERR_CROSS_SITE)'),
+    },
+  },
   getMe: { responses: { '200': { description: 'The caller, with the first page of the conversations the agent owns', ...json(ref('Me')) }, ...pick('401') } },
   listMyConversations: {
     parameters: [
