@@ -701,6 +701,7 @@ export class ConsoleApp {
     const run = async (said: string | ((v: ConversationView) => string), action: () => Promise<ConversationView>, after: 'show' | 'close'): Promise<void> => {
       try {
         const v = await action();
+        const label = typeof said === 'string' ? said : said(v);
         this.say(label);
         if (after === 'show') this.show(v);
         else this.renderEmptyConversation(label);
@@ -714,9 +715,13 @@ export class ConsoleApp {
       class: 'transfer',
       onclick: () => {
         transfer.disabled = true;
-        void run(
         const asked = target.value;
-          `Transferred to ${target.value}.`,
+        void run(
+          // where it really went: the 2nd transfer without a resolution goes to senior agents instead
+          (v) =>
+            v.state.queue === asked || v.state.queue === null
+              ? `Transferred to ${asked}.`
+              : `Transferred to ${v.state.queue}, not ${asked}: ${reasonLabel(v.state.reason)} (${v.state.reason ?? '?'}).`,
           () =>
             api<ConversationView>('POST', conversationPath(id, 'transfer'), {
               queue: target.value,
