@@ -7,6 +7,7 @@
  * text as typed.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +22,14 @@ import type { RedisClient } from '../../src/store/redis/redis-connection.js';
 import { apiCall, conversationPath, nextEvent, openCustomer, signIn, startTestService, type TestService } from '../support/agent-service.js';
 import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { JsonSocket } from '../support/webchat-clients.js';
-import { harness, type Harness } from '../support/harness.js';
+import { customers, harness, manifest, type Harness } from '../support/harness.js';
+import { FakeGraphApi } from '../support/fake-graph-api.js';
+import { createHandover } from '../../src/app.js';
+import { createWhatsAppCloudHandler } from '../../src/channels/whatsapp/attach.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { conversationId } from '../../src/core/ids.js';
+import { StaticCustomerDirectory } from '../../src/core/static-customer-directory.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -272,5 +280,56 @@ describe('the middleware: handoff.initiate and the stores hold the masked briefi
     assert.deepEqual(clearIn(stored), [], 'stored transcript');
     assert.ok(stored.includes('meu cpf é •••.•••.•••-25 e minha senha é ••••••'), stored);
     assert.deepEqual(h.errors, []);
+  });
+});
+
+describe('WhatsApp Cloud: the customer\'s lines and the channel\'s notes are stored masked', () => {
+  const ENV = { WHATSAPP_VERIFY_TOKEN: 'verify-me-please', WHATSAPP_APP_SECRET: 'test-app-secret-0123456789', WHATSAPP_ACCESS_TOKEN: 'EAAG-test-access-token' };
+  const LEO = '15550100002';
+
+  it('masks a card, an SSN, a CPF and a password sent over the Cloud API webhook (raw stores given to the channel)', async () => {
+    const graph = await FakeGraphApi.start();
+    const stores = createMemoryStores();
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 15));
+    const app = createHandover({ manifest, stores, clock, directory: new StaticCustomerDirectory(customers) });
+    const local = { ...manifest, whatsapp: { ...manifest.whatsapp, cloud: { ...manifest.whatsapp.cloud, graphBaseUrl: graph.baseUrl } } };
+    const silent = { info: () => {}, warn: () => {}, error: () => {} };
+    const cloud = createWhatsAppCloudHandler({ app, stores, manifest: local, env: ENV, logger: silent, clock, sleep: async () => {}, outboxTimer: false });
+    await cloud.ready;
+    const server = http.createServer((req, res) => void cloud.handler(req, res).then((handled) => (handled ? undefined : res.writeHead(404).end())));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${cloud.path}`;
+      let seq = 0;
+      const say = async (text: string): Promise<void> => {
+        const body = JSON.stringify({
+          object: 'whatsapp_business_account',
+          entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000000', phone_number_id: '000000000000000' }, contacts: [{ profile: { name: 'Leo cpf 111.444.777-35' }, wa_id: LEO }], messages: [{ from: LEO, id: `wamid.PII${++seq}`, timestamp: String(Math.floor(clock.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
+        });
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', ENV.WHATSAPP_APP_SECRET).update(body).digest('hex')}` }, body });
+        assert.equal(res.status, 200);
+        await cloud.handler.idle();
+      };
+      await say('my card is 4242 4242 4242 4242 cvv 737 and my ssn is 123-45-6789');
+      await say('meu cpf é 529.982.247-25 e minha senha é Hunter2xyz');
+      const id = conversationId(`whatsapp-cloud:${LEO}`);
+      const stored = await stores.transcripts.read(id);
+      const text = JSON.stringify(stored);
+      assert.deepEqual(clearIn(text), [], text);
+      assert.deepEqual(
+        stored.filter((e) => e.from === 'customer' && e.type === 'message').map((e) => e.text),
+        ['my card is •••• 4242 cvv ••• and my ssn is •••-••-6789', 'meu cpf é •••.•••.•••-25 e minha senha é ••••••'],
+      );
+      // the channel's own note for agents (the WhatsApp profile, whose name here holds a CPF) is masked too
+      const note = stored.find((e) => e.from === 'system' && e.meta?.['audience'] === 'agent');
+      assert.ok(note, 'the channel wrote its own note');
+      assert.match(JSON.stringify(note), /Leo cpf •••\.•••\.•••-35/);
+    } finally {
+      await cloud.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await graph.close();
+      await stores.close();
+    }
   });
 });
