@@ -91,7 +91,7 @@ export class PasswordCheckGate {
     if (this.running >= this.maxConcurrent) {
       const queue = opts.priority === true ? this.priorityWaiting : this.waiting;
       if (queue.length >= this.maxWaiting) {
-        throw new HandoverError('HANDOVER_ERR_BUSY', `too many sign-ins at once (${this.running} password checks running, ${queue.length} waiting): retry in a second`);
+        throw new HandoverError('HANDOVER_ERR_BUSY', 'many sign-ins at once right now: try again in a second');
       }
       // the slot is handed over by the finishing check (running stays counted), so nobody overtakes
       await new Promise<void>((resolve) => queue.push(resolve));
