@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { channelContact } from '../../../src/agent/console/format.js';
 import { createHandover } from '../../../src/app.js';
 import { createWhatsAppCloudHandler, type WhatsAppCloudHandler } from '../../../src/channels/whatsapp/attach.js';
 import { parseWhatsAppCloudConfig } from '../../../src/channels/whatsapp/cloud/cloud-config.js';
@@ -254,5 +255,36 @@ describe('WhatsApp Cloud replays: the window is configurable', () => {
     clock.advanceMs(HOUR + 1);
     assert.equal(await ids.firstSeen('m4998', HOUR), true, 'kept only for its time');
     assert.equal(ids.size, 1, 'expired ids are dropped as new ones come');
+  });
+});
+
+describe('issue 14: what an agent reads of a WhatsApp customer', function () {
+  this.timeout(30_000);
+  it('contacts, an order and a message without a type are readable customer lines; the briefing names the WhatsApp profile', async () => {
+    const w = await world('memory');
+    try {
+      const at = w.clock.now();
+      await w.post(
+        webhook([
+          { from: ANA, id: 'wamid.C1', timestamp: String(Math.floor(at / 1000)), type: 'contacts', contacts: [{ name: { formatted_name: 'Barbara J. Johnson' }, phones: [{ phone: '+1 (415) 555-0123' }] }] },
+          { from: ANA, id: 'wamid.O1', timestamp: String(Math.floor(at / 1000)), type: 'order', order: { catalog_id: 'c1', product_items: [{ product_retailer_id: 'SKU-1', quantity: '2', item_price: '30', currency: 'USD' }] } },
+          // no `type` at all (a payload shape Meta does not document)
+          { from: ANA, id: 'wamid.U1', timestamp: String(Math.floor(at / 1000)) },
+        ]),
+      );
+      const lines = await w.customerLines();
+      assert.equal(lines.length, 3);
+      assert.match(lines[0]!, /Barbara J\. Johnson \+1 \(415\) 555-0123/);
+      assert.match(lines[1]!, /^🛒 .*US\$ 60\.00.*2 × SKU-1/);
+      assert.match(lines[2]!, /^⚠️ .*\(unknown\)$/);
+      assert.ok(lines.every((l) => l.trim() !== ''), 'no empty customer line');
+      const transcript = await w.stores.transcripts.read(ID);
+      assert.deepEqual(channelContact(transcript), [
+        ['WhatsApp name', 'Ana'],
+        ['WhatsApp number', `+${ANA}`],
+      ]);
+    } finally {
+      await w.close();
+    }
   });
 });
