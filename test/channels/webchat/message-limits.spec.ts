@@ -8,7 +8,10 @@
  * maximum age.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { ManualClock } from '../../../src/core/clock.js';
+import { ManifestSchema } from '../../../src/config/manifest-schema.js';
+import { DEFAULT_MESSAGE_LIMITS } from '../../../src/channels/webchat/message-rate-limit.js';
 import { startWebChatServer, type TestWebChatServer } from '../../support/webchat-server.js';
 import { JsonSocket, UpgradeRefused, call } from '../../support/webchat-clients.js';
 
@@ -256,5 +259,29 @@ describe('web chat: malformed percent-encoding and the token maximum age', () =>
     } finally {
       await w.close();
     }
+  });
+});
+
+describe('manifest.json limits', () => {
+  const manifest = (): Record<string, unknown> => JSON.parse(readFileSync('manifest.json', 'utf8')) as Record<string, unknown>;
+
+  it('has defaults for every limit, the same as the channel defaults', () => {
+    const m = ManifestSchema.parse(manifest());
+    assert.deepEqual(m.limits.messages, DEFAULT_MESSAGE_LIMITS);
+    assert.deepEqual(m.limits.http, { headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, bodyIdleTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5, webSocketIdleSeconds: 90, webSocketHelloSeconds: 15 });
+    assert.equal(m.limits.webchatTokens.maxAgeHours, 24);
+  });
+
+  it('refuses bad values naming the field', () => {
+    const r = ManifestSchema.safeParse({
+      ...manifest(),
+      limits: { messages: { perConversation: { burst: 0 }, perAddress: { perMinute: -1 } }, http: { headersTimeoutSeconds: 0 }, webchatTokens: { maxAgeHours: 100_000 } },
+    });
+    assert.equal(r.success, false);
+    const issues = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    assert.ok(issues.includes('limits.messages.perConversation.burst: at least 1 line'), issues.join('\n'));
+    assert.ok(issues.includes('limits.messages.perAddress.perMinute: more than 0 a minute'), issues.join('\n'));
+    assert.ok(issues.includes('limits.http.headersTimeoutSeconds: more than 0 seconds'), issues.join('\n'));
+    assert.ok(issues.includes('limits.webchatTokens.maxAgeHours: at most 720 hours (30 days)'), issues.join('\n'));
   });
 });
