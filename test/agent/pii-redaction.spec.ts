@@ -287,14 +287,16 @@ describe('WhatsApp Cloud: the customer\'s lines and the channel\'s notes are sto
   const ENV = { WHATSAPP_VERIFY_TOKEN: 'verify-me-please', WHATSAPP_APP_SECRET: 'test-app-secret-0123456789', WHATSAPP_ACCESS_TOKEN: 'EAAG-test-access-token' };
   const LEO = '15550100002';
 
-  it('masks a card, an SSN, a CPF and a password sent over the Cloud API webhook (raw stores given to the channel)', async () => {
+  it('masks a card, an SSN, a CPF and a password sent over the Cloud API webhook (raw stores and logger given to the channel)', async () => {
     const graph = await FakeGraphApi.start();
     const stores = createMemoryStores();
     const clock = new ManualClock(Date.UTC(2026, 0, 5, 15));
     const app = createHandover({ manifest, stores, clock, directory: new StaticCustomerDirectory(customers) });
     const local = { ...manifest, whatsapp: { ...manifest.whatsapp, cloud: { ...manifest.whatsapp.cloud, graphBaseUrl: graph.baseUrl } } };
-    const silent = { info: () => {}, warn: () => {}, error: () => {} };
-    const cloud = createWhatsAppCloudHandler({ app, stores, manifest: local, env: ENV, logger: silent, clock, sleep: async () => {}, outboxTimer: false });
+    const logged: string[] = [];
+    const capture = (m: string, f?: Record<string, unknown>): void => void logged.push(`${m} ${JSON.stringify(f ?? {})}`);
+    const logger = { info: capture, warn: capture, error: capture };
+    const cloud = createWhatsAppCloudHandler({ app, stores, manifest: local, env: ENV, logger, clock, sleep: async () => {}, outboxTimer: false });
     await cloud.ready;
     const server = http.createServer((req, res) => void cloud.handler(req, res).then((handled) => (handled ? undefined : res.writeHead(404).end())));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -324,6 +326,9 @@ describe('WhatsApp Cloud: the customer\'s lines and the channel\'s notes are sto
       const note = stored.find((e) => e.from === 'system' && e.meta?.['audience'] === 'agent');
       assert.ok(note, 'the channel wrote its own note');
       assert.match(JSON.stringify(note), /Leo cpf •••\.•••\.•••-35/);
+      // and its log line says the same, masked
+      assert.ok(logged.some((l) => l.includes('Leo cpf •••.•••.•••-35')), logged.join('\n'));
+      assert.deepEqual(logged.flatMap(clearIn), []);
     } finally {
       await cloud.stop();
       server.closeAllConnections();

@@ -35,7 +35,7 @@ import { MediaLinks } from './cloud/media-links.js';
 import { LeaseMessageIds, MemoryMessageIds } from './cloud/message-ids.js';
 import { AgentFiles } from '../../bridge/agent-files.js';
 import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type FileNotSentEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
-import { consoleChannelLogger, type ChannelLogger } from './shared/channel-logger.js';
+import { consoleChannelLogger, maskedChannelLogger, type ChannelLogger } from './shared/channel-logger.js';
 import { realSleep, type Sleep } from './shared/sleep.js';
 import { createWwebjsClient } from './web/create-wwebjs-client.js';
 import { parseWhatsAppWebConfig } from './web/web-config.js';
@@ -193,8 +193,9 @@ export const WHATSAPP_NOTE = {
  * process.once('SIGTERM', () => void whatsapp.stop());
  */
 export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<AttachedWhatsAppWeb> {
-  // the channel's own lines (notes for agents, the business phone's messages) are masked like the rest
-  ctx = { ...ctx, stores: redactStores(ctx.stores, new Redactor(ctx.manifest.pii)) };
+  // the channel's own lines (notes for agents, the business phone's messages) and logs are masked like the rest
+  const redactor = new Redactor(ctx.manifest.pii);
+  ctx = { ...ctx, stores: redactStores(ctx.stores, redactor), logger: maskedChannelLogger(ctx.logger ?? consoleChannelLogger('whatsapp-web'), redactor) };
   const cfg = parseWhatsAppWebConfig(ctx.manifest.whatsapp.web);
   const logger = ctx.logger ?? consoleChannelLogger('whatsapp-web');
   const clock = ctx.clock ?? systemClock;
@@ -295,8 +296,9 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
  * }).listen(3978); // Meta's callback URL: https://<host>/webhooks/whatsapp
  */
 export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContext): WhatsAppCloudHandler {
-  // the channel's own lines (notes for agents) are masked like the rest (README, "Personal data")
-  ctx = { ...ctx, stores: redactStores(ctx.stores, new Redactor(ctx.manifest.pii)) };
+  // the channel's own lines (notes for agents) and logs are masked like the rest (README, "Personal data")
+  const redactor = new Redactor(ctx.manifest.pii);
+  ctx = { ...ctx, stores: redactStores(ctx.stores, redactor), logger: maskedChannelLogger(ctx.logger ?? consoleChannelLogger('whatsapp-cloud'), redactor) };
   const cfg = parseWhatsAppCloudConfig(ctx.manifest.whatsapp.cloud, ctx.env);
   const logger = ctx.logger ?? consoleChannelLogger('whatsapp-cloud');
   const clock = ctx.clock ?? systemClock;

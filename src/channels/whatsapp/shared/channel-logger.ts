@@ -1,3 +1,5 @@
+import type { Redactor } from '../../../core/redact.js';
+
 /**
  * The few log calls the WhatsApp channels make. Injected so the app can route them to its own logger
  * and tests can assert on them; fields are structured so log lines stay greppable.
@@ -28,4 +30,20 @@ export function consoleChannelLogger(prefix: string): ChannelLogger {
 }
 
 /** A logger that drops everything (tests that do not care). @example new X({ logger: silentChannelLogger }) */
+/**
+ * `logger` with personal data masked in each message and its fields (README, "Personal data"):
+ * a note that quotes a customer's or an agent's words is logged masked.
+ *
+ * @example
+ * const log = maskedChannelLogger(consoleChannelLogger('whatsapp-cloud'), new Redactor());
+ * log.info('delivery failed: "cpf 529.982.247-25"'); // [whatsapp-cloud] delivery failed: "cpf •••.•••.•••-25"
+ */
+export function maskedChannelLogger(logger: ChannelLogger, redactor: Redactor): ChannelLogger {
+  return {
+    info: (m, f) => logger.info(redactor.text(m), redactor.value(f)),
+    warn: (m, f) => logger.warn(redactor.text(m), redactor.value(f)),
+    error: (m, f) => logger.error(redactor.text(m), redactor.value(f)),
+  };
+}
+
 export const silentChannelLogger: ChannelLogger = { info: () => {}, warn: () => {}, error: () => {} };
