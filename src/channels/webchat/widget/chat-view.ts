@@ -298,7 +298,7 @@ export class ChatView {
 
   private notice(a: WireActivity, text: string): void {
     const n = el('div', 'hov-notice');
-    n.textContent = text;
+    n.textContent = neutralizeBidi(text); // it may name the agent
     if (a.id !== undefined) this.rendered.set(a.id, n);
     this.log.append(n);
   }
@@ -329,7 +329,7 @@ export class ChatView {
   private showTyping(a: WireActivity): void {
     const handover = handoverOf(a);
     const name = handover?.role === 'agent' ? agentNameOf(a, handover) ?? this.t.agentBadge : a.from?.name || this.t.botName;
-    this.typing.textContent = format(this.t.typing, { name });
+    this.typing.textContent = format(this.t.typing, { name: neutralizeBidi(name) });
     if (this.typingTimer !== undefined) clearTimeout(this.typingTimer);
     // Typing activities have no "stopped" counterpart: hide after a few quiet seconds.
     this.typingTimer = setTimeout(() => this.hideTyping(), 5000);
@@ -351,7 +351,7 @@ export class ChatView {
       this.status.textContent = this.connection === 'connecting' ? this.t.connecting : this.t.reconnecting;
       this.status.classList.remove('hov-agent-status');
     } else if (this.agentName !== undefined) {
-      this.status.textContent = format(this.t.talkingTo, { name: this.agentName });
+      this.status.textContent = format(this.t.talkingTo, { name: neutralizeBidi(this.agentName) });
       this.status.classList.add('hov-agent-status');
     } else {
       this.status.textContent = this.t.online;
