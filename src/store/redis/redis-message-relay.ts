@@ -149,6 +149,7 @@ export class RedisMessageRelay implements MessageRelay {
 
   async deadLetters(limit = 100): Promise<{ total: number; letters: DeadLetter[] }> {
     const key = this.keys.relayDeadLetters();
+    await dropOldDeadLetters(this.client, key, this.settings.deadLetterRetentionMs);
     const [total, raw] = await Promise.all([this.client.lLen(key), this.client.lRange(key, 0, Math.max(1, Math.floor(limit)) - 1)]);
     return { total, letters: raw.map(parseDeadLetter).filter((l): l is DeadLetter => l !== undefined) };
   }
@@ -473,6 +474,7 @@ class RouteListener {
       .pExpire(key, this.settings.deadLetterRetentionMs)
       .xAck(this.stream, RELAY_GROUP, item.entryId)
       .exec();
+    await dropOldDeadLetters(this.client, key, this.settings.deadLetterRetentionMs).catch((e: unknown) => this.onError(e));
     this.onError(
       new HandoverError(
         'HANDOVER_ERR_CHANNEL',
@@ -601,6 +603,22 @@ function parseMessage(fields: readonly string[]): RelayMessage | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Retention of each dead letter: the list is newest first, so letters older than `retentionMs`
+ * are at its end; each is removed by value (LREM), so a letter redelivered or discarded meanwhile
+ * by another process is never mistaken for another one.
+ */
+async function dropOldDeadLetters(client: RedisClient, key: string, retentionMs: number): Promise<void> {
+  const oldest = Date.now() - retentionMs;
+  for (let i = 0; i < 1000; i++) {
+    const last = await client.lIndex(key, -1);
+    if (last === null) return;
+    const at = parseDeadLetter(last)?.at;
+    if (typeof at === 'number' && at >= oldest) return;
+    await client.lRem(key, -1, last);
+  }
 }
 
 function parseDeadLetter(raw: string): DeadLetter | undefined {

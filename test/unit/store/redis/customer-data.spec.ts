@@ -102,4 +102,16 @@ describe('Redis customer data: a WhatsApp customer erased, every key class with 
     assert.equal((await stores.transcripts.read(conversationId(other))).length, 2);
     assert.equal((await stores.customers.readAudit()).length, 1);
   });
+
+  it('drops each dead letter older than deadLettersDays (the list expires only when none comes for that long)', async () => {
+    const key = `${prefix}:relay-dead`;
+    await admin.del(key);
+    const letter = (at: number, text: string): string => JSON.stringify({ id: randomUUID(), route: 'webchat', message: { id: randomUUID(), conversationId: 'webchat:x', kind: 'agent_message', text, at }, error: 'gone', attempts: 8, at });
+    // oldest last, as the relay pushes them
+    await admin.rPush(key, [letter(Date.now() - 1000, 'recent'), letter(Date.now() - DAY + 60_000, 'almost a day'), letter(Date.now() - DAY - 60_000, 'over a day'), letter(Date.now() - 9 * DAY, 'old')]);
+    const { total, letters } = await stores.relay.deadLetters();
+    assert.equal(total, 2);
+    assert.deepEqual(letters.map((l) => l.message.text), ['recent', 'almost a day']);
+    assert.equal(await admin.lLen(key), 2);
+  });
 });
