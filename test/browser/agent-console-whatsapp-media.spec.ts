@@ -12,6 +12,16 @@ import { launchChromium, screenshotDir } from '../support/webchat-chromium.js';
 import { nextEvent, signIn } from '../support/agent-service.js';
 import { solidPng, startWhatsAppCloudService, WHATSAPP_ENV, type WhatsAppCloudService } from '../support/whatsapp-cloud-service.js';
 
+async function until<T>(f: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 describe('WhatsApp media in the agent console (Chromium)', function () {
   this.timeout(90_000);
   let w: WhatsAppCloudService;
@@ -26,7 +36,7 @@ describe('WhatsApp media in the agent console (Chromium)', function () {
     await w?.close();
   });
 
-  it('shows a photo (loaded through the proxy), a voice note player and a document link, on open and live', async () => {
+  it('shows a photo (loaded through the proxy), a voice note player and a document link, on open and live; the agent sends a photo back', async () => {
     const { graph } = w;
     graph.media.set('9001', { bytes: solidPng(40, 30), mimeType: 'image/png' });
     graph.media.set('9002', { bytes: Buffer.from('OggS\0fake voice note bytes'), mimeType: 'audio/ogg' });
@@ -93,6 +103,22 @@ describe('WhatsApp media in the agent console (Chromium)', function () {
       await live.waitFor();
       await agent.waitForFunction((el) => (el as HTMLImageElement).naturalWidth > 0, await live.elementHandle());
       await agent.screenshot({ path: path.join(screenshotDir, 'agent-console-whatsapp-media.png'), fullPage: true });
+
+      // the agent sends a photo back (Attach…), the reply box's text as its caption
+      await agent.locator('.reply-input').fill('Here is your return label');
+      const label = solidPng(16, 16, [10, 160, 60]);
+      await agent.locator('input.attach-input').setInputFiles({ name: 'return-label.png', mimeType: 'image/png', buffer: label });
+      await transcript.locator('.line.from-agent', { hasText: '📎 return-label.png: Here is your return label' }).waitFor();
+      await agent.locator('.notice', { hasText: 'return-label.png is on its way to the customer.' }).waitFor();
+      await agent.waitForFunction(() => (document.querySelector('.reply-input') as HTMLTextAreaElement | null)?.value === '');
+      const sent = await until(() => graph.delivered.find((d) => d['type'] === 'image'));
+      assert.deepEqual(sent['image'], { id: graph.uploads[0]!.id, caption: 'Here is your return label' });
+      assert.ok(graph.uploads[0]!.bytes.equals(label));
+      // a GIF is refused by the server, and the agent is told why
+      await agent.locator('input.attach-input').setInputFiles({ name: 'cat.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+      await agent.locator('.notice', { hasText: /cannot be sent: send a JPEG or PNG image/ }).waitFor();
+      assert.equal(graph.uploads.length, 1);
+      assert.deepEqual(graph.violations, []);
 
       assert.ok(mediaResponses.some((r) => r.url.includes('/media/9001?') && r.status === 200 && r.type === 'image/png'), JSON.stringify(mediaResponses));
       // Meta was asked with the token, never the browser

@@ -46,6 +46,25 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
 }
 
 /**
+ * Sends a file the agent picked to the customer (`POST …/files`): the body is the file itself, its type
+ * the Content-Type, its name in `X-File-Name`; the reply box's text is the caption.
+ *
+ * @example
+ * await sendFile(conversationPath(id, 'files'), input.files[0], 'Your return label');
+ */
+export async function sendFile(path: string, file: File, caption: string): Promise<void> {
+  const res = await fetch(`${path}${caption === '' ? '' : `?caption=${encodeURIComponent(caption)}`}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
+    body: file,
+  });
+  if (res.ok) return;
+  const err = ((await res.json().catch(() => undefined)) as Partial<ApiErrorBody> | undefined)?.error;
+  throw new ApiError(res.status, err?.code ?? 'HANDOVER_ERR_INTERNAL', err?.message ?? `HTTP ${res.status}`);
+}
+
+/**
  * The API path of a conversation (ids contain ':' and are URL-encoded).
  *
  * @example

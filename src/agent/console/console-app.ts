@@ -28,7 +28,7 @@ import type {
   StaffView,
 } from '../api-types.js';
 import { unfilledPlaceholders } from '../macros.js';
-import { api, ApiError, conversationPath } from './api-client.js';
+import { api, ApiError, conversationPath, sendFile } from './api-client.js';
 import { h, replace } from './dom.js';
 import { channelContact, clockTime, exceptionsText, lineMedia, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText, type LineMedia } from './format.js';
 import { renderLogin } from './login-view.js';
@@ -686,8 +686,39 @@ export class ConsoleApp {
       macros.length === 0 ? null : h('div', { class: 'macros', role: 'group', 'aria-label': 'Macros' }, ...macros),
       input,
       warn,
-      h('div', { class: 'composer-foot' }, send),
+      h('div', { class: 'composer-foot' }, this.attach(view, input), send),
     );
+  }
+
+  /** WhatsApp conversations: send a photo or a document, with the reply box's text as its caption. */
+  private attach(view: ConversationView, input: HTMLTextAreaElement): HTMLElement | null {
+    if (!/^whatsapp(-cloud)?:/.test(view.conversationId)) return null;
+    const picker = h('input', { type: 'file', class: 'attach-input', hidden: true, 'aria-label': 'Photo or document to send', accept: 'image/jpeg,image/png,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx' });
+    const button = h('button', { type: 'button', class: 'attach', title: 'Send a photo (JPEG, PNG, up to 5 MB) or a document (PDF, text, Office, up to 16 MB)', onclick: () => picker.click() }, 'Attach…');
+    picker.addEventListener('change', () => {
+      const file = picker.files?.[0];
+      picker.value = '';
+      if (file === undefined) return;
+      const image = file.type === 'image/jpeg' || file.type === 'image/png';
+      const max = image ? 5 : 16;
+      if (file.size > max * 1024 * 1024) return this.say(`${file.name} is over ${max} MB: WhatsApp takes ${image ? 'photos up to 5 MB' : 'documents up to 16 MB here'}`, 'error');
+      const caption = input.value.trim();
+      button.disabled = true;
+      void sendFile(conversationPath(view.conversationId, 'files'), file, caption)
+        .then(() => {
+          const caller = this.me?.caller;
+          this.appendLine({ at: this.now(), from: 'agent', type: 'message', text: `📎 ${file.name}${caption === '' ? '' : `: ${caption}`}`, meta: { agentName: caller?.name ?? 'Agent' } });
+          input.value = '';
+          this.say(`${file.name} is on its way to the customer.`);
+          // a note says so when it could not go out (24-hour window closed): show it
+          setTimeout(() => {
+            if (this.openId === view.conversationId) void this.loadConversation(view.conversationId, false);
+          }, 2000);
+        })
+        .catch((e: unknown) => this.failed(e))
+        .finally(() => (button.disabled = false));
+    });
+    return h('span', { class: 'attach-box' }, picker, button);
   }
 
   private actions(view: ConversationView, mine: boolean): HTMLElement {
