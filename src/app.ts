@@ -7,8 +7,9 @@
  * adapter.use(app.middleware);
  * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConversationState } from 'botbuilder';
+import type { ConversationState, TurnContext } from 'botbuilder';
 import type { Manifest } from './config/manifest-schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CustomerDirectory } from './core/ports/customer-directory.js';
@@ -19,12 +20,16 @@ import { JsonDiffConversationState } from './bridge/json-diff-conversation-state
 import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
 import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
+import type { LocaleTexts } from './dialogs/dialog-spec.js';
+import { NEUTRAL_TEXTS } from './dialogs/neutral-texts.js';
+import { HandoverError } from './core/errors.js';
 import { HandoffService } from './handoff/handoff-service.js';
 import { CallbackService } from './handoff/callback-service.js';
 import { MetricsRecorder } from './handoff/metrics.js';
 import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
 import { burstStoreFor } from './store/burst-store-for.js';
+import type { AddToBurst, BurstMessage, BurstStore } from './core/ports/burst-store.js';
 import { redactStores } from './core/redacting-stores.js';
 import { Redactor } from './core/redact.js';
 
@@ -33,8 +38,20 @@ export interface HandoverOptions {
   readonly stores: Stores;
   readonly directory: CustomerDirectory;
   readonly clock?: Clock;
-  /** Folder holding dialogs/ and locales/ (default: the current directory). */
+  /**
+   * Folder holding dialogs/ and locales/ (default: the current directory). Without a dialogs/
+   * folder (and no `catalog`) createHandover builds the handoff engine alone for your own bot: the
+   * handoff's texts are neutral built-ins (src/dialogs/neutral-texts.ts) under any
+   * `locales/<locale>.json` you keep there, queue names are the manifest's labels, and `bot` is not
+   * available.
+   */
   readonly root?: string;
+  /**
+   * Your bot's turn logic, for what the middleware answers on its own schedule (a burst, once its
+   * window closes). Default: the sample dialog bot when there are dialogs; with neither, bursts are
+   * off (every message is answered at once).
+   */
+  readonly logic?: (context: TurnContext) => Promise<void>;
   readonly catalog?: DialogCatalog;
   readonly onError?: HandoffMiddlewareOptions['onError'];
   readonly onDecision?: HandoffMiddlewareOptions['onDecision'];
@@ -84,9 +101,14 @@ function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string, 
 
 export function createHandover(input: HandoverOptions): Handover {
   // personal data is masked before any transcript line, event or briefing is stored (README, "Personal data")
-  const opts: HandoverOptions = { ...input, stores: redactStores(input.stores, new Redactor(input.manifest.pii)) };
+  const redactor = new Redactor(input.manifest.pii);
+  const opts: HandoverOptions = { ...input, stores: redactStores(input.stores, redactor) };
   const root = opts.root ?? process.cwd();
-  const catalog = opts.catalog ?? loadDialogs({ dialogsDir: join(root, 'dialogs'), localesDir: join(root, 'locales'), manifest: opts.manifest });
+  const dialogsDir = join(root, 'dialogs');
+  const catalog =
+    opts.catalog ??
+    (existsSync(dialogsDir) ? loadDialogs({ dialogsDir, localesDir: join(root, 'locales'), manifest: opts.manifest }) : engineCatalog(opts.manifest, join(root, 'locales')));
+  const withDialogs = catalog.dialogs.size > 0;
   const clock = opts.clock ?? systemClock;
   const texts = new Texts(catalog.locales, opts.manifest.defaultLocale);
   const metrics = new MetricsRecorder(opts.stores.documents, clock);
@@ -98,7 +120,11 @@ export function createHandover(input: HandoverOptions): Handover {
   service.extend({ sweep: () => callbacks.sweep(), staffingChanged: () => callbacks.recheck() });
   // botbuilder's ConversationState, with a JSON change check instead of three SHA-256 hashes a turn
   const conversationState = new JsonDiffConversationState(new DocumentStorage(opts.stores.documents, 'botstate'));
-  const bursts = opts.bursts ?? (clock === systemClock ? 'timers' : 'off');
+  // a burst is answered by the host's logic, or by the sample bot; with neither, no bursts. The burst
+  // store and the registry of adapters that answer bursts are keyed by the caller's stores object
+  // (the one attachAgentDelivery and other apps on the same backend see), not by the masking wrapper.
+  const burstLogic = opts.logic ?? (withDialogs ? (ctx: TurnContext) => bot!.run(ctx) : undefined);
+  const bursts = burstLogic === undefined ? 'off' : (opts.bursts ?? (clock === systemClock ? 'timers' : 'off'));
   const middleware = new HandoffMiddleware({
     // the dialog state is read with the middleware's own reads (one round trip on Redis)
     preload: (ctx) => conversationState.load(ctx),
@@ -117,8 +143,66 @@ export function createHandover(input: HandoverOptions): Handover {
     ...(opts.newId ? { newId: opts.newId } : {}),
     detectLocale: languageOf(catalog, opts.manifest),
     // the bot answers a burst once its window closed (`bot` exists by then)
-    ...(bursts === 'off' ? {} : { bursts: { store: burstStoreFor(opts.stores), logic: (ctx) => bot.run(ctx), schedule: bursts, hosts: opts.stores } }),
+    ...(bursts === 'off' || burstLogic === undefined ? {} : { bursts: { store: redactBursts(burstStoreFor(input.stores), redactor), logic: burstLogic, schedule: bursts, hosts: input.stores } }),
   });
-  const bot = new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) });
-  return { middleware, bot, service, callbacks, metrics, texts, catalog, conversationState };
+  const bot = withDialogs ? new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) }) : undefined;
+  return {
+    middleware,
+    get bot(): DialogBot {
+      if (bot === undefined) {
+        throw new HandoverError(
+          'HANDOVER_ERR_CONFIG_INVALID',
+          `there is no dialogs/ folder in ${root}: createHandover built the handoff engine for your own bot (adapter.use(handover.middleware), then run your bot's logic); the sample dialog bot needs dialogs/ and locales/`,
+        );
+      }
+      return bot;
+    },
+    service,
+    callbacks,
+    metrics,
+    texts,
+    catalog,
+    conversationState,
+  };
+}
+
+/**
+ * The burst store with the customer's words masked as every store sees them: a burst's lines wait
+ * there (on Redis, shared) until its window closes, and its turn is read back from it — so a card
+ * number typed in a burst reaches the bot as `•••• 4242`, never Redis in clear.
+ */
+function redactBursts(store: BurstStore, redactor: Redactor): BurstStore {
+  if (!redactor.enabled) return store;
+  const mask = (a: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => (typeof a['text'] === 'string' ? { ...a, text: redactor.text(a['text']) } : a);
+  return new Proxy(store, {
+    get(t, prop) {
+      if (prop === 'add') {
+        return (id: string, m: BurstMessage, o: AddToBurst) => t.add(id, { ...m, text: redactor.text(m.text) }, { ...o, activity: mask(o.activity) });
+      }
+      const v = Reflect.get(t, prop, t) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+}
+
+/**
+ * The catalog of an app without dialogs: no dialogs, and per locale the neutral handoff texts,
+ * the manifest's queue labels as `queue.<id>`, and the app's own `locales/<locale>.json` on top.
+ */
+function engineCatalog(manifest: Manifest, localesDir: string): DialogCatalog {
+  const locales = new Map<string, LocaleTexts>();
+  for (const locale of manifest.locales) {
+    const queues = Object.fromEntries(Object.entries(manifest.queues).map(([id, q]) => [`queue.${id}`, q.label]));
+    const file = join(localesDir, `${locale}.json`);
+    let own: LocaleTexts = {};
+    if (existsSync(file)) {
+      try {
+        own = JSON.parse(readFileSync(file, 'utf8')) as LocaleTexts;
+      } catch (e) {
+        throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `${file} is not valid JSON: ${(e as Error).message}`);
+      }
+    }
+    locales.set(locale, { ...((NEUTRAL_TEXTS[locale] ?? NEUTRAL_TEXTS['en']) as LocaleTexts), ...queues, ...own });
+  }
+  return { dialogs: new Map(), locales };
 }

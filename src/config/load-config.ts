@@ -27,12 +27,50 @@ function formatIssue(file: string, issue: ZodIssue): string {
 
 /** Validate an already-parsed manifest object; throws with every problem listed. */
 export function parseManifest(raw: unknown, file = 'manifest.json'): Manifest {
-  const parsed = ManifestSchema.safeParse(raw);
+  const parsed = ManifestSchema.safeParse(withOwnQueues(raw));
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => formatIssue(file, i));
     throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `${file} is invalid:\n  ${details.join('\n  ')}`, { details });
   }
   return deepFreeze(parsed.data);
+}
+
+/** The queues the policy routes to when a manifest does not name them (the sample bot's queues). */
+const POLICY_QUEUE_DEFAULTS: readonly (readonly [string, string, string])[] = [
+  ['authFailed', 'queue', 'support_l2'],
+  ['highValue', 'salesQueue', 'sales'],
+  ['transfers', 'seniorQueue', 'senior'],
+];
+
+/**
+ * A manifest with queues of its own need not declare the sample's: a policy queue it does not
+ * name (failed authentication → `support_l2`, buying → `sales`, 2nd transfer → `senior`) goes to
+ * its `policy.defaultQueue` when the manifest has no queue of the sample's name, and
+ * `policy.defaultQueue` itself to the only queue when there is one. Named queues are checked as
+ * before (an unknown one is an error).
+ *
+ * @example
+ * withOwnQueues({ queues: { help: {…} } }); // policy.defaultQueue 'help', transfers.seniorQueue 'help', …
+ */
+function withOwnQueues(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const m = raw as Record<string, unknown>;
+  const queues = m['queues'];
+  if (typeof queues !== 'object' || queues === null || Array.isArray(queues)) return raw;
+  const names = Object.keys(queues);
+  const policy = typeof m['policy'] === 'object' && m['policy'] !== null && !Array.isArray(m['policy']) ? { ...(m['policy'] as Record<string, unknown>) } : {};
+  if (policy['defaultQueue'] === undefined && !names.includes('support') && names.length === 1) policy['defaultQueue'] = names[0];
+  const fallback = typeof policy['defaultQueue'] === 'string' ? policy['defaultQueue'] : 'support';
+  for (const [section, field, sample] of POLICY_QUEUE_DEFAULTS) {
+    const current = policy[section];
+    if (current !== undefined && (typeof current !== 'object' || current === null || Array.isArray(current))) continue; // the schema reports it
+    const part = { ...((current as Record<string, unknown> | undefined) ?? {}) };
+    if (part[field] === undefined && !names.includes(sample)) {
+      part[field] = fallback;
+      policy[section] = part;
+    }
+  }
+  return { ...m, policy };
 }
 
 /** Read, parse and validate manifest.json plus the environment. */

@@ -418,8 +418,11 @@ export const ManifestSchema = z
       [['policy', 'highValue', 'salesQueue'], m.policy.highValue.salesQueue],
       [['policy', 'transfers', 'seniorQueue'], m.policy.transfers.seniorQueue],
     ];
+    const known = [...queues].join(', ');
     for (const [path, q] of refs) {
-      if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `unknown queue "${q}"` });
+      // a policy queue that fell back to an unknown defaultQueue: that one error says it
+      if (path.join('.') !== 'policy.defaultQueue' && q === m.policy.defaultQueue && !queues.has(q)) continue;
+      if (!queues.has(q)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `unknown queue "${q}" (queues: ${known})` });
     }
     try {
       new Intl.DateTimeFormat('en', { timeZone: m.callbacks.timezone });
