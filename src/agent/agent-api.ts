@@ -258,13 +258,14 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
   /**
    * Once the chat is back with the bot (returned, resolved), what the customer tells the bot
-   * afterwards is not the old queue's business: agents see the transcript up to the closing
-   * transition (supervisors and help desks see all). A new handoff shows everything again.
+   * afterwards (and the bot's answers) is not the old queue's business: agents see those lines up
+   * to the closing transition, and the system lines after it (the resolution itself); supervisors
+   * and help desks see all. A new handoff shows everything again.
    */
   const visibleTranscript = (p: Principal, s: HandoffState, transcript: TranscriptEntry[]): TranscriptEntry[] => {
     if (isWithHuman(s) || s.closedAt === null || auth.seesAll(p)) return transcript;
     const closedAt = s.closedAt;
-    return transcript.filter((e) => e.at <= closedAt);
+    return transcript.filter((e) => e.at <= closedAt || (e.from !== 'customer' && e.from !== 'bot'));
   };
 
   const conversationView = async (p: Principal, id: ConversationId, state?: HandoffState): Promise<ConversationView> => {
