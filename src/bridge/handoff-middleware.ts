@@ -508,7 +508,7 @@ export class HandoffMiddleware implements Middleware {
     activity: Activity,
   ): HandoffPacket {
     const reason = decision.reason ?? 'customer_request';
-    const summary = summarize(customer, signals, decision, memory.collected);
+    const summary = summarize(customer, signals, decision, memory.collected, activity.channelId);
     return {
       conversationId: id,
       reason,
@@ -594,10 +594,13 @@ const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 /**
  * The briefing's one sentence: who, what about, why now (the policy's own words), what is known.
  * e.g. "Dana Reyes (standard customer), about order status, turn 2: order_number still missing
- * after 1 request(s). Known: order_number A12345."
+ * after 1 request(s). Known: order_number A12345." A visitor the directory does not know is never
+ * "a standard customer": "An anonymous web chat visitor" (not signed in), "A customer not in the
+ * directory" elsewhere.
  */
-function summarize(customer: CustomerProfile | null, signals: TurnSignals, decision: Decision, collected: Readonly<Record<string, unknown>>): string {
-  const who = customer?.name === undefined ? `A ${signals.value.tier} customer` : `${customer.name} (${signals.value.tier} customer)`;
+function summarize(customer: CustomerProfile | null, signals: TurnSignals, decision: Decision, collected: Readonly<Record<string, unknown>>, channel?: string): string {
+  const unknown = channel === 'webchat' ? 'An anonymous web chat visitor' : 'A customer not in the directory';
+  const who = customer === null ? unknown : customer.name === undefined ? `A ${signals.value.tier} customer` : `${customer.name} (${signals.value.tier} customer)`;
   const topic = signals.topic ?? signals.intent;
   // an intent that only asks for a person is not a topic
   const isTopic = topic !== null && !(topic === signals.intent && signals.flags.includes('customer_request'));

@@ -18,7 +18,7 @@ import { hashPassword } from '../agent/password-hash.js';
 import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
 import { createPrometheusEndpoint } from '../server/prometheus.js';
-import { createWebChatChannel, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
+import { createWebChatChannel, customerIdentityFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
@@ -60,6 +60,11 @@ export interface StartOptions {
   readonly allowVolatileRedis?: boolean;
   /** Web chat conversation token lifetime etc. pass-through (tests). */
   readonly webchat?: { readonly heartbeatMs?: number };
+  /**
+   * Demo only: the demo page signs its visitor in as this customer of data/customers.json
+   * (`--demo-customer c-1001`, or WEBCHAT_DEMO_CUSTOMER). Default: none (production).
+   */
+  readonly demoCustomer?: string;
 }
 
 /**
@@ -78,6 +83,8 @@ export interface RunningService {
   readonly webhooks: Webhooks;
   readonly http: HttpServer;
   readonly port: number;
+  /** The customer the demo page signs in as (demo mode), if any. */
+  readonly demoCustomer?: string;
   readonly urls: { readonly base: string; readonly demo: string; readonly console: string; readonly widget: string; readonly directLine: string; readonly openApi: string };
   /** Stops accepting, closes sockets and channels, waits for running turns, closes the stores. Idempotent. */
   close(): Promise<void>;
@@ -118,6 +125,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     error: (m, meta) => plainLog.error(redactor.text(m), redactor.value(meta)),
   };
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
+  const demoCustomerId = (opts.demoCustomer ?? env['WEBCHAT_DEMO_CUSTOMER']) || undefined;
   const storeUrl = opts.store ?? config.store;
   const prefix = env['REDIS_PREFIX'];
   const allowVolatile = opts.allowVolatileRedis ?? allowVolatileRedisFromEnv(env);
@@ -179,6 +187,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       clock,
       // On Redis the history is shared: any process can resume a conversation.
       activityLog: stores.activityLog,
+      // signed-in customers: WEBCHAT_CUSTOMER_SECRET verifies the site's tokens, WEBCHAT_ANONYMOUS=off refuses visitors without one
+      ...webChatIdentity(env, clock, demoCustomerId, customers),
       ...(env['WEBCHAT_SECRET'] === undefined ? {} : { tokenSecret: env['WEBCHAT_SECRET'] }),
       ...(env['PUBLIC_BASE_URL'] === undefined ? {} : { publicBaseUrl: env['PUBLIC_BASE_URL'] }),
       // Redis: a line acknowledged here is answered even if this process dies before its turn ran
@@ -274,6 +284,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       webhooks,
       http,
       port,
+      ...(demoCustomerId === undefined ? {} : { demoCustomer: demoCustomerId }),
       urls: { base: url, demo: `${url}/`, console: `${url}/agent`, widget: `${url}/webchat/widget.js`, directLine: `${url}/v3/directline`, openApi: `${url}/api/openapi.json` },
       close: () => (closing ??= shutdown()),
     };
@@ -331,6 +342,20 @@ export function allowVolatileRedisFromEnv(env: NodeJS.ProcessEnv): boolean {
   throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `environment is invalid: HANDOVER_ALLOW_VOLATILE_REDIS is "${env['HANDOVER_ALLOW_VOLATILE_REDIS']}": use 1 or 0`);
 }
 
+/**
+ * Customer identity on web chat from the environment (customer-token.ts) and, in demo mode, the
+ * demo customer (who must be in data/customers.json).
+ */
+function webChatIdentity(env: NodeJS.ProcessEnv, clock: Clock, demoId: string | undefined, customers: readonly CustomerProfile[]) {
+  const { tokens, anonymous } = customerIdentityFromEnv(env, clock);
+  if (demoId === undefined || demoId === '') return { anonymous, ...(tokens === undefined ? {} : { customerTokens: tokens }) };
+  const demo = customers.find((c) => c.id === demoId);
+  if (demo === undefined) {
+    throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `the demo customer ${JSON.stringify(demoId)} is not in data/customers.json; known: ${customers.map((c) => c.id).join(', ')}`);
+  }
+  return { anonymous, ...(tokens === undefined ? {} : { customerTokens: tokens }), demoCustomer: { id: demo.id, ...(demo.name === undefined ? {} : { name: demo.name }) } };
+}
+
 /** Parsed flags of `handover start`. */
 interface StartFlags {
   port?: number;
@@ -338,6 +363,7 @@ interface StartFlags {
   whatsappWeb: boolean;
   whatsappCloud: boolean;
   allowVolatileRedis: boolean;
+  demoCustomer?: string;
 }
 
 function parseFlags(args: readonly string[]): StartFlags | string {
@@ -349,6 +375,11 @@ function parseFlags(args: readonly string[]): StartFlags | string {
     if (name === '--whatsapp-web') flags.whatsappWeb = true;
     else if (name === '--whatsapp-cloud') flags.whatsappCloud = true;
     else if (name === '--allow-volatile-redis') flags.allowVolatileRedis = true;
+    else if (name === '--demo-customer') {
+      const v = value();
+      if (v === undefined || v === '') return '--demo-customer needs a customer id of data/customers.json, e.g. c-1001';
+      flags.demoCustomer = v;
+    }
     else if (name === '--port') {
       const v = Number(value());
       if (!Number.isInteger(v) || v < 0 || v > 65535) return '--port needs a TCP port number';
@@ -363,7 +394,7 @@ function parseFlags(args: readonly string[]): StartFlags | string {
 }
 
 /**
- * `handover start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]`:
+ * `handover start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis] [--demo-customer ID]`:
  * runs until SIGINT or SIGTERM, then stops cleanly. Exit 0 after a clean stop, 2 on bad flags or
  * configuration, or a Redis that can lose data (without `--allow-volatile-redis`).
  *
@@ -383,13 +414,14 @@ export async function start(args: readonly string[]): Promise<number> {
     whatsappCloud: flags.whatsappCloud,
     // the flag turns it on; without it the environment decides (HANDOVER_ALLOW_VOLATILE_REDIS)
     ...(flags.allowVolatileRedis ? { allowVolatileRedis: true } : {}),
+    ...(flags.demoCustomer === undefined ? {} : { demoCustomer: flags.demoCustomer }),
   });
   const u = svc.urls;
   const demoAgents = svc.config.manifest.console.agents.map((a) => `${a.id} (${a.role}${a.role === 'supervisor' ? '' : `: ${a.queues.join(', ')}`})`).join(', ');
   process.stdout.write(
     [
       `handover is running on ${u.base} (store: ${svc.config.store === 'memory' ? 'memory' : 'redis'})`,
-      `  demo page (web chat)   ${u.demo}`,
+      `  demo page (web chat)   ${u.demo}${svc.demoCustomer === undefined ? '' : `    signed in as demo customer ${svc.demoCustomer} (demo mode)`}`,
       `  agent console          ${u.console}    agents: ${demoAgents || 'none in manifest.json console.agents'}`,
       `                         (the sample manifest's passwords are <id>-demo-password, e.g. ana / ana-demo-password)`,
       `  widget, one tag        <script src="${u.widget}"></script>`,

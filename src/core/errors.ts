@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   HANDOVER_ERR_PAYLOAD_TOO_LARGE: 'a client sent a body larger than the configured limit',
   HANDOVER_ERR_UNAUTHORIZED: 'a client sent no token or a token this server did not issue',
   HANDOVER_ERR_FORBIDDEN: 'the token is valid but not for this conversation, or it expired',
+  HANDOVER_ERR_CUSTOMER_TOKEN_INVALID: 'a web chat customer token (data-customer-token, Direct Line Authorization) is malformed, not HS256, signed with another secret or altered, or the server has no WEBCHAT_CUSTOMER_SECRET: 401, the conversation is not started',
+  HANDOVER_ERR_CUSTOMER_TOKEN_EXPIRED: 'a web chat customer token is past its exp: 401, sign a fresh one when the page loads',
   HANDOVER_ERR_NOT_SUPPORTED: 'the channel does not support this operation',
   HANDOVER_ERR_NOT_FOUND: 'no such endpoint',
   HANDOVER_ERR_METHOD_NOT_ALLOWED: 'the endpoint exists but not for this HTTP method',

@@ -80,6 +80,14 @@ const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 const AUTH_GAVE_UP = Symbol('handover.authGaveUp');
 
+/** A client's locale tag among the bot's: exact (any case), else the same language (`pt` → `pt-BR`). */
+function matchLocale(tag: string | undefined, locales: readonly string[]): string | undefined {
+  if (tag === undefined || tag === '') return undefined;
+  const exact = locales.find((l) => l.toLowerCase() === tag.toLowerCase());
+  const lang = tag.split('-')[0]?.toLowerCase();
+  return exact ?? locales.find((l) => l.split('-')[0]?.toLowerCase() === lang);
+}
+
 /** What a message offers for an entity kind (a ZIP answer may be the whole text). */
 function entityValue(kind: EntityKind, text: string, entities: Entities): unknown {
   switch (kind) {
@@ -145,6 +153,7 @@ export class DialogBot {
 
   /** The bot's turn logic: pass it to the adapter after `adapter.use(handoffMiddleware)`. */
   async run(context: TurnContext): Promise<void> {
+    if (context.activity.type === ActivityTypes.ConversationUpdate) return this.welcome(context);
     if (context.activity.type !== ActivityTypes.Message) return;
     const view = conversationView(context);
     const locale = view?.locale ?? context.activity.locale ?? this.opts.manifest.defaultLocale;
@@ -341,6 +350,27 @@ export class DialogBot {
     obs?.progress(`resolved ${intent ?? 'the request'}`);
     state.activeIntent = null;
     state.expecting = null;
+  }
+
+  /**
+   * A conversation opened (web chat's `conversationUpdate` with the customer among `membersAdded`):
+   * the bot says its greeting dialog's first text, in the conversation's language (the widget's or
+   * Direct Line's `locale`), by first name for a signed-in customer whose token carries one.
+   */
+  private async welcome(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const botId = a.recipient?.id;
+    const customer = (a.membersAdded ?? []).find((m) => m.id !== botId);
+    if (customer === undefined) return;
+    const say = this.opts.catalog.dialogs.get('greeting')?.steps.find((s) => 'say' in s);
+    if (say === undefined || !('say' in say)) return;
+    const locale = matchLocale(a.locale, this.opts.manifest.locales) ?? this.opts.manifest.defaultLocale;
+    const first = customer.name?.trim().split(/\s+/)[0];
+    const named = first === undefined || first === '' ? {} : { 'customer.name': first, 'customer.comma_name': `, ${first}` };
+    const text = this.texts.render(locale, say.say, { ...this.vars(context, {}), ...named });
+    const reply = this.tagged(text, 'answer');
+    reply.locale = locale;
+    await context.sendActivity(reply);
   }
 
   /** Outgoing messages carry what they are, so the middleware can drop a re-prompt on a handoff. */

@@ -12,6 +12,7 @@ import { keepAlive, rejectUpgrade, sendOnSocket } from './socket-utils.js';
 import type { WebChatLogger } from './webchat-logger.js';
 import { clientAddress, type StartRateLimit } from './start-rate-limit.js';
 import type { MessageRateLimit } from './message-rate-limit.js';
+import { identify, type CustomerIdentityOptions } from './customer-token.js';
 
 /** Options of {@link createDirectLineHandler}. */
 export interface DirectLineHandlerOptions {
@@ -32,6 +33,13 @@ export interface DirectLineHandlerOptions {
   readonly messageLimit?: MessageRateLimit;
   /** Proxies in front that append to `X-Forwarded-For` (see `clientAddress`); default 0. */
   readonly trustedProxies?: number;
+  /**
+   * Signed-in customers: `POST /conversations` with `Authorization: Bearer <customer token>` (what
+   * botframework-directlinejs sends for `createDirectLine({ token })`) starts the conversation as
+   * that customer (401 HANDOVER_ERR_CUSTOMER_TOKEN_INVALID / _EXPIRED for a bad one); without a
+   * token the visitor is anonymous unless `anonymous: false` (401). Default: anonymous only.
+   */
+  readonly identity?: CustomerIdentityOptions;
 }
 
 /** The Direct Line front door: request and upgrade handlers plus `close`. */
@@ -69,7 +77,9 @@ const startSchema = z
  * Attachment upload is not supported (405).
  *
  * User ids sent by the client are ignored: the server issues its own, bound into the token, so a
- * client cannot claim another customer's id (and with it their bot user state).
+ * client cannot claim another customer's id (and with it their bot user state). A signed-in
+ * customer's id comes from the site's signed customer token (like the user id inside a token from
+ * Azure's `/tokens/generate`), never from the body.
  *
  * @example
  * const dl = createDirectLineHandler({ adapter, tokens, log });
@@ -96,11 +106,20 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     const method = req.method ?? 'GET';
     if (path === '/conversations') {
       if (method !== 'POST') throw methodNotAllowed(method);
-      await opts.startLimit?.check(req);
+      // a signed-in customer (the site's token as the bearer) or, when the site allows it, an anonymous visitor
+      let customer;
+      try {
+        customer = identify(opts.identity, bearerToken(req));
+      } catch (e) {
+        // refused before its body is read: let it drain so the client reads the 401
+        req.resume();
+        throw e;
+      }
+      if (customer === undefined) await opts.startLimit?.check(req);
       const parsed = startSchema.safeParse(await readJsonBody(req, maxBodyBytes));
       if (!parsed.success) throw badRequest(parsed.error);
-      const userId = `dl_${randomBytes(9).toString('base64url')}`;
-      const userName = parsed.data?.user?.name;
+      const userId = customer?.customerId ?? `dl_${randomBytes(9).toString('base64url')}`;
+      const userName = customer?.name ?? parsed.data?.user?.name;
       const locale = parsed.data?.locale;
       const { conversationId } = await adapter.startConversation({
         userId,
@@ -108,7 +127,7 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
         ...(locale === undefined ? {} : { locale }),
       });
       const { token, expiresIn } = tokens.issue(conversationId, userId);
-      opts.log.info('direct line conversation started', { conversationId });
+      opts.log.info('direct line conversation started', { conversationId, signedIn: customer !== undefined });
       sendJson(res, 201, { conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token, '') }, cors);
       return;
     }

@@ -17,6 +17,8 @@ import { sendError } from './http-utils.js';
 import { consoleWebChatLogger, type WebChatLogger } from './webchat-logger.js';
 import { StartRateLimit, type StartRateLimitOptions } from './start-rate-limit.js';
 import { MessageRateLimit, type MessageRateLimitOptions } from './message-rate-limit.js';
+import { CustomerTokens } from './customer-token.js';
+import { randomBytes } from 'node:crypto';
 
 /** Options of {@link createWebChatChannel}; only `logic` is required. */
 export interface WebChatChannelOptions {
@@ -73,6 +75,20 @@ export interface WebChatChannelOptions {
   readonly trustedProxies?: number;
   /** A widget socket that has not sent `start` or `resume` this long after opening is closed; default 15 s. */
   readonly helloTimeoutMs?: number;
+  /**
+   * Signed-in customers (docs/webchat.md, "Identify your logged-in customers"): verifies the
+   * site's customer tokens (widget `data-customer-token`, Direct Line `Authorization: Bearer` on
+   * `POST /conversations`); the token's `sub` becomes the user id the customer directory looks up.
+   * Default: none, every visitor is anonymous.
+   */
+  readonly customerTokens?: CustomerTokens;
+  /** Visitors without a customer token may chat (anonymously); default true. */
+  readonly anonymous?: boolean;
+  /**
+   * Demo only, never in production: the demo page signs its visitor in as this customer with a
+   * token the server mints at each page load (with `customerTokens`' secret, or a random one).
+   */
+  readonly demoCustomer?: { readonly id: string; readonly name?: string };
 }
 
 /** The composed channel: mount `handleRequest` and `handleUpgrade` on one node:http server. */
@@ -127,10 +143,13 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.tokenTtlMs === undefined ? {} : { ttlMs: opts.tokenTtlMs }),
     ...(opts.tokenMaxAgeMs === undefined ? {} : { maxAgeMs: opts.tokenMaxAgeMs }),
   });
+  const customerTokens = opts.customerTokens ?? (opts.demoCustomer === undefined ? undefined : new CustomerTokens({ secret: randomBytes(32), clock }));
+  const identity = { ...(customerTokens === undefined ? {} : { tokens: customerTokens }), anonymous: opts.anonymous ?? true };
   const shared = {
     adapter,
     tokens,
     log,
+    identity,
     ...(opts.allowedOrigins === undefined ? {} : { allowedOrigins: opts.allowedOrigins }),
     ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
     ...(startLimit === undefined ? {} : { startLimit }),
@@ -189,7 +208,10 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
           // Inline styles: the demo's own <style> and the widget's shadow-root stylesheet.
           'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
         });
-        res.end(req.method === 'HEAD' ? undefined : demoPage(url.searchParams.get('locale')));
+        // the demo visitor is signed in with a token minted for this page load (demo mode only)
+        const demo = opts.demoCustomer;
+        const signIn = demo === undefined || customerTokens === undefined || url.searchParams.get('as') === 'anonymous' ? undefined : { ...demo, token: customerTokens.sign({ sub: demo.id, ...(demo.name === undefined ? {} : { name: demo.name }), ttlSeconds: 3600 }) };
+        res.end(req.method === 'HEAD' ? undefined : demoPage(url.searchParams.get('locale'), signIn));
         return true;
       }
       return false;
@@ -213,5 +235,6 @@ export { WebChatAdapter, type BotLogic, type StreamBatch, type CustomerActivity,
 export { StartRateLimit, clientAddress, webChatStartLimitFromEnv, type StartRateLimitOptions } from './start-rate-limit.js';
 export { MessageRateLimit, ConnectionBudget, DEFAULT_MESSAGE_LIMITS, type MessageLimits, type MessageRateLimitOptions } from './message-rate-limit.js';
 export { ConversationTokens } from './conversation-tokens.js';
+export { CustomerTokens, signCustomerToken, customerIdentityFromEnv, type CustomerIdentity, type CustomerTokenClaims } from './customer-token.js';
 export type { WebChatLogger } from './webchat-logger.js';
 export type { WidgetClientMessage, WidgetServerMessage } from './widget-protocol.js';

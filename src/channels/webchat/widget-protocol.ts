@@ -2,7 +2,8 @@
  * The widget's WebSocket protocol (`/webchat/ws`), JSON text frames. Types only, so the browser
  * bundle can import them without pulling zod in.
  *
- * Client → server: `start` (new conversation) or `resume` (conversation id + token + watermark)
+ * Client → server: `start` (new conversation; `customerToken`: the site's signed token for its
+ * signed-in customer, see customer-token.ts) or `resume` (conversation id + token + watermark)
  * first; then `message`, `typing`, `refresh`. Server → client: `session` (conversation id and a
  * fresh token, after start/resume/refresh), `activities` (history first, then live), `ack`,
  * `status`, `error`.
@@ -18,7 +19,7 @@
  * ws.send(JSON.stringify({ type: 'resume', conversationId, token, watermark: '12' } satisfies WidgetClientMessage));
  */
 export type WidgetClientMessage =
-  | { type: 'start'; locale?: string; userName?: string }
+  | { type: 'start'; locale?: string; userName?: string; customerToken?: string }
   | { type: 'resume'; conversationId: string; token: string; watermark?: string; locale?: string }
   | { type: 'message'; text: string; clientActivityId?: string; value?: unknown }
   | { type: 'typing' }

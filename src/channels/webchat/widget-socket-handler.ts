@@ -13,6 +13,7 @@ import type { WidgetServerMessage } from './widget-protocol.js';
 import { retryAfterMs } from './http-utils.js';
 import { clientAddress, type StartRateLimit } from './start-rate-limit.js';
 import type { MessageRateLimit } from './message-rate-limit.js';
+import { identify, type CustomerIdentityOptions } from './customer-token.js';
 
 /** Options of {@link createWidgetSocketHandler}. */
 export interface WidgetSocketHandlerOptions {
@@ -37,6 +38,13 @@ export interface WidgetSocketHandlerOptions {
   readonly trustedProxies?: number;
   /** A socket that has not sent `start` or `resume` this long after opening is closed (1008); default 15 s. */
   readonly helloTimeoutMs?: number;
+  /**
+   * Signed-in customers: a `start` frame's `customerToken` is verified (an `error` frame with
+   * HANDOVER_ERR_CUSTOMER_TOKEN_INVALID / _EXPIRED when it is bad, and no conversation) and its
+   * `sub` becomes the conversation's user id, the id the customer directory looks up. Default:
+   * anonymous visitors only.
+   */
+  readonly identity?: CustomerIdentityOptions;
 }
 
 /** The widget front door. */
@@ -47,7 +55,7 @@ export interface WidgetSocketHandler {
 
 const locale = z.string().max(20).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/);
 const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), locale: locale.optional(), userName: z.string().max(100).optional() }),
+  z.object({ type: z.literal('start'), locale: locale.optional(), userName: z.string().max(100).optional(), customerToken: z.string().max(4096).optional() }),
   z.object({
     type: z.literal('resume'),
     conversationId: z.string().max(200),
@@ -175,14 +183,17 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
       }
       switch (m.type) {
         case 'start': {
-          await opts.startLimit?.check(req);
-          const userId = `wu_${randomBytes(9).toString('base64url')}`;
+          // a signed-in customer (verified token) or, when the site allows it, an anonymous visitor
+          const customer = identify(opts.identity, m.customerToken);
+          if (customer === undefined) await opts.startLimit?.check(req);
+          const userId = customer?.customerId ?? `wu_${randomBytes(9).toString('base64url')}`;
+          const userName = customer?.name ?? m.userName;
           const { conversationId } = await adapter.startConversation({
             userId,
-            ...(m.userName === undefined ? {} : { userName: m.userName }),
+            ...(userName === undefined ? {} : { userName }),
             ...(m.locale === undefined ? {} : { locale: m.locale }),
           });
-          log.info('widget conversation started', { conversationId });
+          log.info('widget conversation started', { conversationId, signedIn: customer !== undefined });
           await attach({ conversationId, userId, ...(m.locale === undefined ? {} : { locale: m.locale }) }, undefined, false);
           return;
         }

@@ -345,7 +345,14 @@ export class ChatView {
       this.status.textContent = this.t.slowDown;
       this.status.classList.remove('hov-agent-status');
     } else if (this.connection === 'unavailable') {
-      this.status.textContent = this.refusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? this.t.tooManyChats : this.t.unavailable;
+      this.status.textContent =
+        this.refusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS'
+          ? this.t.tooManyChats
+          : this.refusal === 'HANDOVER_ERR_CUSTOMER_TOKEN_EXPIRED'
+            ? this.t.signInExpired
+            : this.refusal === 'HANDOVER_ERR_CUSTOMER_TOKEN_INVALID' || this.refusal === 'HANDOVER_ERR_UNAUTHORIZED'
+              ? this.t.signInFailed
+              : this.t.unavailable;
       this.status.classList.remove('hov-agent-status');
     } else if (this.connection !== 'online') {
       this.status.textContent = this.connection === 'connecting' ? this.t.connecting : this.t.reconnecting;

@@ -6,11 +6,14 @@ import { stringsFor } from './widget-strings.js';
  * Widget entry point (bundled to `/webchat/widget.js`). Configured by its script tag:
  * `data-locale` (en, pt-BR, es; default: the browser's language), `data-server` (default: the
  * script's origin), `data-persist` (`session` default, or `local` to survive closing the tab),
- * `data-open` (`true` to open on load). Exposes `window.HandoverWebChat` with `open`, `close`
- * and `reconnect` (drops the socket; used by tests to simulate a network failure).
+ * `data-open` (`true` to open on load), `data-customer-token` (your server's signed token for
+ * the logged-in customer, docs/webchat.md "Identify your logged-in customers"; or set
+ * `window.HandoverWebChatOptions = { customerToken }` before the script). Without a token the
+ * visitor chats anonymously. Exposes `window.HandoverWebChat` with `open`, `close` and
+ * `reconnect` (drops the socket; used by tests to simulate a network failure).
  *
  * @example
- * <script src="https://chat.example.com/webchat/widget.js" data-locale="pt-BR"></script>
+ * <script src="https://chat.example.com/webchat/widget.js" data-locale="pt-BR" data-customer-token="eyJhbGciOiJIUzI1NiJ9…"></script>
  */
 export function startWidget(script: HTMLScriptElement | null): void {
   const data = script?.dataset ?? {};
@@ -20,6 +23,9 @@ export function startWidget(script: HTMLScriptElement | null): void {
   const { locale, strings } = stringsFor(data['locale'] ?? navigator.language);
   const storage = safeStorage(data['persist'] === 'local' ? 'localStorage' : 'sessionStorage');
   const openKey = 'handover.webchat.open';
+  const options = (window as unknown as { HandoverWebChatOptions?: { customerToken?: unknown } }).HandoverWebChatOptions;
+  const fromOption = typeof options?.customerToken === 'string' ? options.customerToken : undefined;
+  const customerToken = data['customerToken'] || fromOption || undefined;
 
   let connection: WidgetConnection;
   let typingSentAt = 0;
@@ -68,7 +74,7 @@ export function startWidget(script: HTMLScriptElement | null): void {
     onLineSent: (id, activityId) => view.markSent(id, activityId),
     onLineSending: (id) => view.markSending(id),
     onLineUnsent: (id, code) => view.markUnsent(id, code),
-  });
+  }, customerToken);
   showUnsent();
   if (connection.hasStoredSession() || connection.unsentLines().length > 0) connection.connect();
   if (data['open'] === 'true' || storage?.getItem(openKey) === '1') view.open();

@@ -46,6 +46,8 @@ export interface ConnectionEvents {
 interface StoredSession {
   conversationId: string;
   token: string;
+  /** The signed-in customer it was started for (the customer token's `sub`); absent: anonymous. */
+  customer?: string;
 }
 
 /** `waiting`: not on the wire (offline, or held back); `sent`: on the wire, no answer yet; `refused`: not stored, resent later. */
@@ -58,6 +60,21 @@ interface Line extends OutgoingLine {
 const storageKey = 'handover.webchat.session';
 const outboxKey = 'handover.webchat.outbox';
 const resumeFailures = new Set(['HANDOVER_ERR_UNAUTHORIZED', 'HANDOVER_ERR_FORBIDDEN', 'HANDOVER_ERR_UNKNOWN_CONVERSATION']);
+/** A start refused for who the visitor is: trying again cannot help until the page signs them in anew. */
+const signInFailures = new Set(['HANDOVER_ERR_CUSTOMER_TOKEN_INVALID', 'HANDOVER_ERR_CUSTOMER_TOKEN_EXPIRED', 'HANDOVER_ERR_UNAUTHORIZED']);
+
+/** The customer id (`sub`) a customer token names, read without checking it (the server checks). */
+export function customerOfToken(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The widget's socket: starts or resumes the conversation (id + token kept in Web Storage so a
@@ -101,15 +118,28 @@ export class WidgetConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
   private stopped = false;
+  /** The last hello sent was `start` (a refused start is not answered by starting again). */
+  private starting = false;
+  private readonly customer: string | undefined;
 
   constructor(
     private readonly url: string,
     private readonly storage: Storage | undefined,
     private readonly locale: string,
     private readonly events: ConnectionEvents,
+    /** The site's signed token for its signed-in customer (`data-customer-token`), sent with `start`. */
+    private readonly customerToken?: string,
   ) {
+    this.customer = customerOfToken(customerToken);
     this.session = this.load();
     this.lines = this.loadOutbox();
+    if (this.session !== undefined && this.session.customer !== this.customer) {
+      // another customer signed in (or out) in this tab since: never resume someone else's chat
+      this.session = undefined;
+      this.clear();
+      this.lines.length = 0;
+      this.saveOutbox();
+    }
   }
 
   /** True when a conversation from an earlier page load can be resumed. */
@@ -135,8 +165,9 @@ export class WidgetConnection {
     ws.onopen = () => {
       const hello: WidgetClientMessage =
         this.session === undefined
-          ? { type: 'start', locale: this.locale }
+          ? this.startFrame()
           : { type: 'resume', conversationId: this.session.conversationId, token: this.session.token, watermark: this.watermark, locale: this.locale };
+      this.starting = hello.type === 'start';
       this.replayPending = true;
       ws.send(JSON.stringify(hello));
     };
@@ -274,7 +305,7 @@ export class WidgetConnection {
       const isNew = this.session === undefined || this.session.conversationId !== m.conversationId;
       if (isNew && this.session !== undefined) this.events.onReset();
       if (isNew) this.watermark = '';
-      this.session = { conversationId: m.conversationId, token: m.token };
+      this.session = { conversationId: m.conversationId, token: m.token, ...(this.customer === undefined ? {} : { customer: this.customer }) };
       this.save();
       this.scheduleRefresh(m.expiresIn);
       return;
@@ -321,13 +352,22 @@ export class WidgetConnection {
       return;
     }
     if (this.ready) return;
+    if (this.starting && signInFailures.has(m.code)) {
+      // the customer token is bad or expired (or the site wants one): say so and stop; a reload signs in anew
+      this.helloRefused = m.code;
+      this.stopped = true;
+      this.emitStatus();
+      this.ws?.close();
+      return;
+    }
     if (resumeFailures.has(m.code)) {
       // The stored conversation is gone or its token expired: start a fresh one.
       this.session = undefined;
       this.watermark = '';
       this.clear();
       this.events.onReset();
-      this.ws?.send(JSON.stringify({ type: 'start', locale: this.locale } satisfies WidgetClientMessage));
+      this.starting = true;
+      this.ws?.send(JSON.stringify(this.startFrame()));
       return;
     }
     // start or resume refused for now (the store is away, too many new chats): try again after the wait
@@ -335,6 +375,10 @@ export class WidgetConnection {
     this.nextDelayMs = m.retryAfterMs;
     this.emitStatus();
     this.ws?.close();
+  }
+
+  private startFrame(): WidgetClientMessage {
+    return { type: 'start', locale: this.locale, ...(this.customerToken === undefined ? {} : { customerToken: this.customerToken }) };
   }
 
   private scheduleRefresh(expiresInSeconds: number): void {
@@ -351,7 +395,8 @@ export class WidgetConnection {
       const raw = this.storage?.getItem(storageKey);
       if (raw === null || raw === undefined) return undefined;
       const s = JSON.parse(raw) as Partial<StoredSession>;
-      return typeof s.conversationId === 'string' && typeof s.token === 'string' ? { conversationId: s.conversationId, token: s.token } : undefined;
+      if (typeof s.conversationId !== 'string' || typeof s.token !== 'string') return undefined;
+      return { conversationId: s.conversationId, token: s.token, ...(typeof s.customer === 'string' ? { customer: s.customer } : {}) };
     } catch {
       return undefined;
     }
