@@ -113,7 +113,7 @@ export async function runEval(args: readonly string[], out: NodeJS.WritableStrea
   if (kind === 'scenarios') {
     const { files, report } = parseArgs(rest);
     const { manifest, catalog } = project();
-    const scenarios: Scenario[] = readAll(files, (f) => readScenarios(f, { queues: Object.keys(manifest.queues) }));
+    const scenarios: Scenario[] = readAll(files, (f) => readScenarios(f, { queues: Object.keys(manifest.queues), onWarning: (w) => err.write(`handover: warning: ${w}\n`) }));
     const r = await evalScenarios(scenarios, { manifest, catalog, root: process.cwd(), onProgress: (done, total) => err.write(`eval scenarios: ${done}/${total}\n`) });
     for (const l of r.lines) line(l);
     line(r.summary);

@@ -93,6 +93,9 @@ describe('handover simulate (the command)', function () {
     assert.equal(r.code, 2, r.out);
     assert.match(r.err, /eval-bad\.json\[0\]: expect\.handoff\.reason: "fallback_lop" is not a handoff reason — did you mean "fallback_loop"\? valid: /);
     assert.match(r.err, /eval-bad\.json\[0\]: expect\.handoff\.queue: unknown queue "biling" — did you mean "billing"\? known: /);
+    const w = run('eval', 'scenarios', file('eval-typo.json', JSON.stringify([{ ...good, turns: [{ at: 0, txet: 'hi', text: 'hi' }] }])));
+    assert.equal(w.code, 0, w.err);
+    assert.match(w.err, /warning: .*eval-typo\.json\[0\]: turns\.0\.txet: unknown field, ignored — did you mean "text"\?/);
   });
 
   it('warns about a field it does not know, and still runs', () => {
