@@ -40,6 +40,7 @@ import type { AgentRoster } from './agent-roster.js';
 import type { AgentSessions } from './agent-sessions.js';
 import type { AgentWorklist } from './agent-worklist.js';
 import { matchRoute, type OperationId } from './api-routes.js';
+import { createDashboard, historyQueryOf } from './dashboard-api.js';
 import type {
   BriefingView,
   CallbackView,
@@ -168,6 +169,8 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const { auth, roster, service, stores, worklist } = opts;
   const staffing = opts.staffing ?? new Staffing({ manifest: opts.manifest, documents: stores.documents, clock: opts.clock });
   const callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores, clock: opts.clock, service, staffing });
+
+  const board = createDashboard({ manifest: opts.manifest, service, stores, staffing, clock: opts.clock, roster });
 
   const presenceView = (p: Presence): PresenceView => ({ status: p.status, chosen: p.chosen, connections: p.connections, since: p.since });
 
@@ -590,6 +593,18 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         force: force === 'true',
       });
       sendJson(res, 200, { ...report, now: opts.clock.now() });
+    },
+
+    async getDashboard(_req, res, _params, p) {
+      requireSupervisor(p!, 'see the dashboard');
+      sendJson(res, 200, await board.dashboard(), { 'Cache-Control': 'no-store' });
+    },
+
+    async searchHistory(req, res, _params, p) {
+      const { query, limit } = historyQueryOf(new URL(req.url ?? '/', 'http://localhost').searchParams);
+      // agents: the queues they work and what they closed themselves; supervisors and desks: all
+      const scoped = auth.seesAll(p!) ? query : { ...query, visibleTo: { queues: auth.queuesOf(p!), agentId: p!.kind === 'agent' ? p!.agent.id : null } };
+      sendJson(res, 200, await board.history(scoped, limit), { 'Cache-Control': 'no-store' });
     },
 
     async getOpenApi(_req, res) {

@@ -35,7 +35,9 @@ export type OperationId =
   | 'listStaff'
   | 'setShifts'
   | 'listCallbackSlots'
-  | 'eraseCustomer';
+  | 'eraseCustomer'
+  | 'getDashboard'
+  | 'searchHistory';
 
 /**
  * One route: method, OpenAPI path template and whether it needs a caller.
@@ -81,6 +83,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/dead-letters/{deadLetterId}/retry', operationId: 'redeliverDeadLetter', summary: 'Send an undelivered message again, through the customer\'s channel', auth: true },
   { method: 'POST', path: '/api/dead-letters/{deadLetterId}/discard', operationId: 'discardDeadLetter', summary: 'Remove an undelivered message from the list without sending it', auth: true },
   { method: 'DELETE', path: '/api/customers/{customerId}', operationId: 'eraseCustomer', summary: "Erase everything stored for a customer (supervisors and help desks): transcripts, memory, bot state, history, briefings, callbacks; audited", auth: true },
+  { method: 'GET', path: '/api/dashboard', operationId: 'getDashboard', summary: 'Supervisor dashboard (supervisors and help desks): live queues with waiting and breached counts, agents with status and open chats, dead letters, today and the last 30 days of metrics', auth: true },
+  { method: 'GET', path: '/api/history', operationId: 'searchHistory', summary: 'Past (closed) conversations by customer id or name, order number or date (?customer=&order=&from=&to=&limit=); agents see those of their queues', auth: true },
   { method: 'GET', path: '/api/openapi.json', operationId: 'getOpenApi', summary: 'This API as an OpenAPI 3 document', auth: false },
 ];
 

@@ -279,3 +279,114 @@ export interface MyConversationsView {
   readonly total: number;
   readonly now: number;
 }
+
+/**
+ * One live queue of the supervisor dashboard.
+ *
+ * @example
+ * const red = q.breached > 0;
+ */
+export interface DashboardQueueView {
+  readonly id: string;
+  readonly slaSeconds: number;
+  /** Conversations waiting now. */
+  readonly waiting: number;
+  /** Waiting past the SLA deadline they entered the queue with (escalation does not move it). */
+  readonly breached: number;
+  /** How long the longest-waiting customer has waited since asking for a person; null when none waits. */
+  readonly oldestWaitMs: number | null;
+  /** What a customer joining now is told (staffing: presence and shifts). */
+  readonly expectedWaitMs: number;
+}
+
+/**
+ * One agent of the supervisor dashboard.
+ *
+ * @example
+ * `${a.name}: ${a.status}, ${a.openChats} open`;
+ */
+export interface DashboardAgentView {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'agent' | 'supervisor';
+  readonly status: 'online' | 'away' | 'offline';
+  /** Console sockets open now. */
+  readonly connections: number;
+  readonly onShiftNow: boolean;
+  readonly queues: readonly string[];
+  /** Conversations the agent has accepted and not closed. */
+  readonly openChats: number;
+}
+
+/**
+ * One UTC day of the metrics (README "Metrics"); a rate is null when its denominator is zero.
+ *
+ * @example
+ * d.containmentRate === null ? '–' : `${Math.round(d.containmentRate * 100)}%`;
+ */
+export interface DashboardDayView {
+  /** YYYY-MM-DD (UTC). */
+  readonly day: string;
+  readonly conversations: number;
+  readonly handoffs: number;
+  readonly containmentRate: number | null;
+  readonly overflowRate: number | null;
+  readonly costPerResolutionUsd: number | null;
+  readonly satisfaction: { readonly mean: number | null; readonly responses: number };
+  readonly handoffsByReason: Readonly<Record<string, number>>;
+  readonly resolvedByAgent: number;
+  readonly returnedToBot: number;
+}
+
+/**
+ * `GET /api/dashboard` (supervisors and help desks).
+ *
+ * @example
+ * const d = (await (await fetch('/api/dashboard')).json()) as DashboardView;
+ */
+export interface DashboardView {
+  readonly queues: readonly DashboardQueueView[];
+  readonly agents: readonly DashboardAgentView[];
+  /** Undelivered messages for customers (GET /api/dead-letters lists them). */
+  readonly deadLetters: number;
+  readonly today: DashboardDayView;
+  /** The last 30 UTC days, oldest first, today last. */
+  readonly days: readonly DashboardDayView[];
+  readonly now: number;
+}
+
+/**
+ * One closed handoff found by `GET /api/history`.
+ *
+ * @example
+ * location.hash = `#/c/${encodeURIComponent(h.conversationId)}`;
+ */
+export interface HistoryItemView {
+  readonly conversationId: string;
+  /** null: an anonymous visitor. */
+  readonly customerId: string | null;
+  readonly customerName: string | null;
+  readonly orders: readonly string[];
+  readonly reason: string | null;
+  readonly queue: string | null;
+  readonly agentId: string | null;
+  readonly agentName: string | null;
+  readonly channel: string | null;
+  readonly outcome: 'resolved' | 'returned';
+  readonly requestedAt: number | null;
+  readonly assignedAt: number | null;
+  readonly closedAt: number;
+}
+
+/**
+ * `GET /api/history?customer=&order=&from=&to=&limit=`.
+ *
+ * @example
+ * const { conversations } = (await (await fetch('/api/history?order=A12345')).json()) as HistoryView;
+ */
+export interface HistoryView {
+  readonly conversations: readonly HistoryItemView[];
+  /** Closed handoffs looked at (newest first, at most 5000 within from/to). */
+  readonly scanned: number;
+  readonly now: number;
+}

@@ -260,6 +260,26 @@ const OPERATIONS: Record<OperationId, Json> = {
       '403': errorResponse('A bearer token has no presence (HANDOVER_ERR_FORBIDDEN)'),
     },
   },
+  getDashboard: {
+    responses: {
+      '200': { description: 'Live queues (waiting, breached: past the SLA deadline they entered with), agents (status, open chats), dead letters, today and the last 30 UTC days of metrics (as flushed by every process, at most ~10 s behind)', ...json(ref('Dashboard')) },
+      ...pick('401'),
+      '403': errorResponse('Supervisors and help desks only (HANDOVER_ERR_FORBIDDEN)'),
+    },
+  },
+  searchHistory: {
+    parameters: [
+      { name: 'customer', in: 'query', required: false, schema: { type: 'string', maxLength: 120 }, description: "A customer id (exact) or part of the customer's name, case-insensitive" },
+      { name: 'order', in: 'query', required: false, schema: { type: 'string', maxLength: 120 }, description: 'An order number mentioned in the conversation (collected by the bot or settled by the agent), case-insensitive' },
+      { name: 'from', in: 'query', required: false, schema: { type: 'string' }, description: 'Closed at or after: YYYY-MM-DD (UTC), an ISO date-time or ms since the epoch' },
+      { name: 'to', in: 'query', required: false, schema: { type: 'string' }, description: 'Closed at or before: YYYY-MM-DD (the end of that UTC day), an ISO date-time or ms since the epoch' },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    ],
+    responses: {
+      '200': { description: 'Closed handoffs, newest first (kept as long as transcripts: manifest.json `retention.transcriptsDays`). Agents see those of their queues and those they closed; open one with GET /api/conversations/{conversationId}.', ...json(ref('History')) },
+      ...pick('400', '401'),
+    },
+  },
   listStaff: {
     responses: {
       '200': { description: 'Every agent of manifest.json with queues, presence and the shifts in force', ...json(ref('StaffList')) },
@@ -373,6 +393,88 @@ const SCHEMAS: Record<string, Json> = {
       shifts: { ...ref('Shifts'), nullable: true, description: 'null: whenever their queues are open' },
       shiftsFrom: { type: 'string', enum: ['console', 'manifest', 'none'] },
       onShiftNow: { type: 'boolean' },
+    },
+  },
+  DashboardDay: {
+    type: 'object',
+    properties: {
+      day: { type: 'string', description: 'YYYY-MM-DD (UTC)' },
+      conversations: { type: 'integer' },
+      handoffs: { type: 'integer' },
+      containmentRate: { type: 'number', nullable: true, description: 'Conversations never handed off ÷ conversations' },
+      overflowRate: { type: 'number', nullable: true, description: "Handoffs requested while the queue's expected wait exceeded its SLA ÷ handoffs" },
+      costPerResolutionUsd: { type: 'number', nullable: true, description: '(bot turns × botTurnUsd + human contacts × humanContactUsd) ÷ (contained conversations + handoffs resolved by an agent)' },
+      satisfaction: { type: 'object', properties: { mean: { type: 'number', nullable: true, description: 'Mean 1–5 answer after an agent resolved' }, responses: { type: 'integer' } } },
+      handoffsByReason: { type: 'object', additionalProperties: { type: 'integer' } },
+      resolvedByAgent: { type: 'integer' },
+      returnedToBot: { type: 'integer' },
+    },
+  },
+  Dashboard: {
+    type: 'object',
+    properties: {
+      queues: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            slaSeconds: { type: 'integer' },
+            waiting: { type: 'integer' },
+            breached: { type: 'integer', description: 'Waiting past the SLA deadline they entered the queue with' },
+            oldestWaitMs: { type: 'integer', nullable: true },
+            expectedWaitMs: { type: 'integer' },
+          },
+        },
+      },
+      agents: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            role: { type: 'string', enum: ['agent', 'supervisor'] },
+            status: { type: 'string', enum: ['online', 'away', 'offline'] },
+            connections: { type: 'integer' },
+            onShiftNow: { type: 'boolean' },
+            queues: { type: 'array', items: { type: 'string' } },
+            openChats: { type: 'integer' },
+          },
+        },
+      },
+      deadLetters: { type: 'integer' },
+      today: ref('DashboardDay'),
+      days: { type: 'array', items: ref('DashboardDay'), description: 'The last 30 UTC days, oldest first' },
+      now: { type: 'integer' },
+    },
+  },
+  History: {
+    type: 'object',
+    properties: {
+      conversations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            conversationId: { type: 'string' },
+            customerId: { type: 'string', nullable: true, description: 'null: an anonymous visitor' },
+            customerName: { type: 'string', nullable: true },
+            orders: { type: 'array', items: { type: 'string' } },
+            reason: { type: 'string', nullable: true },
+            queue: { type: 'string', nullable: true },
+            agentId: { type: 'string', nullable: true },
+            agentName: { type: 'string', nullable: true },
+            channel: { type: 'string', nullable: true },
+            outcome: { type: 'string', enum: ['resolved', 'returned'] },
+            requestedAt: { type: 'integer', nullable: true },
+            assignedAt: { type: 'integer', nullable: true },
+            closedAt: { type: 'integer' },
+          },
+        },
+      },
+      scanned: { type: 'integer', description: 'Closed handoffs looked at (at most 5000 within from/to)' },
+      now: { type: 'integer' },
     },
   },
   StaffList: {
@@ -555,7 +657,9 @@ export function openApiDocument(): Json {
                 ? 'staffing'
                 : r.path.startsWith('/api/customers')
                   ? 'customers'
-                  : 'session',
+                  : r.path === '/api/dashboard' || r.path === '/api/history'
+                    ? 'supervision'
+                    : 'session',
       ],
       ...(r.auth ? {} : { security: [] }),
       ...op,
@@ -584,6 +688,7 @@ export function openApiDocument(): Json {
       { name: 'conversations', description: 'Briefing, transcript and agent actions' },
       { name: 'delivery', description: 'Messages for customers that could not be delivered (dead letters)' },
       { name: 'customers', description: "Erasure of a customer's data (GDPR / LGPD)" },
+      { name: 'supervision', description: 'The supervisor dashboard (queues, agents, metrics) and the history of closed conversations' },
       { name: 'staffing', description: "Agents' presence and shifts: what callback slots and the expected wait are computed from" },
     ],
     paths,

@@ -22,6 +22,7 @@ import type { Texts } from '../core/texts.js';
 import { priorityOf } from '../policy/evaluate.js';
 import { readMemory } from './conversation-memory.js';
 import type { MetricsRecorder } from './metrics.js';
+import { recordClosedHandoff } from './closed-handoffs.js';
 
 /** The manifest, the stores, the clock, the texts, and optionally ids and metrics. */
 export interface HandoffServiceOptions {
@@ -406,6 +407,8 @@ export class HandoffService {
   /** The agent solved it; the bot owns the chat again for whatever comes next. */
   async resolve(id: ConversationId, agent: AgentId, agentName: string = agent): Promise<HandoffState> {
     const { after } = await this.apply(id, () => ({ type: 'resolve', agentId: agent }), 'retry');
+    // the console's history index (never throws: the resolution is committed)
+    await recordClosedHandoff(this.opts.stores, id, after, 'resolved');
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.resolved', agentId: agent } });
     await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
@@ -419,6 +422,7 @@ export class HandoffService {
   async returnToBot(id: ConversationId, agent: AgentId, settled: { collected?: Record<string, unknown>; note?: string } = {}): Promise<HandoffState> {
     const digest = { agentId: agent, collected: settled.collected ?? {}, ...(settled.note === undefined ? {} : { note: settled.note }) };
     const { after } = await this.apply(id, () => ({ type: 'return', digest }), 'retry');
+    await recordClosedHandoff(this.opts.stores, id, after, 'returned');
     const at = this.opts.clock.now();
     await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.returned', agentId: agent, collected: digest.collected } });
     await this.tellCustomer(after, id, 'handoff.returned', {}, 'handoff_status', { state: 'returned' });

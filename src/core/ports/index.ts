@@ -9,3 +9,4 @@ export type { Stores } from './stores.js';
 export type { ActivityLog, ChannelActivity, IncomingOptions, IncomingResult } from './activity-log.js';
 export type { TurnInbox, InboxEntry } from './turn-inbox.js';
 export type { RateLimiter, TokenBucketRule, RateDecision } from './rate-limiter.js';
+export type { HistoryIndex, HistoryEntry, HistoryQuery } from './history-index.js';

@@ -5,6 +5,7 @@ import type { PacketStore } from './packet-store.js';
 import type { EventBus } from './event-bus.js';
 import type { MessageRelay } from './message-relay.js';
 import type { CustomerData } from './customer-data.js';
+import type { HistoryIndex } from './history-index.js';
 
 /** Every port a store backend provides; `createMemoryStores()` and `createRedisStores()` return one. */
 export interface Stores {
@@ -16,6 +17,8 @@ export interface Stores {
   readonly relay: MessageRelay;
   /** Which conversations are whose, erasure of a conversation's data, audit lines (both built-in stores have it). */
   readonly customers?: CustomerData;
+  /** Closed handoffs searched by customer, order number or date (console history; both built-in stores have it). */
+  readonly history?: HistoryIndex;
   /** Release connections and timers. */
   close(): Promise<void>;
 }

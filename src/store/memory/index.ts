@@ -14,6 +14,7 @@ import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryMessageRelay, type MemoryRelayOptions } from './memory-message-relay.js';
 import { ConversationExpiry, DEFAULT_CONVERSATION_TTL_MS, type ExpiringPart } from './conversation-expiry.js';
 import { MemoryCustomerData } from './memory-customer-data.js';
+import { MemoryHistoryIndex } from './memory-history-index.js';
 import { shortestConversationMs, type RetentionPolicy } from '../../core/ports/customer-data.js';
 import { customerOfDocument } from '../../handoff/customer-erasure.js';
 
@@ -91,6 +92,8 @@ export interface MemoryStores extends Stores {
   readonly expiry: ConversationExpiry;
   /** The customer → conversations index, erasure of a conversation and the audit lines. */
   readonly customers: MemoryCustomerData;
+  /** Closed handoffs, searched by customer, order number or date (forgotten with their conversation). */
+  readonly history: MemoryHistoryIndex;
   counts(): MemoryStoreCounts;
 }
 
@@ -129,6 +132,8 @@ export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores
     expiry,
   );
   customers = new MemoryCustomerData({ expiry, handoffs, transcripts, documents, packets, relay }, opts.retention ?? { ...NO_RETENTION }, opts.clock);
+  const history = new MemoryHistoryIndex(opts.retention?.transcriptsMs, opts.clock);
+  expiry.register(history);
   return {
     handoffs,
     transcripts,
@@ -138,6 +143,7 @@ export function createMemoryStores(opts: MemoryStoresOptions = {}): MemoryStores
     relay,
     expiry,
     customers,
+    history,
     counts: () => ({
       conversations: expiry.size,
       forgotten: expiry.forgottenCount,
@@ -165,6 +171,7 @@ const NO_RETENTION: RetentionPolicy = {
 
 export {
   MemoryCustomerData,
+  MemoryHistoryIndex,
   MemoryHandoffStore,
   MemoryTranscriptStore,
   MemoryDocumentStore,

@@ -23,6 +23,7 @@ import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisLoginAttempts } from './redis-login-attempts.js';
 import { deleteKeysByPrefix } from './delete-keys.js';
 import { RedisCustomerData } from './redis-customer-data.js';
+import { RedisHistoryIndex } from './redis-history-index.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../core/ports/customer-data.js';
 
 /**
@@ -81,6 +82,8 @@ export interface RedisStores extends Stores {
   readonly loginAttempts: RedisLoginAttempts;
   /** The customer → conversations index, erasure of a conversation's keys and the audit lines. */
   readonly customers: RedisCustomerData;
+  /** Closed handoffs, searched by customer, order number or date (the console's history). */
+  readonly history: RedisHistoryIndex;
 }
 
 /**
@@ -115,6 +118,7 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
   const relay = new RedisMessageRelay(client, keys, onError, { streamRetentionMs: retention.relayStreamsMs, deadLetterRetentionMs: retention.deadLettersMs, ...opts.relay });
   const activityLog = new RedisActivityLog(client, keys, { onError, keyTtlMs: retention.webChatHistoryMs, ...opts.activityLog });
   const turnInbox = new RedisTurnInbox(client, keys, { onError, ...(opts.activityLog?.now === undefined ? {} : { now: opts.activityLog.now }), ...opts.turnInbox });
+  const history = new RedisHistoryIndex(client, keys, retention.transcriptsMs, opts.activityLog?.now);
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     await turnInbox.stop();
@@ -137,7 +141,8 @@ export async function createRedisStores(opts: RedisStoresOptions): Promise<Redis
     transcripts: new RedisTranscriptStore(client, keys, retention),
     documents: new RedisDocumentStore(client, keys, retention, opts.activityLog?.now),
     packets: new RedisPacketStore(client, keys, retention),
-    customers: new RedisCustomerData(client, keys, retention, opts.activityLog?.handoffIdPrefix ?? 'webchat:', opts.activityLog?.now),
+    customers: new RedisCustomerData(client, keys, retention, opts.activityLog?.handoffIdPrefix ?? 'webchat:', opts.activityLog?.now, history),
+    history,
     events,
     relay,
     lease: new RedisLease(client, keys),
@@ -163,6 +168,7 @@ export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { RedisLoginAttempts } from './redis-login-attempts.js';
 export { deleteKeysByPrefix } from './delete-keys.js';
 export { RedisCustomerData } from './redis-customer-data.js';
+export { RedisHistoryIndex } from './redis-history-index.js';
 export type { RedisClient } from './redis-connection.js';
 export {
   assessRedisDurability,

@@ -39,6 +39,8 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:packets:{<conversationId>}`        set of the conversation's handoff ids that have a packet (erasure finds its briefings)
  * - `p:customer:{<customerId>}`           set of the customer's conversation ids (written with the conversation memory; erasure)
  * - `p:audit`                             sorted set of audit lines (JSON), score = when (ms); lines past `retention.auditDays` trimmed
+ * - `p:history`                           sorted set of closed handoffs, member "<handoffId> <conversationId>", score = closed at (ms); trimmed to `retention.transcriptsDays`
+ * - `p:history:{<conversationId>}`        hash: handoff id -> HistoryEntry JSON (the console's history search), expiring with the transcripts' retention
  *
  * Retention (README "Retention and erasure", docs/redis.md): every key of a conversation expires
  * `retention.<class>Days` after its last write; an open handoff's state, transcript and packets
@@ -182,6 +184,16 @@ export class RedisKeys {
   /** The conversations of a customer (the customer → conversations index). */
   customer(customerId: string): string {
     return `${this.prefix}:customer:{${customerId}}`;
+  }
+
+  /** Closed handoffs by time (the console's history search). */
+  history(): string {
+    return `${this.prefix}:history`;
+  }
+
+  /** A conversation's closed handoffs (history entries), in the conversation's slot. */
+  historyOf(conversationId: string): string {
+    return `${this.prefix}:history:{${conversationId}}`;
   }
 
   /** Audit lines (erasures). */

@@ -30,6 +30,8 @@ export class RedisCustomerData implements CustomerData {
     /** How a web chat id is named in the other stores: `webchat:` + id. */
     private readonly webChatPrefix = 'webchat:',
     private readonly now: () => number = Date.now,
+    /** The console's history index: a conversation's entries go with it. */
+    private readonly history?: { forgetConversation(conversationId: string): Promise<number> },
   ) {}
 
   async conversationsOf(customerId: string): Promise<string[]> {
@@ -129,6 +131,7 @@ export class RedisCustomerData implements CustomerData {
     }
 
     for (let i = 0; i < del.length; i += 500) await this.client.unlink(del.slice(i, i + 500));
+    if (this.history !== undefined) c.other += await this.history.forgetConversation(conversationId);
     return c;
   }
 
