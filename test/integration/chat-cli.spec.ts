@@ -75,7 +75,7 @@ describe('handover chat (the terminal demo)', function () {
     assert.match(r.out, /from 1 \(poor\) to 5 \(great\)/);
   });
 
-  it('--help documents --customer and --locale; a bad flag or locale is refused; an unknown customer is anonymous', async () => {
+  it('--help documents --customer and --locale; a bad flag or locale is refused', () => {
     const help = spawnSync(process.execPath, [BIN, 'chat', '--help'], { env, encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--customer ID/);
@@ -86,6 +86,9 @@ describe('handover chat (the terminal demo)', function () {
     assert.equal(badLocale.status, 2);
     assert.match(badLocale.stderr, /--locale: unknown locale "pt"/);
     assert.equal(spawnSync(process.execPath, [BIN, 'chat', '--bogus'], { env, encoding: 'utf8', input: '' }).status, 2);
+  });
+
+  it('--customer with an id not in data/customers.json is an anonymous visitor; --locale sets the language', async () => {
     const anon = await chat(['oi, tudo bem?', '/quit'], ['--customer', 'c-9999', '--locale', 'pt-BR']);
     assert.equal(anon.code, 0);
     assert.match(anon.out, /you are an anonymous visitor \(c-9999 is not in data\/customers\.json\)/);
