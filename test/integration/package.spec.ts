@@ -130,6 +130,41 @@ describe('the package (npm pack, installed in a fresh project)', function () {
     assert.ok(r.events.includes('handoff.initiate'), `events: ${r.events.join(', ')}`);
   });
 
+  it("compiles README's 'Use it in your bot' block with tsc --strict against the installed package and hands off through it (own bot, own queues, no dialogs/)", function () {
+    this.timeout(120_000);
+    assert.ok(app !== '', 'installed by the previous test');
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use it in your bot'));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(block !== undefined, "README's 'Use it in your bot' has a ts block");
+    const own = join(app, 'own');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, 'bot.ts'), block);
+    // the project's own TypeScript setup: Node's module rules, strict
+    writeFileSync(
+      join(own, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, outDir: 'out', types: [] }, files: ['bot.ts'] }),
+    );
+    check(spawnSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', own], { cwd: own, encoding: 'utf8', env }), 'tsc on the README block');
+    const run = `'use strict';
+const { adapter, handover } = require('./out/bot.js');
+(async () => {
+  await adapter.receiveActivity('hi');
+  await adapter.receiveActivity('I want to talk to a real person');
+  const out = [];
+  while (adapter.activeQueue.length > 0) out.push(adapter.activeQueue.shift());
+  const waiting = await handover.service.listQueue('help');
+  process.stdout.write(JSON.stringify({ texts: out.filter((a) => a.type === 'message').map((a) => a.text), events: out.filter((a) => a.type === 'event').map((a) => a.name), waiting: waiting.length }) + '\\n');
+  process.exit(0);
+})().catch((e) => { process.stderr.write(String((e && e.stack) || e) + '\\n'); process.exit(1); });
+`;
+    writeFileSync(join(own, 'run.cjs'), run);
+    const r = JSON.parse(check(spawnSync(process.execPath, ['run.cjs'], { cwd: own, encoding: 'utf8', env }), 'node run.cjs')) as { texts: string[]; events: string[]; waiting: number };
+    assert.deepEqual(r.texts, ['You said: hi', 'You said: I want to talk to a real person', "I'm connecting you with a person from our Help desk team. Someone will be with you shortly."]);
+    assert.deepEqual(r.events, [], 'no handoff.initiate into the customer conversation of a TestAdapter by default');
+    assert.equal(r.waiting, 1, 'the chat waits in help');
+  });
+
   it('the installed `handover` command runs from dist/ (help, lint on the sample bot)', function () {
     this.timeout(60_000);
     assert.ok(app !== '', 'installed by the previous test');
