@@ -4,7 +4,8 @@
  * more widget client floods at ~1,000 lines a second (reconnecting whenever it is closed). The
  * flooder must be refused (error frames, the socket closed with 1008), nothing of it stored past
  * its buckets, and the victims' p99 during the flood must stay within 2× the calm p99 measured in
- * the same run, plus 50 ms of slack (scheduling noise on a shared 2-core machine).
+ * the same run, plus 50 ms of slack (scheduling noise on a shared 2-core machine). Calm and flood
+ * alternate in three rounds of 1.5 s each, so a change in the machine's background load hits both.
  *
  * The manifest here: bursts off for web chat (a reply at once, not after a 3 s window) and
  * per-connection / per-conversation buckets of 20 then 300 a minute, so that a victim's line every
@@ -34,15 +35,16 @@ describe('handover start on Redis: a flooding widget client is refused and the o
     await redis.close();
   });
 
-  it('1,000 lines/s from one client: refused (error frames, 1008), victims p99 ≤ 2× calm p99 + 50 ms', async () => {
+  it('~1,000 lines/s from one client: refused (error frames, 1008), victims p99 ≤ 2× calm p99 + 50 ms', async () => {
     proc = await spawnHandoverIn(root.dir, { REDIS_URL, REDIS_PREFIX: prefix, HANDOVER_ALLOW_VOLATILE_REDIS: '1', WEBCHAT_MESSAGE_LIMITS: 'on' });
-    const r = await runFlood(proc.ws, { calmMs: 4000, floodMs: 4000 });
+    const r = await runFlood(proc.ws, { calmMs: 4500, floodMs: 4500, rounds: 3 });
     process.stdout.write(`      ${describeFlood(r)}\n`);
     // the flooder: refused by name, its socket closed, and only what its buckets allow accepted
-    assert.ok(r.flooder.sent >= 2000, `the flooder sent only ${r.flooder.sent} lines`);
-    assert.ok(r.flooder.refused >= r.flooder.sent * 0.5, `${r.flooder.refused} of ${r.flooder.sent} refused`);
+    // (a loaded machine slows the flooder itself; what it sends after a 1008 close is dropped unanswered)
+    assert.ok(r.flooder.sent >= 1000, `the flooder sent only ${r.flooder.sent} lines`);
+    assert.ok(r.flooder.refused >= 2 * r.flooder.acked && r.flooder.refused >= 50, `${r.flooder.refused} refused, ${r.flooder.acked} accepted of ${r.flooder.sent} sent`);
     assert.ok(r.flooder.closed1008 >= 1, 'the flooding socket was never closed with 1008');
-    // at most the conversation's burst plus its refill while it floods (20 + 300/min × 4–8 s ≤ 60), and a margin
+    // at most the conversation's burst plus its refill over the run (20 + 300/min × ~8 s ≤ 60), and a margin
     assert.ok(r.flooder.acked <= 70, `${r.flooder.acked} flood lines accepted`);
     // the victims: never refused, all answered, and their p99 within 2× calm + 50 ms
     assert.equal(r.calm.refused + r.flood.refused, 0, 'a victim line was refused');

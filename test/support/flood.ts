@@ -17,8 +17,11 @@ type Json = Record<string, unknown>;
 export interface FloodOptions {
   /** Victims' lines before the calm phase (the bot's first turns warm up), not counted. Default 1500. */
   readonly warmMs?: number;
+  /** Total calm and flood time, split into `rounds` calm → flood windows (so background load hits both alike). */
   readonly calmMs: number;
   readonly floodMs: number;
+  /** Default 1: one calm phase, then one flood. */
+  readonly rounds?: number;
   readonly victims?: number;
   readonly victimEveryMs?: number;
   readonly floodPerSecond?: number;
@@ -130,11 +133,23 @@ export async function runFlood(ws: string, opts: FloodOptions): Promise<FloodRes
   });
 
   await sleep(opts.warmMs ?? 1500);
+  const rounds = opts.rounds ?? 1;
   phase = 'calm';
-  await sleep(opts.calmMs);
+  await sleep(opts.calmMs / rounds);
   phase = 'flood';
+  let floodOver = false;
+  // the later windows: flood, calm, flood, … (the flooder keeps its socket and only stops sending while calm)
+  const schedule = (async () => {
+    for (let r = 0; r < rounds; r++) {
+      await sleep(opts.floodMs / rounds);
+      if (r === rounds - 1) break;
+      phase = 'calm';
+      await sleep(opts.calmMs / rounds);
+      phase = 'flood';
+    }
+    floodOver = true;
+  })();
   const flooder = { sent: 0, acked: 0, refused: 0, closed1008: 0, otherCloses: 0, reconnectsRefused: 0 };
-  const floodEnd = Date.now() + opts.floodMs;
   const flooding = (async () => {
     let session = await startCustomer(ws, '127.0.0.200');
     const watch = (s: JsonSocket): Promise<number> =>
@@ -151,7 +166,11 @@ export async function runFlood(ws: string, opts: FloodOptions): Promise<FloodRes
     void closed.then(() => (open = false));
     let n = 0;
     // 10 frames every 10 ms
-    while (Date.now() < floodEnd) {
+    while (!floodOver) {
+      if (phase !== 'flood') {
+        await sleep(10);
+        continue;
+      }
       if (!open) {
         const code = await closed;
         if (code === 1008) flooder.closed1008++;
@@ -191,7 +210,7 @@ export async function runFlood(ws: string, opts: FloodOptions): Promise<FloodRes
       await closed.catch(() => undefined);
     }
   })();
-  await flooding;
+  await Promise.all([flooding, schedule]);
   running = false;
   await Promise.all(victimLoops);
   await sleep(opts.settleMs ?? 3000);

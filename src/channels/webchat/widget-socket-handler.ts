@@ -199,6 +199,9 @@ export function createWidgetSocketHandler(opts: WidgetSocketHandlerOptions): Wid
         }
         case 'resume': {
           const claims = await authorizeConversation(tokens, adapter.activityLog, m.token, m.conversationId);
+          // a resume replays the history: it draws on the conversation's bucket, so a client that is
+          // closed for flooding and comes straight back is refused before that work (it retries after the wait)
+          await opts.messageLimit?.check(address, m.conversationId);
           await attach({ conversationId: m.conversationId, userId: claims.userId, firstIssuedAt: claims.firstIssuedAt, ...(m.locale === undefined ? {} : { locale: m.locale }) }, m.watermark, true);
           return;
         }

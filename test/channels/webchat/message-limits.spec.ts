@@ -106,16 +106,16 @@ describe('web chat: message rate limits (per socket, conversation, address)', ()
     assert.deepEqual(await stored(conversationId), [], 'no refused line was stored');
   });
 
-  it('a conversation has one bucket whatever socket or front door its lines come through; Direct Line gets 429 + Retry-After', async () => {
+  it('a conversation has one bucket whatever socket or front door its lines (and resumes) come through; Direct Line gets 429 + Retry-After', async () => {
     clock = new ManualClock(T0);
     srv = await startWebChatServer({
       clock,
-      messageRateLimit: { perConnection: { burst: 100, perMinute: 600 }, perConversation: { burst: 4, perMinute: 30 }, perAddress: { burst: 100, perMinute: 600 }, closeAfterRefused: 1000 },
+      messageRateLimit: { perConnection: { burst: 100, perMinute: 600 }, perConversation: { burst: 5, perMinute: 30 }, perAddress: { burst: 100, perMinute: 600 }, closeAfterRefused: 1000 },
     });
     const { s, conversationId, token } = await startWidget();
     const first = await sendLines(s, 'w', 3);
     assert.deepEqual(first.map((f) => f['type']), ['ack', 'ack', 'ack']);
-    // a second tab on the same conversation
+    // a second tab on the same conversation (its resume replays the history: it takes a token too)
     const tab = await open();
     tab.send({ type: 'resume', conversationId, token });
     await tab.waitFor((f) => f['type'] === 'session');
@@ -127,6 +127,13 @@ describe('web chat: message rate limits (per socket, conversation, address)', ()
     assert.equal(post.status, 429);
     assert.equal(post.headers.get('retry-after'), '2');
     assert.equal((post.json['error'] as Json)['code'], 'HANDOVER_ERR_TOO_MANY_REQUESTS');
+    // a third tab's resume is refused too, before any history is replayed to it
+    const third = await open();
+    third.send({ type: 'resume', conversationId, token });
+    const hello = await third.waitFor((f) => f['type'] === 'error' || f['type'] === 'session');
+    assert.equal(hello['code'], 'HANDOVER_ERR_TOO_MANY_REQUESTS');
+    assert.ok(Number(hello['retryAfterMs']) > 0);
+    assert.equal(third.frames.filter((f) => Array.isArray(f['activities'])).length, 0);
     await srv.channel.adapter.drain();
     assert.deepEqual(await stored(conversationId), ['line w0', 'line w1', 'line w2', 'line x0']);
     clock.advanceMs(2000);

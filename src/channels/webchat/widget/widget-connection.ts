@@ -287,7 +287,9 @@ export class WidgetConnection {
 
   private emitStatus(): void {
     let status: ConnectionStatus;
-    if (!this.ready) status = this.helloRefused !== undefined ? 'unavailable' : this.attempts === 0 ? 'connecting' : 'reconnecting';
+    // a resume refused for too many lines is the customer's own pace, not the network's
+    if (!this.ready && this.helloRefused === 'HANDOVER_ERR_TOO_MANY_REQUESTS' && this.session !== undefined) status = 'throttled';
+    else if (!this.ready) status = this.helloRefused !== undefined ? 'unavailable' : this.attempts === 0 ? 'connecting' : 'reconnecting';
     else if (this.storeDown) status = 'unavailable';
     else if (this.troubled) status = this.lineRefusal === 'HANDOVER_ERR_TOO_MANY_REQUESTS' ? 'throttled' : 'unavailable';
     else status = 'online';
