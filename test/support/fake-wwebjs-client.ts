@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type {
   WhatsAppWebChat,
   WhatsAppWebClient,
+  WhatsAppWebFile,
   WhatsAppWebMessage,
 } from '../../src/channels/whatsapp/web/whatsapp-web-client.js';
 
@@ -36,6 +37,8 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
   /** Our own WhatsApp id (the business number). */
   readonly me: string;
   readonly sent: Array<{ chatId: string; content: string; id: string }> = [];
+  /** Files sent with `sendFile` (MessageMedia on the real client). */
+  readonly sentFiles: Array<{ chatId: string; file: WhatsAppWebFile; caption: string | undefined; asDocument: boolean; id: string }> = [];
   readonly typing: string[] = [];
   /** Chats marked read (sendSeen). */
   readonly seen: string[] = [];
@@ -80,6 +83,16 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
     const msg = this.message({ id: `true_${chatId}_OUT${++this.seq}`, from: this.me, to: chatId, body: content, fromMe: true });
     this.sent.push({ chatId, content, id: msg.id._serialized });
     // Like the real client, the echo arrives before sendMessage resolves.
+    this.emit('message_create', msg);
+    await tick();
+    return msg;
+  }
+
+  async sendFile(chatId: string, file: WhatsAppWebFile, opts: { caption?: string; asDocument?: boolean }): Promise<WhatsAppWebMessage> {
+    if (!this.connected) throw new Error('Session closed. Most likely the page has been closed.');
+    const type = opts.asDocument === true ? 'document' : file.mimetype.startsWith('image/') ? 'image' : 'document';
+    const msg = this.message({ id: `true_${chatId}_OUT${++this.seq}`, from: this.me, to: chatId, body: opts.caption ?? '', fromMe: true, type });
+    this.sentFiles.push({ chatId, file, caption: opts.caption, asDocument: opts.asDocument === true, id: msg.id._serialized });
     this.emit('message_create', msg);
     await tick();
     return msg;

@@ -222,6 +222,8 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
     client,
     gate: supervisor,
     minSendGapMs: cfg.minSendGapMs,
+    agentFiles: new AgentFiles(ctx.stores.documents, clock),
+    onFileNotSent: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.fileNotSent, fileNotSentNote(e), { file: e.name, reason: e.reason, ...(e.error === undefined ? {} : { error: e.error }) }),
     clock,
     logger,
     ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),

@@ -29,7 +29,7 @@ export async function createWwebjsClient(options: CreateWwebjsClientOptions = {}
   const mod = await import('whatsapp-web.js');
   // whatsapp-web.js is CommonJS: depending on the loader its exports sit on the namespace or on `default`.
   const lib = mod.default ?? mod;
-  return new lib.Client({
+  const client = new lib.Client({
     authStrategy: new lib.LocalAuth({
       dataPath: options.dataPath ?? './.wwebjs_auth',
       clientId: options.clientId ?? 'default',
@@ -41,4 +41,11 @@ export async function createWwebjsClient(options: CreateWwebjsClientOptions = {}
       args: ['--no-sandbox', '--disable-dev-shm-usage', ...(options.extraArgs ?? [])],
     },
   });
+  // files agents send: a MessageMedia (photos inline, anything else as a document)
+  const sendFile: NonNullable<WhatsAppWebClient['sendFile']> = (chatId, file, opts) =>
+    client.sendMessage(chatId, new lib.MessageMedia(file.mimetype, file.data, file.filename), {
+      ...(opts.caption === undefined || opts.caption === '' ? {} : { caption: opts.caption }),
+      sendMediaAsDocument: opts.asDocument === true,
+    });
+  return Object.assign(client, { sendFile });
 }

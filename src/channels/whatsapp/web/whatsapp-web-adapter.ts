@@ -21,6 +21,8 @@ import { markdownToWhatsApp } from '../shared/whatsapp-format.js';
 import { alwaysReady, type ConnectionGate } from './connection-gate.js';
 import { webContent } from './inbound-content.js';
 import { PacedSendQueue } from './paced-send-queue.js';
+import { AGENT_FILE_URL_PREFIX, type AgentFiles } from '../../../bridge/agent-files.js';
+import type { FileNotSentEvent } from '../cloud/whatsapp-cloud-adapter.js';
 import type { WhatsAppWebClient, WhatsAppWebMessage } from './whatsapp-web-client.js';
 import { KEEPS_DESK_EVENTS_PRIVATE } from '../../../core/desk-events.js';
 
@@ -62,6 +64,10 @@ export interface WhatsAppWebAdapterOptions {
   readonly presence?: boolean;
   /** The channel answers content without words (a photo alone…) at most once per this (default 2 min). */
   readonly ackEveryMs?: number;
+  /** Files agents send (`handover-file:` attachments, `AgentFiles`); sent with the client's `sendFile`, then deleted. */
+  readonly agentFiles?: Pick<AgentFiles, 'get' | 'delete'>;
+  /** A file an agent sent did not go out (gone, or the client cannot send files): tell the agent. */
+  readonly onFileNotSent?: (event: FileNotSentEvent) => void | Promise<void>;
   /** Minimum gap between two messages to the same chat (default 1000 ms). */
   readonly minSendGapMs?: number;
   /** How many message ids to remember for de-duplication (default 5000). */
@@ -70,6 +76,9 @@ export interface WhatsAppWebAdapterOptions {
   readonly sleep?: Sleep;
   readonly logger?: ChannelLogger;
 }
+
+/** What the send queue carries: a text, or a file an agent sent (its `handover-file:` reference and caption). */
+type WebJob = string | { readonly file: string; readonly caption: string };
 
 /** Chats we serve: one-to-one chats, by phone-number id or by linked identity (privacy) id. */
 function isCustomerChat(chatId: string): boolean {
@@ -106,7 +115,7 @@ export class WhatsAppWebAdapter extends BotAdapter {
   /** The numbered options last offered per chat; one-shot (cleared by the next inbound message). */
   private readonly offered = new Map<string, NumberedOption[]>();
   private readonly turns = new Set<Promise<void>>();
-  private readonly queue: PacedSendQueue<string>;
+  private readonly queue: PacedSendQueue<WebJob>;
   private readonly acks: AckGate;
   /** Chats (with the name) this process has reported to `onContact`. */
   private readonly contacts: BoundedIdSet;
@@ -123,7 +132,7 @@ export class WhatsAppWebAdapter extends BotAdapter {
     this.ownSent = new BoundedIdSet(options.dedupeCapacity ?? 5000);
     this.contacts = new BoundedIdSet(options.dedupeCapacity ?? 5000);
     this.acks = new AckGate(options.ackEveryMs ?? 2 * 60 * 1000);
-    this.queue = new PacedSendQueue<string>({
+    this.queue = new PacedSendQueue<WebJob>({
       minGapMs: options.minSendGapMs ?? 1000,
       clock: this.clock,
       sleep: this.sleep,
@@ -131,8 +140,8 @@ export class WhatsAppWebAdapter extends BotAdapter {
       logger: this.logger,
       maxAttemptsWhileReady: 5,
       retryDelayMs: 1000,
-      send: (chatId, text) => this.sendNow(chatId, text),
-      onGiveUp: (chatId, text, error) => this.options.onSendFailed?.({ conversationId: chatId, text, error }),
+      send: (chatId, job) => (typeof job === 'string' ? this.sendNow(chatId, job) : this.sendFileNow(chatId, job)),
+      onGiveUp: (chatId, job, error) => this.options.onSendFailed?.({ conversationId: chatId, text: typeof job === 'string' ? job : `📎 ${job.file}${job.caption === '' ? '' : `: ${job.caption}`}`, error }),
     });
   }
 
@@ -205,8 +214,12 @@ export class WhatsAppWebAdapter extends BotAdapter {
           break;
         case ActivityTypes.Message: {
           const chatId = this.chatIdOf(activity);
-          const body = this.renderMessage(chatId, activity);
-          if (body.trim() !== '') this.queue.enqueue(chatId, body);
+          const files = this.options.agentFiles === undefined ? [] : (activity.attachments ?? []).filter((a) => typeof a.contentUrl === 'string' && a.contentUrl.startsWith(AGENT_FILE_URL_PREFIX));
+          const body = this.renderMessage(chatId, { ...activity, attachments: (activity.attachments ?? []).filter((a) => !files.includes(a)) });
+          if (files.length > 0) {
+            // the text is the first file's caption
+            files.forEach((f, i) => this.queue.enqueue(chatId, { file: f.contentUrl as string, caption: i === 0 ? body.trim() : '' }));
+          } else if (body.trim() !== '') this.queue.enqueue(chatId, body);
           // The id is local: sending is asynchronous (paced, kept while disconnected) and WhatsApp's own id
           // is not known yet. Transcripts only need it to be unique.
           responses.push({ id: `wa-out-${++this.localIds}` });
@@ -292,6 +305,37 @@ export class WhatsAppWebAdapter extends BotAdapter {
     const chatId = context.activity.conversation?.id;
     if (context.activity.type === ActivityTypes.Message && chatId !== undefined) this.markSeen(chatId, content === undefined || content.words !== undefined);
     await runBotTurn(context, logic, content, { acks: this.acks, now: this.clock.now() });
+  }
+
+  /** One file an agent sent: MessageMedia through the client (photos inline, other files as documents), then deleted. */
+  private async sendFileNow(chatId: string, job: { readonly file: string; readonly caption: string }): Promise<void> {
+    const source = this.options.agentFiles!;
+    const notSent = async (name: string, reason: FileNotSentEvent['reason'], error?: string): Promise<void> => {
+      this.logger.warn('a file the agent sent did not go out', { chat: chatId, name, reason });
+      await source.delete(job.file).catch(() => undefined);
+      await Promise.resolve(this.options.onFileNotSent?.({ conversationId: chatId, name, reason, ...(error === undefined ? {} : { error }) })).catch(() => undefined);
+    };
+    const file = await source.get(job.file);
+    if (file === undefined) return notSent(job.file.slice(AGENT_FILE_URL_PREFIX.length), 'missing');
+    if (this.client.sendFile === undefined) return notSent(file.name, 'refused', 'this WhatsApp client cannot send files');
+    let settle = (): void => {};
+    const marker = new Promise<void>((resolve) => (settle = resolve));
+    let set = this.sending.get(chatId);
+    if (set === undefined) this.sending.set(chatId, (set = new Set()));
+    set.add(marker);
+    try {
+      const message = await this.client.sendFile(
+        chatId,
+        { mimetype: file.contentType, data: file.bytes.toString('base64'), filename: file.name },
+        { ...(job.caption === '' ? {} : { caption: job.caption }), asDocument: file.kind === 'document' },
+      );
+      this.ownSent.addIfAbsent(message.id._serialized);
+    } finally {
+      settle();
+      set.delete(marker);
+      if (set.size === 0) this.sending.delete(chatId);
+    }
+    await source.delete(job.file).catch(() => undefined);
   }
 
   private async sendNow(chatId: string, text: string): Promise<void> {

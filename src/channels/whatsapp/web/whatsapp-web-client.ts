@@ -25,8 +25,25 @@ export interface WhatsAppWebClient {
   /** Closes the browser. The same client can be initialized again afterwards (that is how we reconnect). */
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: string): Promise<WhatsAppWebMessage>;
+  /**
+   * Sends a file (whatsapp-web.js `MessageMedia`; `createWwebjsClient` adds it). Optional: without it,
+   * files agents send are reported as not sent.
+   */
+  sendFile?(chatId: string, file: WhatsAppWebFile, opts: { caption?: string; asDocument?: boolean }): Promise<WhatsAppWebMessage>;
   /** Optional so a minimal client still works; used only to show "typing…". */
   getChatById?(chatId: string): Promise<WhatsAppWebChat>;
+}
+
+/**
+ * A file to send: whatsapp-web.js `MessageMedia`'s fields (base64 data).
+ *
+ * @example
+ * const f: WhatsAppWebFile = { mimetype: 'application/pdf', data: bytes.toString('base64'), filename: 'invoice.pdf' };
+ */
+export interface WhatsAppWebFile {
+  readonly mimetype: string;
+  readonly data: string;
+  readonly filename: string;
 }
 
 /**
