@@ -89,6 +89,17 @@ export function customerOfDocument(key: string, value: unknown): { customerId: s
   return { customerId, conversationId: key.slice('memory:'.length) };
 }
 
+/**
+ * The user a user-scoped bot state document belongs to (botbuilder `UserState` through
+ * `DocumentStorage`: `<namespace>:<channel>/users/<user id>/<state name>`), or undefined.
+ *
+ * @example
+ * userOfDocument('botstate:webchat/users/c-1001/UserState'); // 'c-1001'
+ */
+export function userOfDocument(key: string): string | undefined {
+  return /^(?:[^/:]*:)?[^/:]+\/users\/([^/]+)\/[^/]*$/.exec(key)?.[1];
+}
+
 /** sha256 of a customer id, hex: how the audit names the subject of an erasure. */
 export function subjectOf(customerId: string): string {
   return createHash('sha256').update(customerId).digest('hex');
@@ -194,7 +205,7 @@ export async function eraseCustomer(target: ErasureTarget, customerId: string, o
     }
     add(removed, counts);
   }
-  await target.customers.forgetCustomer(customerId);
+  removed.botState += await target.customers.forgetCustomer(customerId);
   const audit: AuditLine = { at: opts.now, action: 'erase', by: opts.by, subject: subjectOf(customerId), counts: removed, forcedOpen: open.length };
   await target.customers.appendAudit(audit);
   return { customerId, conversationIds: ids, removed, audit };

@@ -164,8 +164,11 @@ export interface CustomerData {
   conversationsOf(customerId: string): Promise<string[]>;
   /** Removes every key/entry of one conversation (state included) and says what went. */
   purgeConversation(conversationId: string): Promise<ErasedCounts>;
-  /** Drops the customer's index entry. */
-  forgetCustomer(customerId: string): Promise<void>;
+  /**
+   * Drops the customer's index entry and the customer's own documents (the bot's user-scoped
+   * state, `<namespace>:<channel>/users/<id>/…`); resolves with how many documents went.
+   */
+  forgetCustomer(customerId: string): Promise<number>;
   /** Stores one audit line (kept `auditMs`). */
   appendAudit(line: AuditLine): Promise<void>;
   /** The newest audit lines first. */

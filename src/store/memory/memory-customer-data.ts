@@ -3,7 +3,7 @@ import { systemClock } from '../../core/clock.js';
 import { conversationId as toConversationId } from '../../core/ids.js';
 import type { AuditLine, CustomerData, ErasedCounts, RetentionPolicy } from '../../core/ports/customer-data.js';
 import { noneErased } from '../../core/ports/customer-data.js';
-import { documentClass } from '../../handoff/customer-erasure.js';
+import { documentClass, userOfDocument } from '../../handoff/customer-erasure.js';
 import type { ConversationExpiry } from './conversation-expiry.js';
 import type { MemoryDocumentStore } from './memory-document-store.js';
 import type { MemoryHandoffStore } from './memory-handoff-store.js';
@@ -91,9 +91,12 @@ export class MemoryCustomerData implements CustomerData {
     return c;
   }
 
-  async forgetCustomer(customerId: string): Promise<void> {
+  async forgetCustomer(customerId: string): Promise<number> {
     for (const id of this.byCustomer.get(customerId) ?? []) this.customerOf.delete(id);
     this.byCustomer.delete(customerId);
+    const theirs = this.parts.documents.keysWhere((k) => userOfDocument(k) === customerId);
+    for (const k of theirs) await this.parts.documents.delete(k);
+    return theirs.length;
   }
 
   async appendAudit(line: AuditLine): Promise<void> {

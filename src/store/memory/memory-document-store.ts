@@ -90,6 +90,11 @@ export class MemoryDocumentStore implements DocumentStore {
     if (keys?.size === 0) this.byConversation.delete(conversation);
   }
 
+  /** Every key for which `test` answers true (a full walk: erasure only). */
+  keysWhere(test: (key: string) => boolean): string[] {
+    return [...this.docs.keys()].filter(test);
+  }
+
   /** The keys of a conversation's documents (only known with an expiry). */
   keysOf(conversation: string): string[] {
     return [...(this.byConversation.get(conversation) ?? [])];

@@ -3,7 +3,7 @@ import type { AuditLine, CustomerData, ErasedCounts, RetentionPolicy } from '../
 import { DEFAULT_RETENTION, noneErased } from '../../core/ports/customer-data.js';
 import type { RelayMessage } from '../../core/ports/message-relay.js';
 import { conversationOfDocumentKey } from '../memory/memory-document-store.js';
-import { documentClass } from '../../handoff/customer-erasure.js';
+import { documentClass, userOfDocument } from '../../handoff/customer-erasure.js';
 import { escapeGlob, type RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 
@@ -135,8 +135,11 @@ export class RedisCustomerData implements CustomerData {
     return c;
   }
 
-  async forgetCustomer(customerId: string): Promise<void> {
-    await this.client.unlink(this.keys.customer(customerId));
+  async forgetCustomer(customerId: string): Promise<number> {
+    const docPrefix = this.keys.document('');
+    const theirs = (await this.scan(`${escapeGlob(docPrefix)}*/users/${escapeGlob(customerId)}/*`)).filter((k) => userOfDocument(k.slice(docPrefix.length)) === customerId);
+    await this.client.unlink([this.keys.customer(customerId), ...theirs]);
+    return theirs.length;
   }
 
   async appendAudit(line: AuditLine): Promise<void> {

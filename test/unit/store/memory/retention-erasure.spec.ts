@@ -119,6 +119,9 @@ describe('memory store: retention classes and erasure', () => {
     await apply(stores, mine1.id, request(), clock);
     await apply(stores, mine1.id, { type: 'assign', agentId: agentId('ana') }, clock);
     await stores.documents.write(bookingKey(mine2.id), { conversationId: mine2.id, at: T0 });
+    // the bot's user-scoped state (botbuilder UserState), not tied to a conversation
+    await stores.documents.write('botstate:webchat/users/c-1001/UserState', { name: 'Leo' });
+    await stores.documents.write('botstate:webchat/users/c-2002/UserState', { name: 'Mia' });
     const target = { handoffs: stores.handoffs, documents: stores.documents, customers: stores.customers };
 
     await assert.rejects(
@@ -129,11 +132,13 @@ describe('memory store: retention classes and erasure', () => {
 
     const report = await eraseCustomer(target, 'c-1001', { by: 'agent:sam', now: clock.now(), force: true });
     assert.deepEqual([...report.conversationIds].sort(), [mine1.id, mine2.id].sort());
-    assert.deepEqual(report.removed, { conversations: 2, handoffStates: 1, transcriptLines: 4, conversationMemory: 2, botState: 2, webChatHistory: 4, briefings: 2, callbacks: 1, whatsapp: 0, relayMessages: 0, other: 0 });
+    assert.deepEqual(report.removed, { conversations: 2, handoffStates: 1, transcriptLines: 4, conversationMemory: 2, botState: 3, webChatHistory: 4, briefings: 2, callbacks: 1, whatsapp: 0, relayMessages: 0, other: 0 });
     for (const c of [mine1, mine2]) assert.deepEqual(await holds(c.wc, c.id), none);
     assert.equal(await stores.documents.read(bookingKey(mine2.id)), undefined);
     assert.deepEqual((await stores.handoffs.listAssigned(agentId('ana'))).conversations, [], "out of the agent's list");
     assert.deepEqual(await stores.customers.conversationsOf('c-1001'), []);
+    assert.equal(await stores.documents.read('botstate:webchat/users/c-1001/UserState'), undefined);
+    assert.deepEqual((await stores.documents.read('botstate:webchat/users/c-2002/UserState'))?.value, { name: 'Mia' });
     assert.deepEqual(await holds(other.wc, other.id), { ...all, state: false }, 'the other customer keeps everything');
     const [audit] = await stores.customers.readAudit();
     assert.deepEqual(audit, { at: T0, action: 'erase', by: 'agent:sam', subject: subjectOf('c-1001'), counts: report.removed, forcedOpen: 1 });

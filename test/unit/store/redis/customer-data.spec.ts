@@ -43,6 +43,7 @@ describe('Redis customer data: a WhatsApp customer erased, every key class with 
     await stores.documents.write(memoryKey(id), { customerId: wa, turn: 2 });
     await stores.documents.write(`whatsapp-cloud:1234567:conv:${wa}`, { recentIds: ['wamid.1'], lastInboundAt: Date.now() });
     await stores.documents.write(`botstate:whatsapp-cloud/conversations/${wa}/ConversationState`, { dialogState: {} });
+    await stores.documents.write(`botstate:whatsapp-cloud/users/${wa}/UserState`, { name: wa });
     await stores.transcripts.append(id, { at: Date.now(), from: 'customer', type: 'message', text: `I am ${wa}` }, { at: Date.now(), from: 'bot', type: 'message', text: 'hello' });
     const hid = handoffId(randomUUID());
     const requested = transition(await stores.handoffs.get(id), { type: 'request', handoffId: hid, queue: queueId('support'), priority: 2, reason: 'customer_request', slaMs: 60_000, channel: 'whatsapp-cloud' }, Date.now());
@@ -87,14 +88,14 @@ describe('Redis customer data: a WhatsApp customer erased, every key class with 
     await near(`${p}:relay:{whatsapp-cloud}`, 6);
     await near(`${p}:customer:{5511999990000}`, 6);
     const before = await keysNaming('5511999990000');
-    assert.equal(before.length, 8, before.join('\n'));
+    assert.equal(before.length, 9, before.join('\n'));
 
     const report = await eraseCustomer({ handoffs: stores.handoffs, documents: stores.documents, customers: stores.customers }, '5511999990000', { by: 'cli:test', now: Date.now() });
     assert.deepEqual(report.conversationIds, [mine]);
-    assert.deepEqual(report.removed, { conversations: 1, handoffStates: 1, transcriptLines: 2, conversationMemory: 1, botState: 1, webChatHistory: 0, briefings: 1, callbacks: 0, whatsapp: 1, relayMessages: 2, other: 1 });
+    assert.deepEqual(report.removed, { conversations: 1, handoffStates: 1, transcriptLines: 2, conversationMemory: 1, botState: 2, webChatHistory: 0, briefings: 1, callbacks: 0, whatsapp: 1, relayMessages: 2, other: 1 });
     assert.deepEqual(await keysNaming('5511999990000'), []);
     const stream = await admin.xRange(`${p}:relay:{whatsapp-cloud}`, '-', '+');
-    assert.deepEqual(stream.map((e) => (JSON.parse(String(e.message['m'])) as { conversationId: string }).conversationId), [other], "only the other customer's message waits");
+    assert.deepEqual((stream ?? []).map((e) => (JSON.parse(String(e!.message['m'])) as { conversationId: string }).conversationId), [other], "only the other customer's message waits");
     const dead = await admin.lRange(`${p}:relay-dead`, 0, -1);
     assert.equal(dead.length, 1);
     assert.ok(dead[0]!.includes(other));
