@@ -25,10 +25,12 @@ ${EVAL_USAGE}
 ${ERASE_USAGE}
 ${LINT_USAGE}
   start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
+        [--demo-customer ID]
                      Run the service: web chat (demo page, widget, Direct Line), the agent console
                      (/agent), its HTTP API (/api, OpenAPI at /api/openapi.json) and webhooks.
                      Stops cleanly on Ctrl+C / SIGTERM. With REDIS_URL it refuses a Redis without
                      persistence or with an evicting maxmemory-policy, unless --allow-volatile-redis.
+                     --demo-customer c-1001: the demo page signs in as that customer (demo only).
   hash-password      Read a password from stdin, print its scrypt hash for manifest.json
                      (console.agents[].passwordHash).
   help               This text.
@@ -36,7 +38,9 @@ ${LINT_USAGE}
 Environment: REDIS_URL (switches the store to Redis), PORT (default 3978),
   HANDOVER_API_TOKENS="name:token,…" (bearer tokens for the HTTP API), WEBCHAT_SECRET (token
   secret shared by every process), PUBLIC_BASE_URL (https://… behind a proxy: secure cookies),
-  HANDOVER_ALLOW_VOLATILE_REDIS=1 (same as --allow-volatile-redis).
+  HANDOVER_ALLOW_VOLATILE_REDIS=1 (same as --allow-volatile-redis), WEBCHAT_CUSTOMER_SECRET
+  (verifies the site's signed customer tokens, docs/webchat.md), WEBCHAT_ANONYMOUS=off (signed-in
+  customers only), WEBCHAT_DEMO_CUSTOMER (same as --demo-customer).
 Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
 
 async function simulate(args: string[]): Promise<number> {

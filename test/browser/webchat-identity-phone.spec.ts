@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signCustomerToken } from '../../src/channels/webchat/customer-token.js';
 import { startTestService, type TestService } from '../support/agent-service.js';
@@ -105,6 +106,63 @@ describe('web chat in Chromium: the demo customer signed in, refused tokens, the
       }
     });
   }
+
+  it("Microsoft's botframework-directlinejs with createDirectLine({ token: customer token }) chats as the customer and finds the order", async () => {
+    // the shop's own page (another origin) with Microsoft's UMD client; its server signed Dana's token
+    const umd = readFileSync(path.resolve(__dirname, '../../node_modules/botframework-directlinejs/dist/directline.js'));
+    const shop: Server = createServer((req, res) => {
+      if (req.url === '/directline.js') res.writeHead(200, { 'Content-Type': 'application/javascript' }).end(umd);
+      else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/directline.js"></script><p>shop</p>');
+    });
+    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
+    try {
+      context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      // tsx keeps function names with a __name helper the page lacks
+      await page.addInitScript('window.__name = (f) => f');
+      await page.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
+      const texts = await page.evaluate(
+        async ({ domain, token }) => {
+          type Activity = { type: string; text?: string; from?: { id?: string; role?: string } };
+          type DL = {
+            activity$: { subscribe(f: (a: Activity) => void, error: (e: unknown) => void): { unsubscribe(): void } };
+            postActivity(a: unknown): { subscribe(next: (id: string) => void, error: (e: unknown) => void): unknown };
+            end(): void;
+          };
+          const { DirectLine } = (window as unknown as { DirectLine: { DirectLine: new (o: unknown) => DL } }).DirectLine;
+          const dl = new DirectLine({ domain, token, webSocket: true });
+          const seen: Activity[] = [];
+          const waiting: Array<{ re: RegExp; resolve: () => void }> = [];
+          dl.activity$.subscribe((a) => {
+            seen.push(a);
+            for (const w of waiting.splice(0)) {
+              if (a.from?.role === 'bot' && w.re.test(a.text ?? '')) w.resolve();
+              else waiting.push(w);
+            }
+            // end() below closes the stream with "conversation ended"
+          }, () => {});
+          const botSays = (re: RegExp): Promise<void> =>
+            seen.some((a) => a.from?.role === 'bot' && re.test(a.text ?? '')) ? Promise.resolve() : new Promise((resolve) => waiting.push({ re, resolve }));
+          const post = (text: string): Promise<string> =>
+            new Promise((resolve, reject) => dl.postActivity({ type: 'message', from: { id: 'someone-else', role: 'user' }, text }).subscribe(resolve, reject));
+          await botSays(/^Hi, Dana!/);
+          await post('where is my order?');
+          await botSays(/order number/i);
+          await post('A12345');
+          await botSays(/^Order A12345 is shipped\.$/);
+          dl.end();
+          return seen.filter((a) => a.type === 'message').map((a) => `${a.from?.role}/${a.from?.id}: ${a.text}`);
+        },
+        { domain: `${t.base}/v3/directline`, token: signCustomerToken(SECRET, { sub: 'c-1001', name: 'Dana Reyes' }) },
+      );
+      assert.ok(texts.includes('user/c-1001: A12345'), texts.join(' | '));
+      assert.ok(texts.some((x) => x.startsWith('bot/') && x.endsWith(': Order A12345 is shipped.')), texts.join(' | '));
+      assert.ok(!texts.some((x) => x.includes('someone-else')), 'the from.id a client claims is ignored');
+    } finally {
+      await new Promise<void>((r) => shop.close(() => r()));
+    }
+  });
 
   it('fits a real phone (isMobile, 390x844, DPR 3): the page is no wider than the screen, the launcher and the open chat are on screen', async () => {
     const page = await open(`${t.base}/`, phone);

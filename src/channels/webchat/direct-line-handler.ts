@@ -109,7 +109,9 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
       // a signed-in customer (the site's token as the bearer) or, when the site allows it, an anonymous visitor
       let customer;
       try {
-        customer = identify(opts.identity, bearerToken(req));
+        // botframework-directlinejs created without a token sends "Bearer undefined": an anonymous start
+        const bearer = bearerToken(req);
+        customer = identify(opts.identity, bearer === 'undefined' || bearer === 'null' ? undefined : bearer);
       } catch (e) {
         // refused before its body is read: let it drain so the client reads the 401
         req.resume();

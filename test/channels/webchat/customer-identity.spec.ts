@@ -104,6 +104,9 @@ describe('web chat: signed-in customers (customer token on the widget socket and
     assert.equal(forged.status, 401);
     assert.equal(((await forged.json()) as { error: { code: string } }).error.code, 'HANDOVER_ERR_CUSTOMER_TOKEN_INVALID');
 
+    // botframework-directlinejs without a token sends "Bearer undefined": anonymous, as before
+    const dljs = await fetch(`${t.base}/v3/directline/conversations`, { method: 'POST', headers: { Authorization: 'Bearer undefined' } });
+    assert.equal(dljs.status, 201);
     const anon = await fetch(`${t.base}/v3/directline/conversations`, { method: 'POST' });
     assert.equal(anon.status, 201);
     const { conversationId, token } = (await anon.json()) as { conversationId: string; token: string };
