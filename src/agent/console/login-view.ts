@@ -8,6 +8,10 @@
 import { api, ApiError } from './api-client.js';
 import { h, replace } from './dom.js';
 
+/** Tries of a sign-in answered 503 HANDOVER_ERR_BUSY, a second apart (the server's Retry-After). */
+const BUSY_RETRIES = 5;
+const BUSY_RETRY_MS = 1000;
+
 /**
  * Shows the sign-in form in `root`, with an optional notice.
  *
@@ -35,7 +39,16 @@ export function renderLogin(root: HTMLElement, notice?: string): void {
     e.preventDefault();
     submit.disabled = true;
     error.textContent = '';
-    api('POST', '/api/login', { id: id.value.trim(), password: password.value }).then(
+    const body = { id: id.value.trim(), password: password.value };
+    // the server checks few passwords at once: while it is busy (503 HANDOVER_ERR_BUSY) try again by itself
+    const attempt = (left: number): Promise<unknown> =>
+      api('POST', '/api/login', body).catch(async (err: unknown) => {
+        if (!(err instanceof ApiError && err.code === 'HANDOVER_ERR_BUSY') || left === 0) throw err;
+        error.textContent = 'Many sign-ins right now, trying again…';
+        await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+        return attempt(left - 1);
+      });
+    attempt(BUSY_RETRIES).then(
       () => window.location.assign('/agent'),
       (err: unknown) => {
         submit.disabled = false;
