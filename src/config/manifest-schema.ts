@@ -388,7 +388,7 @@ export const ManifestSchema = z
             bodyIdleTimeoutSeconds: seconds(10),
             /** How long an idle keep-alive connection stays open. */
             keepAliveTimeoutSeconds: seconds(5),
-            /** A WebSocket that sends nothing at all (not even a pong) for this long is closed; ping every third of it. */
+            /** A WebSocket whose peer stops answering pings is closed within this long (a ping every half of it). */
             webSocketIdleSeconds: seconds(90),
             /** A widget socket with no conversation (no start/resume) after this long is closed. */
             webSocketHelloSeconds: seconds(15),
