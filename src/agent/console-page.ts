@@ -5,6 +5,7 @@
  * @example
  * res.end(consolePage('login'));
  */
+import { dashboardStyles } from './console-dashboard-styles.js';
 
 /**
  * The page, for a signed-out (`login`) or signed-in (`console`) request.
@@ -149,4 +150,4 @@ dd { margin:0; overflow-wrap:anywhere; }
 .shift-exceptions { font:inherit; font-size:.85rem; }
 .callback-box { border:1px solid var(--line); border-left:4px solid var(--warn); border-radius:8px; padding:.5rem 1rem; background:#fffaeb; }
 .callback-moves { margin:.3rem 0 0 1rem; font-size:.85rem; }
-`;
+${dashboardStyles}`;

@@ -32,6 +32,8 @@ import { api, ApiError, conversationPath, sendFile } from './api-client.js';
 import { h, replace } from './dom.js';
 import { channelContact, clockTime, exceptionsText, lineMedia, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText, type LineMedia } from './format.js';
 import { renderLogin } from './login-view.js';
+import { mountDashboard } from './dashboard-view.js';
+import { mountHistory } from './history-view.js';
 
 const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
   'handoff.requested',
@@ -141,6 +143,8 @@ export class ConsoleApp {
       h('h1', {}, 'Agent console'),
       h('span', { class: 'who', 'data-agent-id': caller.kind === 'agent' ? caller.id : '' }, `Signed in as ${who}`),
       this.me.presence === null ? null : this.presenceSelect,
+      supervises ? h('button', { type: 'button', class: 'dashboard-open', onclick: () => this.showDashboard() }, 'Dashboard') : null,
+      h('button', { type: 'button', class: 'history-view-open', onclick: () => this.showHistory() }, 'History'),
       supervises ? h('button', { type: 'button', class: 'staff-open', onclick: () => void this.showStaff() }, 'Staff & shifts') : null,
       this.undelivered,
       this.connection,
@@ -178,6 +182,20 @@ export class ConsoleApp {
     } catch (e) {
       this.failed(e);
     }
+  }
+
+  // ---- dashboard (supervisors) and history: dashboard-view.ts, history-view.ts ------------------
+
+  private showDashboard(): void {
+    this.openId = undefined;
+    this.transcriptList = undefined;
+    mountDashboard(this.conversationBox, { onError: (e) => this.failed(e) });
+  }
+
+  private showHistory(): void {
+    this.openId = undefined;
+    this.transcriptList = undefined;
+    mountHistory(this.conversationBox, { open: (id) => void this.loadConversation(id, true), onError: (e) => this.failed(e) });
   }
 
   // ---- staff and shifts (supervisors) ---------------------------------------------------------
