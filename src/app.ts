@@ -18,7 +18,7 @@ import { Texts } from './core/texts.js';
 import { DocumentStorage } from './bridge/document-storage.js';
 import { JsonDiffConversationState } from './bridge/json-diff-conversation-state.js';
 import { HandoffMiddleware, type HandoffMiddlewareOptions } from './bridge/handoff-middleware.js';
-import { DialogBot, type BotRecognizer } from './dialogs/dialog-bot.js';
+import type { DialogBot, BotRecognizer } from './dialogs/dialog-bot.js';
 import { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
 import type { LocaleTexts } from './dialogs/dialog-spec.js';
 import { NEUTRAL_TEXTS } from './dialogs/neutral-texts.js';
@@ -145,7 +145,7 @@ export function createHandover(input: HandoverOptions): Handover {
     // the bot answers a burst once its window closed (`bot` exists by then)
     ...(bursts === 'off' || burstLogic === undefined ? {} : { bursts: { store: redactBursts(burstStoreFor(input.stores), redactor), logic: burstLogic, schedule: bursts, hosts: input.stores } }),
   });
-  const bot = withDialogs ? new DialogBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) }) : undefined;
+  const bot = withDialogs ? sampleBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) }) : undefined;
   return {
     middleware,
     get bot(): DialogBot {
@@ -164,6 +164,16 @@ export function createHandover(input: HandoverOptions): Handover {
     catalog,
     conversationState,
   };
+}
+
+/**
+ * The sample dialog bot, loaded only when there are dialogs: botbuilder-dialogs and the recogniser's
+ * tokenisers are ~300 modules a host with its own bot never needs.
+ */
+function sampleBot(opts: ConstructorParameters<typeof DialogBot>[0]): DialogBot {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (CommonJS build)
+  const { DialogBot: Bot } = require('./dialogs/dialog-bot.js') as typeof import('./dialogs/dialog-bot.js');
+  return new Bot(opts);
 }
 
 /**

@@ -26,14 +26,17 @@ export { MetricsRecorder, readMetrics, type MetricsReport, type MetricCounts } f
 export { loadConfig, parseManifest, type Config } from './config/load-config.js';
 export { ManifestSchema, type Manifest, type Policy } from './config/manifest-schema.js';
 export { loadDialogs, type DialogCatalog } from './dialogs/load-dialogs.js';
-export { DialogBot } from './dialogs/dialog-bot.js';
-export { IntentRecognizer, type Recognition } from './dialogs/intent-recognizer.js';
+// The sample dialog bot and its recogniser: `import { DialogBot, IntentRecognizer } from 'handover/sample-bot'`
+// (createHandover builds it when there are dialogs/); the root does not load botbuilder-dialogs.
+export type { DialogBot } from './dialogs/dialog-bot.js';
+export type { IntentRecognizer, Recognition } from './dialogs/intent-recognizer.js';
 export { createMemoryStores, type MemoryStores, type MemoryStoresOptions, type MemoryStoreCounts } from './store/memory/index.js';
 export { openStores, type OpenStoresOptions, type OpenedStores } from './store/open-stores.js';
 export { redactStores } from './core/redacting-stores.js';
 export { Redactor, DEFAULT_PII_SETTINGS, PII_PATTERNS, type PiiPattern, type PiiRule, type PiiSettings, type PiiFinding } from './core/redact.js';
 export { neutralizeBidi } from './core/bidi.js';
-export { createRedisStores, type RedisStores, type RedisStoresOptions } from './store/redis/index.js';
+// Redis: `import { createRedisStores } from 'handover/redis'` (or openStores with a redis:// URL): the root never loads node-redis.
+export type { RedisStores, RedisStoresOptions } from './store/redis/index.js';
 export { SlaWatcher } from './handoff/sla-watcher.js';
 export { installNativeAsync, nativeAsyncBodies } from './runtime/native-async.js';
 export { SimAdapter } from './channels/sim/sim-adapter.js';

@@ -1,3 +1,4 @@
+import { HandoverError } from '../../../core/errors.js';
 import type { WhatsAppWebClient } from './whatsapp-web-client.js';
 
 /** Options of {@link createWwebjsClient}. */
@@ -26,7 +27,14 @@ export interface CreateWwebjsClientOptions {
  * const client = await createWwebjsClient({ dataPath: '/var/lib/handover/wwebjs', executablePath: process.env.CHROMIUM_PATH });
  */
 export async function createWwebjsClient(options: CreateWwebjsClientOptions = {}): Promise<WhatsAppWebClient> {
-  const mod = await import('whatsapp-web.js');
+  const mod = await import('whatsapp-web.js').catch((e: unknown) => {
+    // an optional peer dependency: only deployments that use WhatsApp Web install it (and puppeteer with it)
+    const code = (e as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', 'WhatsApp Web needs the whatsapp-web.js package, which is optional: npm install whatsapp-web.js@^1.34.7 (it brings puppeteer; point executablePath at a Chromium)', { cause: e });
+    }
+    throw e;
+  });
   // whatsapp-web.js is CommonJS: depending on the loader its exports sit on the namespace or on `default`.
   const lib = mod.default ?? mod;
   const client = new lib.Client({
