@@ -107,6 +107,43 @@ describe('web chat in Chromium: the demo customer signed in, refused tokens, the
     });
   }
 
+  it('HandoverWebChatOptions.customerToken as a function: the shop signs a fresh token when the chat connects (a page open longer than a token lives still signs in)', async () => {
+    let minted = 0;
+    // the shop's server: its page, and a token endpoint for the signed-in customer (c-3001, order C30001)
+    const shop: Server = createServer((req, res) => {
+      if (req.url === '/chat-token') {
+        minted++;
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end(signCustomerToken(SECRET, { sub: 'c-3001', name: 'Sam Okafor', ttlSeconds: 60 }));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(
+        `<!doctype html><title>shop</title><script>window.HandoverWebChatOptions = { customerToken: () => fetch('/chat-token').then((r) => r.text()) };</script>` +
+          `<script src="${t.base}/webchat/widget.js"></script>`,
+      );
+    });
+    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
+    try {
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
+      assert.equal(minted, 0, 'no token before the chat opens');
+      await page.locator('.hov-launcher').click();
+      await bubble(page, 'Hi, Sam!').waitFor();
+      assert.equal(minted, 1);
+      await send(page, 'where is my order?');
+      await bubble(page, /order number/i).waitFor();
+      await send(page, 'C30001');
+      await bubble(page, 'Order C30001 is being processed.').waitFor({ timeout: 20_000 });
+      // a reload resumes Sam's conversation (asking the shop again, the same customer)
+      await page.reload();
+      await bubble(page, 'Order C30001 is being processed.').waitFor();
+      assert.equal(minted, 2);
+    } finally {
+      await new Promise<void>((r) => shop.close(() => r()));
+    }
+  });
+
   it("Microsoft's botframework-directlinejs with createDirectLine({ token: customer token }) chats as the customer and finds the order", async () => {
     // the shop's own page (another origin) with Microsoft's UMD client; its server signed Dana's token
     const umd = readFileSync(path.resolve(__dirname, '../../node_modules/botframework-directlinejs/dist/directline.js'));

@@ -8,8 +8,9 @@ import { stringsFor } from './widget-strings.js';
  * script's origin), `data-persist` (`session` default, or `local` to survive closing the tab),
  * `data-open` (`true` to open on load), `data-customer-token` (your server's signed token for
  * the logged-in customer, docs/webchat.md "Identify your logged-in customers"; or set
- * `window.HandoverWebChatOptions = { customerToken }` before the script). Without a token the
- * visitor chats anonymously. Exposes `window.HandoverWebChat` with `open`, `close` and
+ * `window.HandoverWebChatOptions = { customerToken }` before the script, the token or a function
+ * that fetches a fresh one from your server, asked each time the chat connects). Without a token
+ * the visitor chats anonymously. Exposes `window.HandoverWebChat` with `open`, `close` and
  * `reconnect` (drops the socket; used by tests to simulate a network failure).
  *
  * @example
@@ -24,7 +25,8 @@ export function startWidget(script: HTMLScriptElement | null): void {
   const storage = safeStorage(data['persist'] === 'local' ? 'localStorage' : 'sessionStorage');
   const openKey = 'handover.webchat.open';
   const options = (window as unknown as { HandoverWebChatOptions?: { customerToken?: unknown } }).HandoverWebChatOptions;
-  const fromOption = typeof options?.customerToken === 'string' ? options.customerToken : undefined;
+  const option = options?.customerToken;
+  const fromOption = typeof option === 'string' || typeof option === 'function' ? (option as string | (() => string | Promise<string>)) : undefined;
   const customerToken = data['customerToken'] || fromOption || undefined;
 
   let connection: WidgetConnection;

@@ -120,20 +120,27 @@ export class WidgetConnection {
   private stopped = false;
   /** The last hello sent was `start` (a refused start is not answered by starting again). */
   private starting = false;
-  private readonly customer: string | undefined;
+  private customer: string | undefined;
+  /** The customer token of the current hello (the site's function is asked for one at each connect). */
+  private token: string | undefined;
 
   constructor(
     private readonly url: string,
     private readonly storage: Storage | undefined,
     private readonly locale: string,
     private readonly events: ConnectionEvents,
-    /** The site's signed token for its signed-in customer (`data-customer-token`), sent with `start`. */
-    private readonly customerToken?: string,
+    /**
+     * The site's signed token for its signed-in customer (`data-customer-token`), sent with `start`;
+     * or a function that gets a fresh one from the site's server, asked at each connect.
+     */
+    private readonly customerToken?: string | (() => string | Promise<string>),
   ) {
-    this.customer = customerOfToken(customerToken);
+    this.token = typeof customerToken === 'string' ? customerToken : undefined;
+    this.customer = customerOfToken(this.token);
     this.session = this.load();
     this.lines = this.loadOutbox();
-    if (this.session !== undefined && this.session.customer !== this.customer) {
+    // (with a function the customer is known at the first connect: checked in hello())
+    if (typeof customerToken !== 'function' && this.session !== undefined && this.session.customer !== this.customer) {
       // another customer signed in (or out) in this tab since: never resume someone else's chat
       this.session = undefined;
       this.clear();
@@ -162,36 +169,61 @@ export class WidgetConnection {
     this.emitStatus();
     const ws = new WebSocket(this.url);
     this.ws = ws;
-    ws.onopen = () => {
-      const hello: WidgetClientMessage =
-        this.session === undefined
-          ? this.startFrame()
-          : { type: 'resume', conversationId: this.session.conversationId, token: this.session.token, watermark: this.watermark, locale: this.locale };
-      this.starting = hello.type === 'start';
-      this.replayPending = true;
-      ws.send(JSON.stringify(hello));
-    };
+    ws.onopen = () => void this.hello(ws);
     ws.onmessage = (e) => this.onFrame(String(e.data));
-    ws.onclose = () => {
-      this.ws = undefined;
-      this.ready = false;
-      if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-      // What was on the wire may or may not have been stored: it goes again after the resume (stored once).
-      for (const line of this.lines) {
-        if (line.state === 'sent') {
-          line.state = 'waiting';
-          this.events.onLineUnsent(line.clientActivityId);
-        }
+    ws.onclose = () => this.onClose();
+  }
+
+  /** Sends `start` or `resume`, asking the site for a fresh customer token first when it gave a function. */
+  private async hello(ws: WebSocket): Promise<void> {
+    if (typeof this.customerToken === 'function') {
+      try {
+        const t = await this.customerToken();
+        this.token = typeof t === 'string' && t !== '' ? t : undefined;
+      } catch {
+        // the site could not sign its customer in now: try again like a lost connection, never anonymously
+        ws.close();
+        return;
       }
-      if (this.stopped) return;
-      // Exponential backoff with jitter, capped, so a restarting server is not stampeded.
-      const backoff = Math.min(15_000, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
-      const delay = Math.max(backoff, this.nextDelayMs ?? 0);
-      this.nextDelayMs = undefined;
-      this.attempts++;
-      this.emitStatus();
-      this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    };
+      if (ws !== this.ws) return;
+      const customer = customerOfToken(this.token);
+      if (this.session !== undefined && this.session.customer !== customer) {
+        // another customer signed in (or out) in this tab since: never resume someone else's chat
+        this.session = undefined;
+        this.watermark = '';
+        this.clear();
+        this.events.onReset();
+      }
+      this.customer = customer;
+    }
+    const hello: WidgetClientMessage =
+      this.session === undefined
+        ? this.startFrame()
+        : { type: 'resume', conversationId: this.session.conversationId, token: this.session.token, watermark: this.watermark, locale: this.locale };
+    this.starting = hello.type === 'start';
+    this.replayPending = true;
+    ws.send(JSON.stringify(hello));
+  }
+
+  private onClose(): void {
+    this.ws = undefined;
+    this.ready = false;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    // What was on the wire may or may not have been stored: it goes again after the resume (stored once).
+    for (const line of this.lines) {
+      if (line.state === 'sent') {
+        line.state = 'waiting';
+        this.events.onLineUnsent(line.clientActivityId);
+      }
+    }
+    if (this.stopped) return;
+    // Exponential backoff with jitter, capped, so a restarting server is not stampeded.
+    const backoff = Math.min(15_000, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+    const delay = Math.max(backoff, this.nextDelayMs ?? 0);
+    this.nextDelayMs = undefined;
+    this.attempts++;
+    this.emitStatus();
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   /** Queues a line (kept until the server acknowledges it) and sends it when it can. */
@@ -380,7 +412,7 @@ export class WidgetConnection {
   }
 
   private startFrame(): WidgetClientMessage {
-    return { type: 'start', locale: this.locale, ...(this.customerToken === undefined ? {} : { customerToken: this.customerToken }) };
+    return { type: 'start', locale: this.locale, ...(this.token === undefined ? {} : { customerToken: this.token }) };
   }
 
   private scheduleRefresh(expiresInSeconds: number): void {
