@@ -154,25 +154,39 @@ export class Redactor {
 
   /** The matches in `text`, in order and not overlapping (what `text()` replaces). */
   find(text: string): PiiFinding[] {
-    if (!/\d|pass|senh|contras|clave|pwd/i.test(text)) return [];
+    // most lines hold no run of digits long enough and no keyword: decide that in one pass, no regex
+    let digits = 0;
+    let longest = 0;
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        digits += 1;
+        run += 1;
+        if (run > longest) longest = run;
+      } else if (c !== 32 && c !== 45 && c !== 46) run = 0; // digits grouped by spaces, dashes, dots count as one run
+    }
+    const keyword = PASSWORD_HINT.test(text);
+    if (longest < 3 && !keyword) return [];
     const spans: PiiFinding[] = [];
     const taken = (s: number, e: number): boolean => spans.some((f) => s < f.end && e > f.start);
     const add = (f: PiiFinding): void => {
       if (!taken(f.start, f.end)) spans.push(f);
     };
     const s = this.settings;
-    const cards = s.cards.enabled || s.cvv.enabled ? findCards(text) : [];
+    // a card has 13 digits or more, a CPF 11, an SSN 9 (grouped or bare), a CVV 3
+    const cards = longest >= 13 && (s.cards.enabled || s.cvv.enabled) ? findCards(text) : [];
     if (s.cards.enabled) for (const c of cards) add({ ...c, pattern: 'cards', replacement: fill(s.cards.mask, c.digits) });
-    if (s.cvv.enabled) {
+    if (s.cvv.enabled && longest >= 3) {
       for (const c of cards) {
         const v = cvvAfterCard(text, c.end);
         if (v !== null) add({ ...v, pattern: 'cvv', replacement: fill(s.cvv.mask, text.slice(v.start, v.end)) });
       }
-      for (const v of cvvByKeyword(text)) add({ ...v, pattern: 'cvv', replacement: fill(s.cvv.mask, text.slice(v.start, v.end)) });
+      if (CVV_HINT.test(text)) for (const v of cvvByKeyword(text)) add({ ...v, pattern: 'cvv', replacement: fill(s.cvv.mask, text.slice(v.start, v.end)) });
     }
-    if (s.cpf.enabled) for (const c of findCpfs(text)) add({ ...c, pattern: 'cpf', replacement: fill(s.cpf.mask, c.digits) });
-    if (s.ssn.enabled) for (const c of findSsns(text)) add({ ...c, pattern: 'ssn', replacement: fill(s.ssn.mask, c.digits) });
-    if (s.passwords.enabled) for (const p of findPasswords(text)) add({ ...p, pattern: 'passwords', replacement: s.passwords.mask });
+    if (s.cpf.enabled && longest >= 11) for (const c of findCpfs(text)) add({ ...c, pattern: 'cpf', replacement: fill(s.cpf.mask, c.digits) });
+    if (s.ssn.enabled && longest >= 9) for (const c of findSsns(text)) add({ ...c, pattern: 'ssn', replacement: fill(s.ssn.mask, c.digits) });
+    if (s.passwords.enabled && keyword) for (const p of findPasswords(text)) add({ ...p, pattern: 'passwords', replacement: s.passwords.mask });
     return spans.sort((a, b) => a.start - b.start);
   }
 
@@ -211,6 +225,10 @@ interface Span {
 interface DigitSpan extends Span {
   readonly digits: string;
 }
+
+/** Cheap tests before the full patterns: a password keyword, a CVV keyword. */
+const PASSWORD_HINT = /pass|pwd|senh|contrase|clave/i;
+const CVV_HINT = /cv[vc]|cid|csc|code|c[oó]d/i;
 
 /** Luhn check of a string of digits. */
 export function luhnValid(digits: string): boolean {

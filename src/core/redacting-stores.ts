@@ -59,11 +59,18 @@ export function redactStores<S extends Stores>(stores: S, redactor: Redactor): S
  * to `target`), so methods a store gains later (erasure, counts) keep working through the wrapper.
  */
 function override<T extends object>(target: T, over: Partial<T>): T {
+  // one bound copy per method (a store's methods are called on every turn)
+  const bound = new Map<PropertyKey, { readonly fn: unknown; readonly bound: unknown }>();
   return new Proxy(target, {
     get(t, prop) {
       if (Object.prototype.hasOwnProperty.call(over, prop)) return (over as Record<PropertyKey, unknown>)[prop];
       const v = Reflect.get(t, prop, t) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      if (typeof v !== 'function') return v;
+      const known = bound.get(prop);
+      if (known !== undefined && known.fn === v) return known.bound;
+      const b = (v as (...a: unknown[]) => unknown).bind(t);
+      bound.set(prop, { fn: v, bound: b });
+      return b;
     },
   });
 }
