@@ -17,7 +17,7 @@ import type { HandoffStore } from '../core/ports/handoff-store.js';
 import { SLOT_INDEX_KEY, bookingKey, slotKey, type SlotBookings, type SlotIndex } from './callback-bookings.js';
 
 /** The class of a document by its key (what erasure counts it as, and which retention it gets). */
-export type DocumentClass = 'conversationMemory' | 'botState' | 'whatsapp' | 'whatsappOutbox' | 'callbackBooking' | 'callbackSlot' | 'agentSession' | 'metrics' | 'kept';
+export type DocumentClass = 'conversationMemory' | 'botState' | 'whatsapp' | 'whatsappOutbox' | 'callbackBooking' | 'callbackSlot' | 'agentSession' | 'agentFile' | 'metrics' | 'kept';
 
 /**
  * Documents that hold no customer's data and must outlive any idle period: agents' presence and
@@ -38,6 +38,8 @@ export function documentClass(key: string): DocumentClass {
   if (key.startsWith('callback-booking:')) return 'callbackBooking';
   if (/^callback-slot:\d+$/.test(key)) return 'callbackSlot';
   if (key.startsWith('agent-session:')) return 'agentSession';
+  // a file an agent sends (AgentFiles), kept only until the channel sent it: at most its 24 h
+  if (key.startsWith('agent-file:')) return 'agentFile';
   if (key.startsWith('metrics:')) return 'metrics';
   if (KEPT_DOCUMENTS.some((re) => re.test(key))) return 'kept';
   // anything else (the bot's ConversationState / UserState through DocumentStorage, a custom
@@ -67,6 +69,7 @@ export function documentTtlMs(key: string, value: unknown, r: RetentionPolicy, n
     case 'callbackSlot':
       return Math.max(0, Number(key.slice('callback-slot:'.length)) - now) + r.closedHandoffsMs;
     case 'agentSession':
+    case 'agentFile':
       return typeof v['expiresAt'] === 'number' ? Math.max(1000, v['expiresAt'] - now) : r.botStateMs;
     case 'metrics':
       return r.auditMs;

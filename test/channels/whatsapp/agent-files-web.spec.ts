@@ -9,7 +9,9 @@ import { AgentFiles } from '../../../src/bridge/agent-files.js';
 import type { FileNotSentEvent } from '../../../src/channels/whatsapp/cloud/whatsapp-cloud-adapter.js';
 import { silentChannelLogger } from '../../../src/channels/whatsapp/shared/channel-logger.js';
 import { WhatsAppWebAdapter } from '../../../src/channels/whatsapp/web/whatsapp-web-adapter.js';
-import { ManualClock } from '../../../src/core/clock.js';
+import { ManualClock, systemClock } from '../../../src/core/clock.js';
+import { createRedisStores, RedisKeys } from '../../../src/store/redis/index.js';
+import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../../support/redis.js';
 import { MemoryDocumentStore } from '../../../src/store/memory/memory-document-store.js';
 import { FakeWwebjsClient } from '../../support/fake-wwebjs-client.js';
 import { solidPng } from '../../support/whatsapp-cloud-service.js';
@@ -80,5 +82,26 @@ describe('agents send files on whatsapp-web.js (MessageMedia)', () => {
     assert.deepEqual(notSent.slice(1).map((e) => [e.name, e.reason]), [['terms.pdf', 'refused']]);
     assert.deepEqual(client.sentFiles, []);
     assert.deepEqual(client.sent, []);
+  });
+});
+
+describe('agent files on Redis', () => {
+  it('an agent file\'s key expires with the file (24 h), not with the 30-day bot-state retention', async () => {
+    const prefix = uniquePrefix();
+    const stores = await createRedisStores({ url: REDIS_URL, prefix });
+    const admin = await connectTestRedis();
+    try {
+      const files = new AgentFiles(stores.documents, systemClock);
+      const ref = await files.put({ contentType: 'application/pdf', name: 'invoice.pdf', bytes: Buffer.from('%PDF-1.4\n') });
+      const ttl = await admin.pTTL(new RedisKeys(prefix).document(`agent-file:${ref.url.slice('handover-file:'.length)}`));
+      assert.ok(ttl > 23.9 * 3_600_000 && ttl <= 24 * 3_600_000, `PTTL ${ttl}`);
+      assert.equal((await files.get(ref.url))?.name, 'invoice.pdf');
+      await files.delete(ref.url);
+      assert.equal(await files.get(ref.url), undefined);
+    } finally {
+      await stores.close();
+      await deleteByPrefix(admin, prefix);
+      await admin.close();
+    }
   });
 });
