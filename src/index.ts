@@ -40,6 +40,8 @@ export type { RedisStores, RedisStoresOptions } from './store/redis/index.js';
 export { SlaWatcher } from './handoff/sla-watcher.js';
 export { installNativeAsync, nativeAsyncBodies } from './runtime/native-async.js';
 export { SimAdapter } from './channels/sim/sim-adapter.js';
+// for the site's server: sign the customer token its pages hand to the web chat (docs/webchat.md, "Identify your logged-in customers")
+export { signCustomerToken, CustomerTokens, type CustomerTokenClaims, type CustomerIdentity } from './channels/webchat/customer-token.js';
 export { evaluate, estimateCost, type Decision, type CostEstimate } from './policy/evaluate.js';
 export { SentimentScorer } from './signals/sentiment.js';
 export { extractEntities } from './signals/entities.js';

@@ -103,6 +103,12 @@ describe('web chat customer tokens (HS256 JWT)', () => {
     assert.equal(identify({ tokens }, tokens.sign({ sub: 'c-1001' }))?.customerId, 'c-1001');
   });
 
+  it('is exported from the package for the site\'s server', async () => {
+    const pkg = await import('../../../src/index.js');
+    assert.equal(pkg.signCustomerToken, signCustomerToken);
+    assert.equal(pkg.CustomerTokens, CustomerTokens);
+  });
+
   it('reads WEBCHAT_CUSTOMER_SECRET and WEBCHAT_ANONYMOUS from the environment', () => {
     assert.deepEqual(customerIdentityFromEnv({}), { anonymous: true });
     const fromEnv = customerIdentityFromEnv({ WEBCHAT_CUSTOMER_SECRET: SECRET, WEBCHAT_ANONYMOUS: 'off' });
