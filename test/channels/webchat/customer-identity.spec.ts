@@ -159,3 +159,22 @@ describe('web chat: a site that allows signed-in customers only (WEBCHAT_ANONYMO
     }
   });
 });
+
+describe('web chat: signed-in starts and the per-address limit on anonymous conversations', function () {
+  this.timeout(20_000);
+  it('past WEBCHAT_START_BURST anonymous starts are 429, a signed-in customer from the same address still starts', async () => {
+    const t = await startTestService({ env: { WEBCHAT_CUSTOMER_SECRET: SECRET, WEBCHAT_START_BURST: '2', WEBCHAT_START_PER_MINUTE: '1' } });
+    try {
+      const start = (headers: Record<string, string> = {}): Promise<Response> => fetch(`${t.base}/v3/directline/conversations`, { method: 'POST', headers });
+      assert.deepEqual([(await start()).status, (await start()).status, (await start()).status], [201, 201, 429]);
+      const signed = await start({ Authorization: `Bearer ${sign('c-1001')}` });
+      assert.equal(signed.status, 201, 'a verified customer is not an anonymous conversation');
+      const socket = await JsonSocket.open(`${t.ws}/webchat/ws`);
+      socket.send({ type: 'start', locale: 'en', customerToken: sign('c-2001') });
+      assert.equal((await socket.waitFor((f) => f['type'] === 'session' || f['type'] === 'error'))['userId'], 'c-2001');
+      await socket.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
