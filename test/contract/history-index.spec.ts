@@ -23,7 +23,7 @@ const entry = (n: number, over: Partial<HistoryEntry> = {}): HistoryEntry => ({
   customerId: null,
   customerName: null,
   orders: [],
-  reason: 'explicit_request',
+  reason: 'customer_request',
   queue: 'support',
   agentId: 'ana',
   channel: 'webchat',
@@ -111,14 +111,14 @@ describe('historyEntryOf: a closed handoff as the history keeps it', () => {
       version: 5,
       handoffId: 'h-9' as HandoffState['handoffId'],
       queue: 'billing' as HandoffState['queue'],
-      reason: 'explicit_request',
+      reason: 'customer_request',
       requestedAt: T0,
       assignedAt: T0 + 10,
       agentId: 'ana' as HandoffState['agentId'],
       closedAt: T0 + 99,
       returnDigest: { agentId: 'ana' as never, collected: { order_number: 'b20001', note_field: 'x', order_ids: ['c30001', 'not an order'] } },
     };
-    const packet = { customer: { id: 'c-1001', name: 'Dana Reyes' }, collected: { order_number: 'A12345', zip: '94107' }, channel: 'webchat', reason: 'explicit_request', queue: 'billing' } as unknown as HandoffPacket;
+    const packet = { customer: { id: 'c-1001', name: 'Dana Reyes' }, collected: { order_number: 'A12345', zip: '94107' }, channel: 'webchat', reason: 'customer_request', queue: 'billing' } as unknown as HandoffPacket;
     const e = historyEntryOf('webchat:x', s, packet, 'returned');
     assert.deepEqual(e, {
       conversationId: 'webchat:x',
@@ -126,7 +126,7 @@ describe('historyEntryOf: a closed handoff as the history keeps it', () => {
       customerId: 'c-1001',
       customerName: 'Dana Reyes',
       orders: ['A12345', 'B20001', 'C30001'],
-      reason: 'explicit_request',
+      reason: 'customer_request',
       queue: 'billing',
       agentId: 'ana',
       channel: 'webchat',
