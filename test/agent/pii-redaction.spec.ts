@@ -163,11 +163,13 @@ describe('personal data is masked on every surface (web chat → console → web
     const customer = await openCustomer(t);
     const id = customer.conversationId;
     const requested = nextEvent(t, (e) => e.type === 'handoff.requested' && e.conversationId === id);
+    let firstWatermark = '';
     for (const line of CUSTOMER_LINES) {
       customer.say(line);
       // the echo of the customer's own line comes back masked
       const echo = await customer.socket.waitFor((f) => Array.isArray(f['activities']) && (f['activities'] as Json[]).some((a) => (a['from'] as Json | undefined)?.['role'] === 'user' && typeof a['text'] === 'string' && a['text'].startsWith(line.slice(0, 6))));
       assert.deepEqual(clearIn(JSON.stringify(echo)), [], `echo of "${line}"`);
+      if (line === CUSTOMER_LINES[0]) firstWatermark = String(echo['watermark']);
     }
     await requested;
 
@@ -213,6 +215,16 @@ describe('personal data is masked on every surface (web chat → console → web
     assert.ok(replayed.includes('my card is •••• 4242 cvv ••• and my ssn is •••-••-6789'), JSON.stringify(replayed));
     assert.deepEqual(clearIn(JSON.stringify(replay)), []);
     assert.deepEqual(clearIn(JSON.stringify(again.activities())), [], 'history replay');
+
+    // resumed with a watermark (a dropped socket): what came after the first line, masked
+    const resumed = await JsonSocket.open(`${t.ws}/webchat/ws`);
+    resumed.send({ type: 'resume', conversationId: session['conversationId'], token: session['token'], watermark: firstWatermark });
+    await resumed.waitFor((f) => Array.isArray(f['activities']) && (f['activities'] as Json[]).some((a) => typeof a['text'] === 'string' && a['text'].startsWith('I found the account')));
+    const after = resumed.activities().map((a) => a['text']).filter((x): x is string => typeof x === 'string');
+    assert.ok(!after.some((x) => x.startsWith('my card is')), 'nothing before the watermark is replayed');
+    assert.ok(after.includes('meu cpf é •••.•••.•••-25 e minha senha é ••••••'), JSON.stringify(after));
+    assert.deepEqual(clearIn(JSON.stringify(resumed.activities())), [], 'history replay from a watermark');
+    await resumed.close();
 
     // every Redis value of this deployment
     const values = await valuesUnder(redis, prefix);
