@@ -339,6 +339,23 @@ export interface DashboardDayView {
 }
 
 /**
+ * A conversation waiting past its SLA (the dashboard's breaches list).
+ *
+ * @example
+ * `${b.queue}: over by ${Math.round(b.overdueMs / 1000)} s`;
+ */
+export interface DashboardBreachView {
+  readonly conversationId: string;
+  readonly queue: string;
+  readonly priority: number;
+  /** Since the customer asked for a person. */
+  readonly waitingMs: number;
+  /** Past the SLA deadline it entered the queue with. */
+  readonly overdueMs: number;
+  readonly escalations: number;
+}
+
+/**
  * `GET /api/dashboard` (supervisors and help desks).
  *
  * @example
@@ -347,6 +364,8 @@ export interface DashboardDayView {
 export interface DashboardView {
   readonly queues: readonly DashboardQueueView[];
   readonly agents: readonly DashboardAgentView[];
+  /** Conversations waiting past their SLA, longest over first (at most 50). */
+  readonly breaches: readonly DashboardBreachView[];
   /** Undelivered messages for customers (GET /api/dead-letters lists them). */
   readonly deadLetters: number;
   readonly today: DashboardDayView;

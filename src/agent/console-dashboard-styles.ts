@@ -21,9 +21,9 @@ export const dashboardStyles = `
 .figure.alert .figure-value { color:var(--danger); }
 .figure.warn .figure-value { color:var(--warn); }
 .table-scroll { overflow-x:auto; }
-.dash-agents, .history-table { border-collapse:collapse; width:100%; font-size:.9rem; }
-.dash-agents caption, .history-table caption { text-align:left; font-weight:600; padding-bottom:.3rem; }
-.dash-agents th, .dash-agents td, .history-table th, .history-table td { text-align:left; padding:.3rem .5rem; border-bottom:1px solid var(--line); white-space:nowrap; }
+.dash-agents, .dash-breaches, .history-table { border-collapse:collapse; width:100%; font-size:.9rem; }
+.dash-agents caption, .dash-breaches caption, .history-table caption { text-align:left; font-weight:600; padding-bottom:.3rem; }
+.dash-agents th, .dash-agents td, .dash-breaches th, .dash-breaches td, .history-table th, .history-table td { text-align:left; padding:.3rem .5rem; border-bottom:1px solid var(--line); white-space:nowrap; }
 .dash-charts { display:grid; grid-template-columns:repeat(auto-fit, minmax(min(100%, 26rem), 1fr)); gap:1rem; }
 .chart-box { margin:0; border:1px solid var(--line); border-radius:8px; padding:.5rem; min-width:0; }
 .chart-box figcaption { font-size:.85rem; font-weight:600; margin-bottom:.25rem; }

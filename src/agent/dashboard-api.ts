@@ -19,13 +19,15 @@ import type { HandoffService } from '../handoff/handoff-service.js';
 import { readMetrics, type MetricsReport } from '../handoff/metrics.js';
 import type { Staffing } from '../staffing/staffing.js';
 import type { AgentRoster } from './agent-roster.js';
-import type { DashboardAgentView, DashboardDayView, DashboardQueueView, DashboardView, HistoryView } from './api-types.js';
+import type { DashboardAgentView, DashboardBreachView, DashboardDayView, DashboardQueueView, DashboardView, HistoryView } from './api-types.js';
 
 /** Days of metrics the dashboard shows (today included). */
 export const DASHBOARD_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Waiting conversations looked at per queue for breaches and the oldest wait. */
 const QUEUE_SCAN = 500;
+/** Breached conversations listed at most. */
+const BREACHES_LISTED = 50;
 
 /** What {@link createDashboard} needs. */
 export interface DashboardOptions {
@@ -117,19 +119,22 @@ export function createDashboard(opts: DashboardOptions): {
   const { manifest, service, stores, staffing, clock, roster } = opts;
   const roles = new Map(manifest.console.agents.map((a) => [a.id, a.role] as const));
 
-  const queueView = async (id: string, now: number): Promise<DashboardQueueView> => {
+  const queueView = async (id: string, now: number, breaches: DashboardBreachView[]): Promise<DashboardQueueView> => {
     const [waiting, entries, expectedWaitMs] = await Promise.all([stores.handoffs.queueLength(queueId(id)), service.listQueue(id, QUEUE_SCAN), service.expectedWaitMs(id)]);
     const states = await Promise.all(entries.map((e) => stores.handoffs.get(e.conversationId)));
     let breached = 0;
     let oldest: number | null = null;
-    for (const s of states) {
+    states.forEach((s, i) => {
       // read entry by entry: only those still waiting in this queue count
-      if (s.status !== 'queued' || s.queue !== id) continue;
+      if (s.status !== 'queued' || s.queue !== id) return;
       const due = slaDueAtOf(s);
-      if (due !== null && now > due) breached++;
       const since = s.requestedAt ?? s.enqueuedAt;
+      if (due !== null && now > due) {
+        breached++;
+        breaches.push({ conversationId: entries[i]!.conversationId, queue: id, priority: s.priority, waitingMs: since === null ? 0 : Math.max(0, now - since), overdueMs: now - due, escalations: s.escalations });
+      }
       if (since !== null && (oldest === null || since < oldest)) oldest = since;
-    }
+    });
     return { id, slaSeconds: manifest.queues[id]!.slaSeconds, waiting, breached, oldestWaitMs: oldest === null ? null : Math.max(0, now - oldest), expectedWaitMs };
   };
 
@@ -154,14 +159,16 @@ export function createDashboard(opts: DashboardOptions): {
       const now = clock.now();
       const today = Math.floor(now / DAY_MS) * DAY_MS;
       const dayStarts = Array.from({ length: DASHBOARD_DAYS }, (_v, i) => today - (DASHBOARD_DAYS - 1 - i) * DAY_MS);
+      const breaches: DashboardBreachView[] = [];
       const [queues, agents, dead, reports] = await Promise.all([
-        Promise.all(Object.keys(manifest.queues).map((q) => queueView(q, now))),
+        Promise.all(Object.keys(manifest.queues).map((q) => queueView(q, now, breaches))),
         agentViews(),
         stores.relay.deadLetters(1),
         Promise.all(dayStarts.map((d) => readMetrics(stores.documents, manifest, d))),
       ]);
       const days = reports.map(dayView);
-      return { queues, agents, deadLetters: dead.total, today: days[days.length - 1]!, days, now };
+      breaches.sort((a, b) => b.overdueMs - a.overdueMs);
+      return { queues, agents, breaches: breaches.slice(0, BREACHES_LISTED), deadLetters: dead.total, today: days[days.length - 1]!, days, now };
     },
 
     async history(query, limit) {

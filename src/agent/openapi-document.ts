@@ -443,6 +443,21 @@ const SCHEMAS: Record<string, Json> = {
           },
         },
       },
+      breaches: {
+        type: 'array',
+        description: 'Conversations waiting past their SLA, longest over first (at most 50)',
+        items: {
+          type: 'object',
+          properties: {
+            conversationId: { type: 'string' },
+            queue: { type: 'string' },
+            priority: { type: 'integer' },
+            waitingMs: { type: 'integer', description: 'Since the customer asked for a person' },
+            overdueMs: { type: 'integer', description: 'Past the SLA deadline it entered the queue with' },
+            escalations: { type: 'integer' },
+          },
+        },
+      },
       deadLetters: { type: 'integer' },
       today: ref('DashboardDay'),
       days: { type: 'array', items: ref('DashboardDay'), description: 'The last 30 UTC days, oldest first' },

@@ -158,6 +158,7 @@ for (const backend of ['memory', 'redis'] as const) {
       let q = (r.json['queues'] as Json[]).find((x) => x['id'] === queue)!;
       assert.equal(q['waiting'], 1);
       assert.equal(q['breached'], 0, 'within its SLA');
+      assert.deepEqual(r.json['breaches'], []);
       assert.equal(typeof q['expectedWaitMs'], 'number');
       assert.deepEqual((r.json['queues'] as Json[]).map((x) => x['id']), ['support', 'support_l2', 'billing', 'sales', 'retention', 'fraud', 'senior']);
 
@@ -193,6 +194,14 @@ for (const backend of ['memory', 'redis'] as const) {
       assert.equal(r.status, 200);
       q = (r.json['queues'] as Json[]).find((x) => x['id'] === queue)!;
       assert.equal(q['breached'], 1);
+      assert.deepEqual(
+        (r.json['breaches'] as Json[]).map((b) => [b['conversationId'], b['queue']]),
+        [[ids.waiting, queue]],
+        'the one waiting past its SLA, listed',
+      );
+      const breach = (r.json['breaches'] as Json[])[0]!;
+      assert.ok((breach['overdueMs'] as number) >= 5_000 && (breach['overdueMs'] as number) < 60_000, String(breach['overdueMs']));
+      assert.ok((breach['waitingMs'] as number) >= slaMs + 5_000);
       assert.ok((q['oldestWaitMs'] as number) >= slaMs + 5_000, String(q['oldestWaitMs']));
     });
 

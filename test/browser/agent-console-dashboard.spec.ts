@@ -112,6 +112,9 @@ describe('agent console in Chromium: supervisor dashboard and history', function
     assert.match((await support.getAttribute('class')) ?? '', /breached/);
     assert.match((await support.locator('.breach-count').textContent()) ?? '', /^1 past SLA/);
     assert.equal(await page.locator('tr[data-agent-id=ana] .open-chats').textContent(), '1');
+    // the breaches list: the one waiting 11 min in a 10 min SLA, over by 1 min
+    assert.equal(await page.locator('.dash-breaches tbody tr').count(), 1);
+    assert.match((await page.locator('.dash-breaches tbody tr td.alert').textContent()) ?? '', /^\+1 min$/);
 
     const points = (chart: string, series?: string) => page.locator(`figure[data-chart=${chart}] ${series === undefined ? '' : `g[data-series="${series}"] `}circle.point`);
     const bars = (chart: string) => page.locator(`figure[data-chart=${chart}] rect.bar`);
@@ -135,6 +138,10 @@ describe('agent console in Chromium: supervisor dashboard and history', function
     // refreshed without a click: a new customer waiting shows within the refresh period
     await customerHandsOff(t);
     await page.locator('.queue-tile[data-queue=support] .waiting-count', { hasText: '2' }).waitFor({ timeout: 15_000 });
+    // a breach opens as the conversation, ready to accept
+    await page.locator('.dash-breaches button.breach-open').first().click();
+    await page.locator('main.conversation .status', { hasText: 'queued' }).waitFor();
+    assert.equal(await page.locator('main.conversation button.accept').count(), 1);
 
     // a phone: nothing wider than the screen, charts still there
     const phone = await signedIn('sam', { width: 390, height: 844 }, true);

@@ -189,7 +189,7 @@ export class ConsoleApp {
   private showDashboard(): void {
     this.openId = undefined;
     this.transcriptList = undefined;
-    mountDashboard(this.conversationBox, { onError: (e) => this.failed(e) });
+    mountDashboard(this.conversationBox, { onError: (e) => this.failed(e), open: (id) => void this.loadConversation(id, true) });
   }
 
   private showHistory(): void {

@@ -1,6 +1,6 @@
 /**
  * The supervisor dashboard (supervisors and help desks): live queue tiles (waiting, breached in
- * red, oldest wait, expected wait), agents with status and open chats, undelivered messages,
+ * red, oldest wait, expected wait), the conversations past their SLA (longest over first), agents with status and open chats, undelivered messages,
  * today's figures and four charts of the last 30 days drawn as inline SVG (svg-charts.ts).
  * Reads `GET /api/dashboard` and refreshes every 10 s while it is on screen.
  *
@@ -55,7 +55,7 @@ function todayFigures(d: DashboardDayView, deadLetters: number): HTMLElement {
  * @example
  * replace(box, ...renderDashboard(view));
  */
-export function renderDashboard(d: DashboardView): HTMLElement[] {
+export function renderDashboard(d: DashboardView, open: (conversationId: string) => void = () => {}): HTMLElement[] {
   const labels = d.days.map((x) => shortDay(x.day));
   const queues = h(
     'section',
@@ -72,6 +72,34 @@ export function renderDashboard(d: DashboardView): HTMLElement[] {
       ),
     ),
   );
+  const breaches =
+    d.breaches.length === 0
+      ? h('p', { class: 'muted dash-no-breach' }, 'Nobody is waiting past their SLA.')
+      : h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'dash-breaches' },
+            h('caption', {}, `Past SLA (${d.breaches.length})`),
+            h('thead', {}, h('tr', {}, ...['Queue', 'Over by', 'Waiting', 'Priority', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'tbody',
+              {},
+              ...d.breaches.map((b) =>
+                h(
+                  'tr',
+                  { 'data-conversation-id': b.conversationId },
+                  h('td', {}, b.queue),
+                  h('td', { class: 'alert' }, `+${durationText(b.overdueMs)}`),
+                  h('td', {}, durationText(b.waitingMs)),
+                  h('td', {}, `P${b.priority}${b.escalations > 0 ? ` (escalated ×${b.escalations})` : ''}`),
+                  h('td', {}, h('button', { type: 'button', class: 'breach-open', onclick: () => open(b.conversationId) }, 'View')),
+                ),
+              ),
+            ),
+          ),
+        );
   const agents = h(
     'table',
     { class: 'dash-agents' },
@@ -134,6 +162,7 @@ export function renderDashboard(d: DashboardView): HTMLElement[] {
   return [
     h('div', { class: 'dash-head' }, h('h2', {}, 'Dashboard'), h('span', { class: 'muted dash-updated' }, `updated ${new Date(d.now).toLocaleTimeString()} · refreshes every ${DASHBOARD_REFRESH_MS / 1000} s`)),
     queues,
+    breaches,
     h('h3', {}, `Today (${d.today.day}, UTC)`),
     todayFigures(d.today, d.deadLetters),
     h('div', { class: 'table-scroll' }, agents),
@@ -148,7 +177,7 @@ export function renderDashboard(d: DashboardView): HTMLElement[] {
  * @example
  * const stop = mountDashboard(conversationBox, { onError: failed });
  */
-export function mountDashboard(box: HTMLElement, opts: { onError(e: unknown): void; refreshMs?: number }): () => void {
+export function mountDashboard(box: HTMLElement, opts: { onError(e: unknown): void; open?: (conversationId: string) => void; refreshMs?: number }): () => void {
   const root = h('div', { class: 'dashboard', 'aria-live': 'off' }, h('p', { class: 'muted' }, 'Loading the dashboard…'));
   replace(box, root);
   // one column on a phone: the view is below the queues, bring it into sight
@@ -165,7 +194,7 @@ export function mountDashboard(box: HTMLElement, opts: { onError(e: unknown): vo
     try {
       const d = await api<DashboardView>('GET', '/api/dashboard');
       if (!root.isConnected) return stop();
-      replace(root, ...renderDashboard(d));
+      replace(root, ...renderDashboard(d, opts.open));
       root.dataset['loadedAt'] = String(d.now);
     } catch (e) {
       opts.onError(e);
