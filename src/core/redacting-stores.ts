@@ -20,6 +20,7 @@ import type { TranscriptStore } from './ports/transcript-store.js';
 import type { EventBus } from './ports/event-bus.js';
 import type { PacketStore } from './ports/packet-store.js';
 import type { Redactor } from './redact.js';
+import type { ReturnDigest } from './conversation.js';
 
 const REDACTED = Symbol.for('handover.redactedStores');
 
@@ -43,6 +44,8 @@ export function redactStores<S extends Stores>(stores: S, redactor: Redactor): S
     handoffs: override(stores.handoffs, {
       // an agent's message is written with the state check (handoff-service sendAgentMessage)
       appendTranscriptIf: (id, version, entries) => stores.handoffs.appendTranscriptIf(id, version, entries.map((e) => redactor.entry(e))),
+      // what an agent settled when returning the chat to the bot (fields and note) is kept in the state
+      commit: (id, version, next) => stores.handoffs.commit(id, version, next.returnDigest === null ? next : { ...next, returnDigest: redactDigest(next.returnDigest, redactor) }),
     }),
     relay: override(stores.relay, {
       // agents' messages on their way to the customer's channel: the stream keeps them until delivered
@@ -73,6 +76,13 @@ function override<T extends object>(target: T, over: Partial<T>): T {
       return b;
     },
   });
+}
+
+function redactDigest(d: ReturnDigest, r: Redactor): ReturnDigest {
+  const collected = r.value(d.collected);
+  const note = d.note === undefined ? undefined : r.text(d.note);
+  if (collected === d.collected && note === d.note) return d;
+  return { ...d, collected, ...(note === undefined ? {} : { note }) };
 }
 
 function redactTranscripts(store: TranscriptStore, r: Redactor): TranscriptStore {

@@ -196,6 +196,11 @@ describe('personal data is masked on every surface (web chat → console → web
     await receiver.waitFor((b) => b.includes('"handoff.requested"'));
     for (const body of receiver.bodies) assert.deepEqual(clearIn(body), [], `webhook body ${body}`);
 
+    // back to the bot from billing, with fields and a note the agent typed (kept in the handoff state)
+    assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'accept'), { cookie: ana, body: {} })).status, 200);
+    const returned = await apiCall(t.base, 'POST', conversationPath(id, 'return'), { cookie: ana, body: { collected: { ssn: '078-05-1120' }, note: 'verified with password: Tr0ub4dor&3' } });
+    assert.equal(returned.status, 200, JSON.stringify(returned.json));
+
     // transcript API: the conversation as the console reads it, briefing included
     const view = await apiCall(t.base, 'GET', conversationPath(id), { cookie: ana });
     assert.equal(view.status, 200);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { conversationId, handoffId } from '../../../src/core/ids.js';
+import { agentId, conversationId, handoffId } from '../../../src/core/ids.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { isRedacted, redactStores } from '../../../src/core/redacting-stores.js';
 import type { DomainEvent } from '../../../src/core/events.js';
@@ -8,7 +8,7 @@ import { createMemoryStores } from '../../../src/store/memory/index.js';
 const id = conversationId('webchat:c1');
 
 describe('redactStores (personal data masked on the way into the stores)', () => {
-  it('masks transcript lines, events, relayed messages and briefings; reads and every other member pass through', async () => {
+  it('masks transcript lines, events, relayed messages, briefings and return digests; reads and every other member pass through', async () => {
     const raw = createMemoryStores();
     const stores = redactStores(raw, new Redactor());
     assert.ok(isRedacted(stores));
@@ -33,6 +33,12 @@ describe('redactStores (personal data masked on the way into the stores)', () =>
     for (let i = 0; i < 50 && relayed.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(relayed, ['your cpf •••.•••.•••-25 is on file']);
     await stop();
+
+    // what an agent settles when returning the chat to the bot is kept in the handoff state
+    const s0 = await raw.handoffs.get(id);
+    const committed = await stores.handoffs.commit(id, s0.version, { ...s0, version: s0.version + 1, returnDigest: { agentId: agentId('ana'), collected: { cpf: '529.982.247-25', order: 'A12345' }, note: 'card 4111 1111 1111 1111' } });
+    assert.ok(committed.ok);
+    assert.deepEqual((await raw.handoffs.get(id)).returnDigest, { agentId: 'ana', collected: { cpf: '•••.•••.•••-25', order: 'A12345' }, note: 'card •••• 1111' });
 
     // members the wrapper does not know are the originals, bound to their store
     assert.equal(stores.documents, raw.documents);
