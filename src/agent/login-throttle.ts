@@ -18,8 +18,8 @@
  * if (!ok) await attempt.failed(); else cookies.push(...(await attempt.succeeded()));
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { clientAddress } from '../server/client-address.js';
 import type { SignInSchema } from '../config/manifest-schema.js';
 import { HandoverError, type ErrorCode } from '../core/errors.js';
 import type { AttemptLimit, LoginAttempts } from '../core/ports/login-attempts.js';
@@ -76,37 +76,6 @@ export function retryAfterHeaders(e: unknown): Record<string, string> {
   return e instanceof RetryLaterError ? { 'Retry-After': String(e.retryAfterSeconds) } : {};
 }
 
-/**
- * The client a sign-in comes from: the socket's peer, or with `trustedProxies` = n the n-th address
- * from the right of `X-Forwarded-For` (what the outermost trusted proxy saw). IPv4-mapped IPv6 is
- * IPv4; other IPv6 addresses count by their /64.
- *
- * @example
- * signInAddress(req, 0); // "203.0.113.7", or "2001:db8:1:2::/64"
- */
-export function signInAddress(req: IncomingMessage, trustedProxies: number): string {
-  let ip = req.socket.remoteAddress ?? 'unknown';
-  if (trustedProxies > 0) {
-    const header = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : header ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter((h) => h !== '');
-    const seen = hops[hops.length - trustedProxies];
-    if (seen !== undefined) ip = seen;
-  }
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1] !== undefined) return mapped[1];
-  if (!isIPv6(ip)) return ip;
-  const [head = '', tail] = ip.split('%')[0]!.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => (g === '' ? '0' : g.toLowerCase().replace(/^0+(?=.)/, '')))
-    .join(':')}::/64`;
-}
 
 /**
  * One sign-in whose attempt is reserved: settle it once the password is checked.
@@ -149,7 +118,7 @@ export class SignInThrottle {
    */
   async begin(req: IncomingMessage, id: string): Promise<SignInAttempt> {
     const { policy, attempts } = this.opts;
-    const address = signInAddress(req, policy.trustedProxies);
+    const address = clientAddress(req, policy.trustedProxies);
     const token = policy.knownDeviceDays > 0 ? parseCookies(req.headers.cookie).get(DEVICE_COOKIE) : undefined;
     const device = token !== undefined && DEVICE_TOKEN.test(token) ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : undefined;
     const marker = (d: string): string => `device:${id}|${d}`;

@@ -48,19 +48,19 @@ export function httpStatusOf(e: unknown): number {
 }
 
 /**
- * Reads a JSON body of at most `limitBytes`. An empty body is `undefined`.
- * Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE` (without buffering the rest) or `HANDOVER_ERR_BAD_REQUEST`,
- * or `HANDOVER_ERR_REQUEST_TIMEOUT` when the connection went before the body was whole (the server
+ * Reads a request body of at most `limitBytes` as bytes. Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE`
+ * as soon as it passes the limit (a declared Content-Length over it without reading; the rest is
+ * drained, not buffered, so the client reads the 413 rather than a reset) or
+ * `HANDOVER_ERR_REQUEST_TIMEOUT` when the connection went before the body was whole (the server
  * closes a body that stalls past `limits.http.bodyIdleTimeoutSeconds`, see `createHttpServer`).
  *
  * @example
- * const body = await readJsonBody(req, 64 * 1024);
+ * const bytes = await readBodyBytes(req, 5 * 1024 * 1024, 'the file');
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
-  const tooLarge = (): HandoverError => new HandoverError('HANDOVER_ERR_PAYLOAD_TOO_LARGE', `the request body is larger than ${limitBytes} bytes`);
+export async function readBodyBytes(req: IncomingMessage, limitBytes: number, what = 'the request body'): Promise<Buffer> {
+  const tooLarge = (): HandoverError => new HandoverError('HANDOVER_ERR_PAYLOAD_TOO_LARGE', `${what} is larger than ${limitBytes} bytes`);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
-    // Do not buffer it; let it drain so the client reads our 413 rather than a reset.
     req.resume();
     throw tooLarge();
   }
@@ -79,10 +79,21 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
     }
   } catch (cause) {
     if (size > limitBytes) throw tooLarge();
-    throw new HandoverError('HANDOVER_ERR_REQUEST_TIMEOUT', 'the connection closed before the request body was complete', { cause });
+    throw new HandoverError('HANDOVER_ERR_REQUEST_TIMEOUT', `the connection closed before ${what} was complete`, { cause });
   }
   if (size > limitBytes) throw tooLarge();
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a JSON body of at most `limitBytes` (see `readBodyBytes`). An empty body is `undefined`;
+ * one that is not JSON is `HANDOVER_ERR_BAD_REQUEST`.
+ *
+ * @example
+ * const body = await readJsonBody(req, 64 * 1024);
+ */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const text = (await readBodyBytes(req, limitBytes)).toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
