@@ -175,6 +175,10 @@ describe('agent console in Chromium: supervisor dashboard and history', function
     assert.equal(await page.locator('main.conversation section.briefing', { hasText: 'No briefing' }).count(), 0, 'the briefing is shown');
     assert.equal(await page.locator('main.conversation').locator('button.resolve, button.accept, .reply-input').count(), 0, 'a closed conversation has no actions');
     await page.screenshot({ path: path.join(screenshotDir, 'agent-console-history.png'), fullPage: true });
+    // back to History: the same search and result
+    await page.locator('button.history-view-open').click();
+    assert.equal(await page.locator('input.history-order').inputValue(), 'a12345');
+    await page.locator(`.history-table tr[data-conversation-id="${returnedId}"]`).waitFor();
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(t.errors, []);
   });

@@ -12,6 +12,9 @@ import { api } from './api-client.js';
 import { h, replace } from './dom.js';
 import { reasonLabel } from './format.js';
 
+/** The last search (this page's life): reopening History after opening a result shows it again. */
+let lastSearch: Record<'customer' | 'order' | 'from' | 'to', string> = { customer: '', order: '', from: '', to: '' };
+
 function when(at: number | null): string {
   return at === null ? '–' : new Date(at).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
@@ -33,7 +36,12 @@ export function mountHistory(box: HTMLElement, opts: { open(conversationId: stri
   const from = h('input', { name: 'from', type: 'date', class: 'history-from', 'aria-label': 'Closed from' });
   const to = h('input', { name: 'to', type: 'date', class: 'history-to', 'aria-label': 'Closed until' });
   const results = h('div', { class: 'history-results', role: 'region', 'aria-live': 'polite', 'aria-label': 'Results' });
+  customer.value = lastSearch.customer;
+  order.value = lastSearch.order;
+  from.value = lastSearch.from;
+  to.value = lastSearch.to;
   const search = async (): Promise<void> => {
+    lastSearch = { customer: customer.value, order: order.value, from: from.value, to: to.value };
     const q = new URLSearchParams();
     for (const [k, input] of [['customer', customer], ['order', order], ['from', from], ['to', to]] as const) if (input.value.trim() !== '') q.set(k, input.value.trim());
     try {
