@@ -45,7 +45,7 @@ export function mountHistory(box: HTMLElement, opts: { open(conversationId: stri
     const q = new URLSearchParams();
     for (const [k, input] of [['customer', customer], ['order', order], ['from', from], ['to', to]] as const) if (input.value.trim() !== '') q.set(k, input.value.trim());
     try {
-      const r = await api<HistoryView>('GET', `/api/history${q.size > 0 ? `?${q.toString()}` : ''}`);
+      const r = await api<HistoryView>('GET', `/api/history${q.toString() === '' ? '' : `?${q.toString()}`}`);
       replace(
         results,
         r.conversations.length === 0
