@@ -34,6 +34,7 @@ import type { Presence, PresenceChange } from '../staffing/presence.js';
 import { Staffing, type StaffMember } from '../staffing/staffing.js';
 import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
 import { AGENT_DOCUMENT_MAX_BYTES, AGENT_IMAGE_MAX_BYTES, AgentFiles, checkAgentFile } from '../bridge/agent-files.js';
+import { CustomerMedia } from '../bridge/customer-media.js';
 import { readFileBody } from './read-file-body.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
 import type { AgentRoster } from './agent-roster.js';
@@ -158,6 +159,7 @@ function parseBody<T>(schema: ZodType<T>, raw: unknown, allowEmpty: boolean): T 
 export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
   const agentFiles = new AgentFiles(opts.stores.documents, opts.clock);
+  const customerMedia = new CustomerMedia(opts.stores.documents, opts.clock);
   const listLimit = opts.queueListLimit ?? 100;
   const signIn = opts.manifest.console.signIn;
   const throttle = new SignInThrottle({
@@ -442,6 +444,21 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       await visibleState(p!, id);
       await service.sendAgentMessage(id, actor.id, body.text, actor.name);
       sendJson(res, 202, { ok: true, now: opts.clock.now() });
+    },
+
+    async getMedia(_req, res, params) {
+      const file = await customerMedia.get(params['mediaId'] ?? '');
+      if (file === undefined) throw new HandoverError('HANDOVER_ERR_NOT_FOUND', 'no such media (or it is older than its retention)');
+      // a customer's file never runs as a page of ours: sandboxed, not sniffed, only media shown inline
+      res.writeHead(200, {
+        'content-type': file.contentType,
+        'content-length': String(file.bytes.length),
+        'content-disposition': /^(image\/(jpeg|png|gif|webp)|audio\/|video\/)/.test(file.contentType) ? 'inline' : `attachment; filename="${(file.name ?? 'file').replace(/[^\w.-]/g, '_')}"`,
+        'content-security-policy': "sandbox; default-src 'none'",
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, max-age=300',
+      });
+      res.end(file.bytes);
     },
 
     async sendFile(req, res, params, p) {

@@ -115,6 +115,12 @@ const OPERATIONS: Record<OperationId, Json> = {
       ...pick('400', '401', '403', '404', '409', '413'),
     },
   },
+  getMedia: {
+    description:
+      "What a customer sent on WhatsApp Web (whatsapp-web.js downloads it; it is kept in the shared store for 7 days): images, audio and video inline, anything else as a download, always sandboxed. Any signed-in console user; the id is random and comes from the transcript line's attachments.",
+    parameters: [{ name: 'mediaId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+    responses: { '200': { description: 'The file, with its type', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, ...pick('401', '404') },
+  },
   sendFile: {
     description:
       'WhatsApp conversations only. JPEG and PNG images up to 5 MB are sent as photos; PDF, plain text and Office documents up to 16 MB as documents. ' +

@@ -18,6 +18,8 @@ export interface FakeInboundOptions {
   readonly isStatus?: boolean;
   readonly location?: WhatsAppWebMessage['location'];
   readonly vCards?: readonly string[];
+  /** What `downloadMedia()` gives (base64 `data`); leave out for a message whose media WhatsApp no longer has. */
+  readonly media?: { readonly mimetype: string; readonly data: string; readonly filename?: string | null };
 }
 
 /**
@@ -118,6 +120,7 @@ export class FakeWwebjsClient extends EventEmitter implements WhatsAppWebClient 
       ...(opts.location === undefined ? {} : { location: opts.location }),
       ...(opts.vCards === undefined ? {} : { vCards: opts.vCards }),
       _data: { ...(opts.mimetype === undefined ? {} : { mimetype: opts.mimetype }), ...(opts.filename === undefined ? {} : { filename: opts.filename }) },
+      ...(opts.hasMedia === true ? { downloadMedia: async () => opts.media } : {}),
     });
     this.emitMessage(msg);
     await tick();

@@ -32,6 +32,7 @@ import { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/clo
 import { parseWhatsAppCloudConfig } from './cloud/cloud-config.js';
 import { GraphApiClient } from './cloud/graph-api-client.js';
 import { MediaLinks } from './cloud/media-links.js';
+import { CustomerMedia } from '../../bridge/customer-media.js';
 import { LeaseMessageIds, MemoryMessageIds } from './cloud/message-ids.js';
 import { AgentFiles } from '../../bridge/agent-files.js';
 import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type FileNotSentEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
@@ -217,6 +218,7 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
     ...(ctx.printQr === undefined ? {} : { printQr: ctx.printQr }),
   });
   const notes = new AgentNotes(ctx.stores, clock, logger);
+  const customerMedia = new CustomerMedia(ctx.stores.documents, clock);
   const idOf = (chatId: string): ConversationId => conversationKeyOf({ channelId: WHATSAPP_WEB_CHANNEL_ID, conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' } });
   const adapter = new WhatsAppWebAdapter({
     client,
@@ -241,6 +243,8 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
         error: String(e.error),
       }),
     conversationLocale: async (chatId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(chatId))))?.value.locale,
+    // photos, voice notes, documents: kept in the shared store, shown in any process's console
+    keepMedia: (file) => customerMedia.put(file),
     onContact: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.contact, contactNote(e), contactMeta(e)),
   });
   adapter.use(ctx.app.middleware);

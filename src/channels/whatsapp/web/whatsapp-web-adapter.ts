@@ -60,6 +60,13 @@ export interface WhatsAppWebAdapterOptions {
    * (a photo, a location…). Default: the phone number's prior.
    */
   readonly conversationLocale?: (chatId: string) => Promise<string | undefined>;
+  /**
+   * Keeps a customer's photo, voice note, video or document (downloaded with `downloadMedia()`)
+   * where the agent console can show it, and returns its URL (`CustomerMedia.put`). Without it, or
+   * when the download fails, the line names the media by a `wwebjs-media:` reference the console
+   * does not show.
+   */
+  readonly keepMedia?: (file: { contentType: string; name: string | null; bytes: Buffer }) => Promise<string | undefined>;
   /** Mark chats read and show "typing…" while the bot works (default true). */
   readonly presence?: boolean;
   /** The channel answers content without words (a photo alone…) at most once per this (default 2 min). */
@@ -375,9 +382,10 @@ export class WhatsAppWebAdapter extends BotAdapter {
     // a phone number says where the customer is; a linked identity (@lid) id says nothing
     const prior = chatId.endsWith('@c.us') ? localePrior(chatId.split('@')[0] ?? '') : undefined;
     const locale = m.type === 'chat' ? prior : ((await this.options.conversationLocale?.(chatId).catch(() => undefined)) ?? prior);
+    const kept = m.hasMedia ? await this.keepMedia(m) : undefined;
     const content = webContent(m, {
       lang: channelLanguage(locale),
-      mediaLink: (id) => `${WHATSAPP_WEB_MEDIA_URL_PREFIX}${encodeURIComponent(id)}`,
+      mediaLink: (id) => kept ?? `${WHATSAPP_WEB_MEDIA_URL_PREFIX}${encodeURIComponent(id)}`,
       offered: m.hasMedia ? undefined : offered,
     });
     if (content === undefined) {
@@ -388,6 +396,19 @@ export class WhatsAppWebAdapter extends BotAdapter {
     const context = new TurnContext(this, this.toActivity(chatId, m, content, prior));
     context.turnState.set(CONTENT_KEY, content);
     await this.runMiddleware(context, (ctx) => this.botTurn(ctx, logic));
+  }
+
+  /** The console URL of a message's media, once downloaded and kept; undefined when it could not be. */
+  private async keepMedia(m: WhatsAppWebMessage): Promise<string | undefined> {
+    if (this.options.keepMedia === undefined || m.downloadMedia === undefined) return undefined;
+    try {
+      const media = await m.downloadMedia();
+      if (media === undefined || media.data === '') return undefined;
+      return await this.options.keepMedia({ contentType: media.mimetype, name: media.filename ?? null, bytes: Buffer.from(media.data, 'base64') });
+    } catch (e) {
+      this.logger.error('could not download a customer\'s media from WhatsApp Web', { id: m.id._serialized, error: String(e) });
+      return undefined;
+    }
   }
 
   private async reportContact(chatId: string, name: string): Promise<void> {

@@ -75,6 +75,11 @@ export interface WhatsAppWebMessage {
   readonly location?: { readonly latitude: string | number; readonly longitude: string | number; readonly name?: string; readonly address?: string; readonly description?: string; readonly url?: string };
   /** Shared contact cards (types 'vcard' and 'multi_vcard'), as vCard text. */
   readonly vCards?: readonly string[];
+  /**
+   * The media's bytes (whatsapp-web.js `Message.downloadMedia()`: base64 `data`), or undefined when
+   * WhatsApp no longer has them. Optional so a minimal client still works.
+   */
+  downloadMedia?(): Promise<{ readonly mimetype: string; readonly data: string; readonly filename?: string | null } | undefined>;
 }
 
 /**
