@@ -34,7 +34,7 @@ import type { Presence, PresenceChange } from '../staffing/presence.js';
 import { Staffing, type StaffMember } from '../staffing/staffing.js';
 import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
 import { AGENT_DOCUMENT_MAX_BYTES, AGENT_IMAGE_MAX_BYTES, AgentFiles, checkAgentFile } from '../bridge/agent-files.js';
-import { CustomerMedia } from '../bridge/customer-media.js';
+import { CustomerMedia } from '../handoff/customer-media.js';
 import { readFileBody } from './read-file-body.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
 import type { AgentRoster } from './agent-roster.js';

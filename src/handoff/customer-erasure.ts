@@ -6,6 +6,7 @@
  * const report = await eraseCustomer(stores, 'c-1001', { by: 'cli:ops', now: Date.now() });
  * report.removed.transcriptLines; // 14
  */
+import { CustomerMedia } from './customer-media.js';
 import { createHash } from 'node:crypto';
 import { HandoverError } from '../core/errors.js';
 import { isWithHuman } from '../core/handoff-state.js';
@@ -202,6 +203,8 @@ export async function eraseCustomer(target: ErasureTarget, customerId: string, o
   for (const id of ids) {
     const counts = await target.customers.purgeConversation(id);
     counts.callbacks += await removeFromCallbackSlots(target.documents, id);
+    // files the customer sent on WhatsApp Web, kept for the console
+    counts.whatsapp += await new CustomerMedia(target.documents, { now: () => opts.now }).forgetConversation(id);
     if ((await target.documents.read(bookingKey(id))) !== undefined) {
       await target.documents.delete(bookingKey(id));
       counts.callbacks++;

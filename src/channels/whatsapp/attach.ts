@@ -32,7 +32,7 @@ import { createCloudWebhookHandler, type CloudWebhookHandler } from './cloud/clo
 import { parseWhatsAppCloudConfig } from './cloud/cloud-config.js';
 import { GraphApiClient } from './cloud/graph-api-client.js';
 import { MediaLinks } from './cloud/media-links.js';
-import { CustomerMedia } from '../../bridge/customer-media.js';
+import { CustomerMedia } from '../../handoff/customer-media.js';
 import { LeaseMessageIds, MemoryMessageIds } from './cloud/message-ids.js';
 import { AgentFiles } from '../../bridge/agent-files.js';
 import { WHATSAPP_CLOUD_CHANNEL_ID, WhatsAppCloudAdapter, type CloudContactEvent, type FileNotSentEvent, type WindowClosedEvent } from './cloud/whatsapp-cloud-adapter.js';
@@ -244,7 +244,7 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
       }),
     conversationLocale: async (chatId) => (await ctx.stores.documents.read<ConversationMemory>(memoryKey(idOf(chatId))))?.value.locale,
     // photos, voice notes, documents: kept in the shared store, shown in any process's console
-    keepMedia: (file) => customerMedia.put(file),
+    keepMedia: (file, chatId) => customerMedia.put(file, idOf(chatId)),
     onContact: (e) => notes.add(idOf(e.conversationId), WHATSAPP_NOTE.contact, contactNote(e), contactMeta(e)),
   });
   adapter.use(ctx.app.middleware);

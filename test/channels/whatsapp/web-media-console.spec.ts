@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { CustomerMedia } from '../../../src/bridge/customer-media.js';
+import { CustomerMedia } from '../../../src/handoff/customer-media.js';
 import { silentChannelLogger } from '../../../src/channels/whatsapp/shared/channel-logger.js';
 import { WhatsAppWebAdapter } from '../../../src/channels/whatsapp/web/whatsapp-web-adapter.js';
 import { ManualClock } from '../../../src/core/clock.js';
@@ -24,7 +24,7 @@ describe('whatsapp-web.js media in the agent console', function () {
     const client = new FakeWwebjsClient();
     const clock = new ManualClock(1_700_000_000_000);
     const media = new CustomerMedia(new MemoryDocumentStore(), clock);
-    const adapter = new WhatsAppWebAdapter({ client, clock, sleep: async (ms) => clock.advanceMs(ms), logger: silentChannelLogger, keepMedia: (f) => media.put(f) });
+    const adapter = new WhatsAppWebAdapter({ client, clock, sleep: async (ms) => clock.advanceMs(ms), logger: silentChannelLogger, keepMedia: (f, chatId) => media.put(f, `whatsapp:${chatId}`) });
     const seen: Partial<Activity>[] = [];
     // what the middleware (and so the transcript) gets: a line without words never reaches the bot
     adapter.use({ onTurn: async (ctx, next) => {
@@ -50,8 +50,13 @@ describe('whatsapp-web.js media in the agent console', function () {
     assert.equal(photo?.contentType, 'image/png');
     assert.equal((await media.get(urls[1]!.slice('/api/media/'.length)))?.contentType, 'audio/ogg');
     assert.equal((await media.get(urls[2]!.slice('/api/media/'.length)))?.name, 'receipt.pdf');
+    const other = (await media.put({ contentType: 'image/png', name: null, bytes: png }, 'whatsapp:5521000000000@c.us'))!;
+    // an erasure finds a customer's files by conversation (the file WhatsApp no longer had kept nothing)
+    assert.equal(await media.forgetConversation(`whatsapp:${CUSTOMER}`), 3);
+    for (const url of urls.slice(0, 3)) assert.equal(await media.get(url.slice('/api/media/'.length)), undefined);
+    assert.ok(await media.get(other.slice('/api/media/'.length)), "another customer's file stays");
     clock.advanceMs(7 * 24 * 3_600_000 + 1);
-    assert.equal(await media.get(urls[0]!.slice('/api/media/'.length)), undefined, 'forgotten after 7 days');
+    assert.equal(await media.get(other.slice('/api/media/'.length)), undefined, 'forgotten after 7 days');
   });
 
   describe('GET /api/media/{id}', () => {
@@ -64,8 +69,8 @@ describe('whatsapp-web.js media in the agent console', function () {
     it('serves a kept file to signed-in console users: media inline, anything else as a download, sandboxed; 401 without a session, 404 unknown', async () => {
       const media = new CustomerMedia(t.svc.stores.documents, { now: () => Date.now() });
       const png = solidPng(4, 4);
-      const photo = (await media.put({ contentType: 'image/png', name: null, bytes: png }))!;
-      const doc = (await media.put({ contentType: 'text/html', name: 'x"><script>.html', bytes: Buffer.from('<script>alert(1)</script>') }))!;
+      const photo = (await media.put({ contentType: 'image/png', name: null, bytes: png }, 'whatsapp:5511987654321@c.us'))!;
+      const doc = (await media.put({ contentType: 'text/html', name: 'x"><script>.html', bytes: Buffer.from('<script>alert(1)</script>') }, 'whatsapp:5511987654321@c.us'))!;
       const ana = await signIn(t.base, 'ana');
 
       const r = await fetch(`${t.base}${photo}`, { headers: { Cookie: ana } });

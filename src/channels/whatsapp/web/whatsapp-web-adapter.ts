@@ -66,7 +66,7 @@ export interface WhatsAppWebAdapterOptions {
    * when the download fails, the line names the media by a `wwebjs-media:` reference the console
    * does not show.
    */
-  readonly keepMedia?: (file: { contentType: string; name: string | null; bytes: Buffer }) => Promise<string | undefined>;
+  readonly keepMedia?: (file: { contentType: string; name: string | null; bytes: Buffer }, chatId: string) => Promise<string | undefined>;
   /** Mark chats read and show "typing…" while the bot works (default true). */
   readonly presence?: boolean;
   /** The channel answers content without words (a photo alone…) at most once per this (default 2 min). */
@@ -404,7 +404,7 @@ export class WhatsAppWebAdapter extends BotAdapter {
     try {
       const media = await m.downloadMedia();
       if (media === undefined || media.data === '') return undefined;
-      return await this.options.keepMedia({ contentType: media.mimetype, name: media.filename ?? null, bytes: Buffer.from(media.data, 'base64') });
+      return await this.options.keepMedia({ contentType: media.mimetype, name: media.filename ?? null, bytes: Buffer.from(media.data, 'base64') }, m.from);
     } catch (e) {
       this.logger.error('could not download a customer\'s media from WhatsApp Web', { id: m.id._serialized, error: String(e) });
       return undefined;
