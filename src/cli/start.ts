@@ -18,6 +18,7 @@ import { hashPassword } from '../agent/password-hash.js';
 import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
 import { createPrometheusEndpoint } from '../server/prometheus.js';
+import { outOfScopeWarning } from '../dialogs/load-dialogs.js';
 import { createWebChatChannel, customerIdentityFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -169,6 +170,8 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       root,
       onError: (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e) }),
     });
+    const noOutOfScope = outOfScopeWarning(app.catalog, config.manifest.locales);
+    if (noOutOfScope !== undefined) log.error(noOutOfScope);
     const stopFlushing = app.metrics.startFlushing(10_000, (e) => log.error('metrics flush failed', { error: String(e) }));
     stoppers.push(async () => {
       stopFlushing();

@@ -23,6 +23,22 @@ export interface DialogCatalog {
   readonly outOfScope?: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * A warning for a catalog with dialogs but no out-of-scope examples in some locale (no
+ * nlu/out-of-scope.json beside dialogs/, or a locale missing from it): the recogniser then has no
+ * out-of-scope class there and acts on off-topic messages ("what's the weather", another shop's
+ * order) — and guesses worse on in-scope ones. Undefined when every locale has them.
+ *
+ * @example
+ * const w = outOfScopeWarning(catalog, manifest.locales); if (w) log.error(w);
+ */
+export function outOfScopeWarning(catalog: DialogCatalog, locales: readonly string[]): string | undefined {
+  if (catalog.dialogs.size === 0) return undefined;
+  const missing = locales.filter((l) => (catalog.outOfScope?.get(l)?.length ?? 0) === 0);
+  if (missing.length === 0) return undefined;
+  return `warning: no out-of-scope examples for ${missing.join(', ')} (nlu/out-of-scope.json beside dialogs/): the recogniser has no out-of-scope class there and will act on off-topic messages — README, "How the bot understands customers"`;
+}
+
 /** Text keys the middleware and the dialog runtime use; every locale must define them. */
 export const SYSTEM_KEYS = [
   'fallback',

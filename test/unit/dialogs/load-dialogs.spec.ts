@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadDialogs } from '../../../src/dialogs/load-dialogs.js';
+import { loadDialogs, outOfScopeWarning } from '../../../src/dialogs/load-dialogs.js';
 import { parseManifest } from '../../../src/config/load-config.js';
 import { isHandoverError } from '../../../src/core/errors.js';
 
@@ -15,6 +15,22 @@ describe('dialog and locale loading', () => {
     assert.deepEqual([...c.locales.keys()].sort(), ['en', 'es', 'pt-BR']);
     const en = Object.keys(c.locales.get('en')!).sort();
     for (const l of ['pt-BR', 'es']) assert.deepEqual(Object.keys(c.locales.get(l)!).sort(), en, `${l} keys differ from en`);
+  });
+
+  it('warns when dialogs have no out-of-scope examples beside them (no nlu/out-of-scope.json), naming the locales', () => {
+    const shipped = loadDialogs({ dialogsDir: 'dialogs', localesDir: 'locales', manifest });
+    assert.equal(outOfScopeWarning(shipped, manifest.locales), undefined, 'the sample ships them for every locale');
+    const dir = mkdtempSync(join(tmpdir(), 'handover-no-oos-'));
+    try {
+      // dialogs/ and locales/ copied, nlu/ not: what a project that moved dialogs/ alone gets
+      cpSync('dialogs', join(dir, 'dialogs'), { recursive: true });
+      cpSync('locales', join(dir, 'locales'), { recursive: true });
+      const bare = loadDialogs({ dialogsDir: join(dir, 'dialogs'), localesDir: join(dir, 'locales'), manifest });
+      assert.match(outOfScopeWarning(bare, manifest.locales) ?? '', /^warning: no out-of-scope examples for en, pt-BR, es \(nlu\/out-of-scope\.json beside dialogs\/\)/);
+      assert.equal(outOfScopeWarning({ dialogs: new Map(), locales: new Map() }, manifest.locales), undefined, 'no dialogs (a bot of its own): nothing to warn about');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports every broken file and missing text at once, naming file and field', () => {
