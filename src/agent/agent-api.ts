@@ -332,6 +332,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     const conversations = await Promise.all(entries.map((e) => itemOf(e.conversationId)));
     return {
       id: queue,
+      label: q.label,
       slaSeconds: q.slaSeconds,
       waiting: await stores.handoffs.queueLength(queueId(queue)),
       expectedWaitMs: await service.expectedWaitMs(queue),
@@ -387,6 +388,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         caller: callerView(caller),
         macros: opts.manifest.console.macros,
         allQueues: roster.allQueues,
+        queueLabels: Object.fromEntries(Object.entries(opts.manifest.queues).map(([id, q]) => [id, q.label])),
         active: page.items,
         activeNext: page.next,
         activeTotal: page.total,

@@ -30,6 +30,8 @@ export interface MeView {
   readonly macros: readonly MacroView[];
   /** Every queue of the manifest (transfer targets). */
   readonly allQueues: readonly string[];
+  /** Each queue's name for people (manifest.json `queues.<id>.label`), by id. */
+  readonly queueLabels: Readonly<Record<string, string>>;
   /** Conversations this agent owns: the first page (by conversation id); `activeNext` continues it. */
   readonly active: readonly QueueItemView[];
   /** Cursor of the next page of owned conversations (`GET /api/me/conversations?after=…`), null when `active` is all. */
@@ -188,6 +190,8 @@ export interface QueueItemView {
  */
 export interface QueueView {
   readonly id: string;
+  /** The queue's name for people (manifest.json `queues.<id>.label`). */
+  readonly label: string;
   readonly slaSeconds: number;
   readonly waiting: number;
   readonly expectedWaitMs: number;

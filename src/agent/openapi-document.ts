@@ -357,6 +357,7 @@ const SCHEMAS: Record<string, Json> = {
       caller: ref('Caller'),
       macros: { type: 'array', items: ref('Macro') },
       allQueues: { type: 'array', items: { type: 'string' } },
+      queueLabels: { type: 'object', additionalProperties: { type: 'string' }, description: "Each queue's name for people (manifest.json queues.<id>.label), by id" },
       active: { type: 'array', items: ref('QueueItem'), description: 'The first page of the conversations the agent owns (by conversation id)' },
       activeNext: { type: 'string', nullable: true, description: 'Cursor for GET /api/me/conversations?after=…; null when `active` holds them all' },
       activeTotal: { type: 'integer', description: 'How many conversations the agent owns' },
@@ -556,6 +557,7 @@ const SCHEMAS: Record<string, Json> = {
     type: 'object',
     properties: {
       id: { type: 'string' },
+      label: { type: 'string', description: "The queue's name for people (manifest.json queues.<id>.label)" },
       slaSeconds: { type: 'integer' },
       waiting: { type: 'integer' },
       expectedWaitMs: { type: 'integer' },

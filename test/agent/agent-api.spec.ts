@@ -133,6 +133,9 @@ describe('agent console API (the real start composition, memory store)', functio
     it('an agent sees their own queues; a supervisor sees every queue', async () => {
       const a = await apiCall(t.base, 'GET', '/api/queues', { cookie: ana });
       assert.deepEqual((a.json['queues'] as Json[]).map((q) => q['id']), ['support', 'support_l2', 'billing']);
+      assert.deepEqual((a.json['queues'] as Json[]).map((q) => q['label']), ['Customer support', 'Support, level 2', 'Billing'], 'labels for people beside the ids');
+      const me = await apiCall(t.base, 'GET', '/api/me', { cookie: ana });
+      assert.equal((me.json['queueLabels'] as Json)['senior'], 'Senior agents');
       const s = await apiCall(t.base, 'GET', '/api/queues', { cookie: sam });
       assert.deepEqual((s.json['queues'] as Json[]).map((q) => q['id']), ['support', 'support_l2', 'billing', 'sales', 'retention', 'fraud', 'senior']);
     });

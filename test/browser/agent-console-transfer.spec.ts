@@ -54,7 +54,7 @@ describe('agent console in Chromium: a double-clicked transfer is one transfer',
 
     await page.locator('select.transfer-queue').selectOption('billing');
     await page.locator('button.transfer').dblclick();
-    await page.locator('.notice', { hasText: 'Transferred to billing.' }).waitFor();
+    await page.locator('.notice', { hasText: 'Transferred to Billing.' }).waitFor();
     await Promise.all(finished);
 
     assert.ok(transfers.length >= 1);

@@ -417,11 +417,11 @@ export class ConsoleApp {
       ...queues.map((q) =>
         h(
           'section',
-          { class: 'queue', 'data-queue': q.id, 'aria-label': `Queue ${q.id}` },
+          { class: 'queue', 'data-queue': q.id, 'aria-label': `Queue ${q.label ?? q.id}` },
           h(
             'h2',
             {},
-            h('span', { class: 'queue-name' }, q.id),
+            h('span', { class: 'queue-name', title: q.id }, q.label ?? q.id),
             h('span', { class: 'queue-count' }, `${q.waiting} waiting`),
             h('span', { class: 'queue-sla muted' }, `SLA ${Math.round(q.slaSeconds / 60)} min`),
           ),
@@ -742,7 +742,8 @@ export class ConsoleApp {
   private actions(view: ConversationView, mine: boolean): HTMLElement {
     const id = view.conversationId;
     const queues = this.me?.allQueues ?? [];
-    const target = h('select', { class: 'transfer-queue', 'aria-label': 'Transfer to queue' }, ...queues.filter((q) => q !== view.state.queue).map((q) => h('option', { value: q }, q)));
+    const label = (q: string | null): string => (q === null ? '?' : (this.me?.queueLabels?.[q] ?? q));
+    const target = h('select', { class: 'transfer-queue', 'aria-label': 'Transfer to queue' }, ...queues.filter((q) => q !== view.state.queue).map((q) => h('option', { value: q }, label(q))));
     const note = h('input', { class: 'transfer-note', placeholder: 'Note for the next agent', 'aria-label': 'Transfer note', maxlength: 1000 });
     // one key per transfer this view offers: a double click (or a retry) is the same transfer, and a
     // view older than the conversation's state is refused instead of moving it twice
@@ -769,8 +770,8 @@ export class ConsoleApp {
           // where it really went: the 2nd transfer without a resolution goes to senior agents instead
           (v) =>
             v.state.queue === asked || v.state.queue === null
-              ? `Transferred to ${asked}.`
-              : `Transferred to ${v.state.queue}, not ${asked}: ${reasonLabel(v.state.reason)} (${v.state.reason ?? '?'}).`,
+              ? `Transferred to ${label(asked)}.`
+              : `Transferred to ${label(v.state.queue)}, not ${label(asked)}: ${reasonLabel(v.state.reason)} (${v.state.reason ?? '?'}).`,
           () =>
             api<ConversationView>('POST', conversationPath(id, 'transfer'), {
               queue: target.value,
