@@ -292,6 +292,8 @@ export interface MyConversationsView {
  */
 export interface DashboardQueueView {
   readonly id: string;
+  /** The queue's name for people (manifest.json `queues.<id>.label`). */
+  readonly label: string;
   readonly slaSeconds: number;
   /** Conversations waiting now. */
   readonly waiting: number;

@@ -135,7 +135,7 @@ export function createDashboard(opts: DashboardOptions): {
       }
       if (since !== null && (oldest === null || since < oldest)) oldest = since;
     });
-    return { id, slaSeconds: manifest.queues[id]!.slaSeconds, waiting, breached, oldestWaitMs: oldest === null ? null : Math.max(0, now - oldest), expectedWaitMs };
+    return { id, label: manifest.queues[id]!.label, slaSeconds: manifest.queues[id]!.slaSeconds, waiting, breached, oldestWaitMs: oldest === null ? null : Math.max(0, now - oldest), expectedWaitMs };
   };
 
   const agentViews = async (): Promise<DashboardAgentView[]> => {

@@ -426,6 +426,7 @@ const SCHEMAS: Record<string, Json> = {
           type: 'object',
           properties: {
             id: { type: 'string' },
+            label: { type: 'string', description: "The queue's name for people (manifest.json queues.<id>.label)" },
             slaSeconds: { type: 'integer' },
             waiting: { type: 'integer' },
             breached: { type: 'integer', description: 'Waiting past the SLA deadline they entered the queue with' },

@@ -161,6 +161,7 @@ for (const backend of ['memory', 'redis'] as const) {
       assert.deepEqual(r.json['breaches'], []);
       assert.equal(typeof q['expectedWaitMs'], 'number');
       assert.deepEqual((r.json['queues'] as Json[]).map((x) => x['id']), ['support', 'support_l2', 'billing', 'sales', 'retention', 'fraud', 'senior']);
+      assert.deepEqual((r.json['queues'] as Json[]).map((x) => x['label']).slice(0, 3), ['Customer support', 'Support, level 2', 'Billing']);
 
       const agents = r.json['agents'] as Json[];
       const byId = Object.fromEntries(agents.map((x) => [x['id'], x]));

@@ -64,7 +64,7 @@ export function renderDashboard(d: DashboardView, open: (conversationId: string)
       h(
         'div',
         { class: `queue-tile${q.breached > 0 ? ' breached' : ''}`, 'data-queue': q.id },
-        h('h4', {}, q.id),
+        h('h4', { title: q.id }, q.label),
         h('p', { class: 'tile-main' }, h('span', { class: 'waiting-count' }, String(q.waiting)), ' waiting'),
         h('p', { class: q.breached > 0 ? 'breach-count alert' : 'breach-count' }, `${q.breached} past SLA (${durationText(q.slaSeconds * 1000)})`),
         h('p', { class: 'muted' }, q.oldestWaitMs === null ? 'nobody waiting' : `longest wait ${durationText(q.oldestWaitMs)}`),
@@ -90,7 +90,7 @@ export function renderDashboard(d: DashboardView, open: (conversationId: string)
                 h(
                   'tr',
                   { 'data-conversation-id': b.conversationId },
-                  h('td', {}, b.queue),
+                  h('td', {}, d.queues.find((q) => q.id === b.queue)?.label ?? b.queue),
                   h('td', { class: 'alert' }, `+${durationText(b.overdueMs)}`),
                   h('td', {}, durationText(b.waitingMs)),
                   h('td', {}, `P${b.priority}${b.escalations > 0 ? ` (escalated ×${b.escalations})` : ''}`),
