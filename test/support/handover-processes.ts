@@ -41,9 +41,18 @@ export interface HandoverProcess {
  * this process's, and resolves once it prints its banner.
  */
 export async function spawnHandover(env: Record<string, string>, args: readonly string[] = []): Promise<HandoverProcess> {
+  // customers of a suite all come from 127.0.0.1 and type faster than people: message limits off unless a test sets WEBCHAT_MESSAGE_LIMITS
+  return startHandoverProcess({ WEBCHAT_MESSAGE_LIMITS: 'off', ...env }, args);
+}
+
+/**
+ * `handover start --host 127.0.0.1 [args]` with PORT=0, the shared secrets and `env` on top of this
+ * process's environment, run in `cwd` (default: this repository), resolved at its banner.
+ */
+export async function startHandoverProcess(env: Record<string, string>, args: readonly string[] = [], cwd?: string): Promise<HandoverProcess> {
   const child = spawn(process.execPath, [bin, 'start', '--host', '127.0.0.1', ...args], {
-    // customers of a suite all come from 127.0.0.1 and type faster than people: message limits off unless a test sets WEBCHAT_MESSAGE_LIMITS
-    env: { ...process.env, PORT: '0', WEBCHAT_SECRET, HANDOVER_API_TOKENS: `desk:${DESK_TOKEN}`, WEBCHAT_MESSAGE_LIMITS: 'off', ...env },
+    ...(cwd === undefined ? {} : { cwd }),
+    env: { ...process.env, PORT: '0', WEBCHAT_SECRET, HANDOVER_API_TOKENS: `desk:${DESK_TOKEN}`, ...env },
     stdio: 'pipe',
   });
   let stderr = '';
