@@ -392,10 +392,7 @@ export class HandoffMiddleware implements Middleware {
         conversationsHandedOff: memory.handedOff === true ? 0 : 1,
       }, { queue, reason });
       memory.handedOff = true;
-      const minutes = Math.ceil(wait / 60_000);
-      const waitText =
-        minutes <= 1 ? this.opts.texts.render(memory.locale, 'handoff.wait_soon') : this.opts.texts.render(memory.locale, 'handoff.wait_minutes', { minutes });
-      let notice = this.opts.texts.render(memory.locale, 'handoff.notice', { queue: this.opts.texts.render(memory.locale, `queue.${queue}`), wait: waitText });
+      let notice = this.opts.texts.render(memory.locale, 'handoff.notice', { queue: this.service.queueLabel(memory.locale, queue), wait: this.service.waitText(memory.locale, wait) });
       memory.callbackOffer = null;
       if (this.callbacks.worthOffering(wait) && r.state.handoffId !== null) {
         // a long wait: offer a specific time that the queue's capacity can honour

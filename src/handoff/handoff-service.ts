@@ -393,13 +393,13 @@ export class HandoffService {
     return state;
   }
 
-  /** The queue's name as customers read it in their language. */
-  private queueLabel(locale: string, queue: string | null): string {
+  /** The queue's name as customers read it in their language. @example service.queueLabel('pt-BR', 'billing') */
+  queueLabel(locale: string, queue: string | null): string {
     return queue === null ? '' : this.opts.texts.render(locale, `queue.${queue}`);
   }
 
-  /** "Someone will be with you shortly." or "The expected wait is about N minutes.", in the customer's language. */
-  private waitText(locale: string, waitMs: number): string {
+  /** "Someone will be with you shortly." or "The expected wait is about N minutes.", in the customer's language. @example service.waitText('en', 240_000) */
+  waitText(locale: string, waitMs: number): string {
     const minutes = Math.ceil(waitMs / 60_000);
     return minutes <= 1 ? this.opts.texts.render(locale, 'handoff.wait_soon') : this.opts.texts.render(locale, 'handoff.wait_minutes', { minutes });
   }
