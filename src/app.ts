@@ -29,8 +29,7 @@ import { MetricsRecorder } from './handoff/metrics.js';
 import { Staffing } from './staffing/staffing.js';
 import { LanguageIdentifier } from './signals/language.js';
 import { burstStoreFor } from './store/burst-store-for.js';
-import type { AddToBurst, BurstMessage, BurstStore } from './core/ports/burst-store.js';
-import { redactStores } from './core/redacting-stores.js';
+import { redactBursts, redactStores } from './core/redacting-stores.js';
 import { Redactor } from './core/redact.js';
 
 export interface HandoverOptions {
@@ -174,25 +173,6 @@ function sampleBot(opts: ConstructorParameters<typeof DialogBot>[0]): DialogBot 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (CommonJS build)
   const { DialogBot: Bot } = require('./dialogs/dialog-bot.js') as typeof import('./dialogs/dialog-bot.js');
   return new Bot(opts);
-}
-
-/**
- * The burst store with the customer's words masked as every store sees them: a burst's lines wait
- * there (on Redis, shared) until its window closes, and its turn is read back from it — so a card
- * number typed in a burst reaches the bot as `•••• 4242`, never Redis in clear.
- */
-function redactBursts(store: BurstStore, redactor: Redactor): BurstStore {
-  if (!redactor.enabled) return store;
-  const mask = (a: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => (typeof a['text'] === 'string' ? { ...a, text: redactor.text(a['text']) } : a);
-  return new Proxy(store, {
-    get(t, prop) {
-      if (prop === 'add') {
-        return (id: string, m: BurstMessage, o: AddToBurst) => t.add(id, { ...m, text: redactor.text(m.text) }, { ...o, activity: mask(o.activity) });
-      }
-      const v = Reflect.get(t, prop, t) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
 }
 
 /**

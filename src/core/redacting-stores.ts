@@ -15,6 +15,7 @@
  * const stores = redactStores(await openStores(url), new Redactor(config.manifest.pii));
  * await stores.transcripts.append(id, { at, from: 'customer', type: 'message', text: 'cvv 123' }); // stored: 'cvv •••'
  */
+import type { AddToBurst, BurstMessage, BurstStore } from './ports/burst-store.js';
 import type { Stores } from './ports/stores.js';
 import type { TranscriptStore } from './ports/transcript-store.js';
 import type { EventBus } from './ports/event-bus.js';
@@ -55,6 +56,22 @@ export function redactStores<S extends Stores>(stores: S, redactor: Redactor): S
     packets: redactPackets(stores.packets, redactor),
     [REDACTED]: true,
   } as unknown as Partial<S>);
+}
+
+/**
+ * The burst store with the customer's words masked as every store sees them: a burst's lines wait
+ * there (on Redis, shared) until its window closes, and its turn is read back from it — so a card
+ * number typed in a burst reaches the bot as `•••• 4242`, never Redis in clear.
+ *
+ * @example
+ * const bursts = redactBursts(burstStoreFor(stores), redactor);
+ */
+export function redactBursts(store: BurstStore, redactor: Redactor): BurstStore {
+  if (!redactor.enabled) return store;
+  const mask = (a: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => (typeof a['text'] === 'string' ? { ...a, text: redactor.text(a['text']) } : a);
+  return override(store, {
+    add: (id: string, m: BurstMessage, o: AddToBurst) => store.add(id, { ...m, text: redactor.text(m.text) }, { ...o, activity: mask(o.activity) }),
+  });
 }
 
 /**
