@@ -15,12 +15,13 @@ export class TcpProxy {
     readonly port: number,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+  /** Listens on `port` (0: any free one). */
+  static async start(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
     let proxy: TcpProxy | undefined;
     const server = net.createServer((client) => proxy?.accept(client, target));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => resolve());
     });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy has no TCP port');
@@ -31,6 +32,12 @@ export class TcpProxy {
   /** The Redis URL that goes through this proxy. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Resets every open connection (TCP RST on both sides): a crash, as the clients see it. */
+  resetAll(): void {
+    for (const s of this.sockets) s.resetAndDestroy();
+    this.sockets.clear();
   }
 
   async close(): Promise<void> {
