@@ -50,6 +50,7 @@ import { TranscriptWriter, type TranscriptWriterOptions } from './transcript-wri
 import { Redactor } from '../core/redact.js';
 import { BurstWindow, burstOf, type BurstOptions } from './burst-window.js';
 import { inProactiveScope } from './proactive-turn.js';
+import { buildBriefing } from './briefing.js';
 
 export interface HandoffMiddlewareOptions {
   readonly manifest: Manifest;
@@ -381,7 +382,7 @@ export class HandoffMiddleware implements Middleware {
         queue,
         priority: decision.priority,
         route: this.opts.route?.(activity) ?? activity.channelId ?? 'default',
-        packet: (h) => this.buildPacket(id, memory, signals, decision, customer, transcriptSoFar, h, activity),
+        packet: (queued) => buildBriefing({ id, memory, signals, decision, customer, transcript: transcriptSoFar, queued, channel: activity.channelId ?? 'unknown' }),
         current,
       });
       const slaMs = (this.opts.manifest.queues[queue]?.slaSeconds ?? Infinity) * 1000;
@@ -494,40 +495,6 @@ export class HandoffMiddleware implements Middleware {
   }
 
 
-  private buildPacket(
-    id: ConversationId,
-    memory: ConversationMemory,
-    signals: TurnSignals,
-    decision: Decision,
-    customer: CustomerProfile | null,
-    transcript: readonly TranscriptEntry[],
-    h: { queue: HandoffPacket['queue']; priority: number; slaDeadline: number; requestedAt: number },
-    activity: Activity,
-  ): HandoffPacket {
-    const reason = decision.reason ?? 'customer_request';
-    const summary = summarize(customer, signals, decision, memory.collected, activity.channelId);
-    return {
-      conversationId: id,
-      reason,
-      trace: decision.trace,
-      intent: signals.topic ?? signals.intent,
-      sentiment: memory.sentiment.map((s) => ({ turn: s.turn, score: s.score })),
-      collected: { ...memory.collected },
-      customer,
-      authenticated: memory.authenticated,
-      steps: [...memory.steps],
-      transcript,
-      summary,
-      queue: h.queue,
-      priority: h.priority,
-      slaDeadline: h.slaDeadline,
-      requestedAt: h.requestedAt,
-      channel: activity.channelId ?? 'unknown',
-      locale: memory.locale,
-      turn: signals.turn,
-    };
-  }
-
   /** The customer wrote in another of the bot's locales: answer in it from now on. */
   private followLanguage(memory: ConversationMemory, text: string, first: boolean): void {
     const detected = this.opts.detectLocale?.(text, first) ?? null;
@@ -587,25 +554,6 @@ export class HandoffMiddleware implements Middleware {
 /** Bot messages that make no sense once a person takes over: re-prompts, new prompts, "I didn't understand". */
 const DROPPED_ON_HANDOFF: readonly string[] = ['retry', 'fallback', 'prompt'];
 
-
-/**
- * The briefing's one sentence: who, what about, why now (the policy's own words), what is known.
- * e.g. "Dana Reyes (standard customer), about order status, turn 2: order_number still missing
- * after 1 request(s). Known: order_number A12345." A visitor the directory does not know is never
- * "a standard customer": "An anonymous web chat visitor" (not signed in), "A customer not in the
- * directory" elsewhere.
- */
-function summarize(customer: CustomerProfile | null, signals: TurnSignals, decision: Decision, collected: Readonly<Record<string, unknown>>, channel?: string): string {
-  const unknown = channel === 'webchat' ? 'An anonymous web chat visitor' : 'A customer not in the directory';
-  const who = customer === null ? unknown : customer.name === undefined ? `A ${signals.value.tier} customer` : `${customer.name} (${signals.value.tier} customer)`;
-  const topic = signals.topic ?? signals.intent;
-  // an intent that only asks for a person is not a topic
-  const isTopic = topic !== null && !(topic === signals.intent && signals.flags.includes('customer_request'));
-  const about = isTopic ? `, about ${topic.replace(/_/g, ' ')}` : '';
-  const why = decision.fired[0]?.detail ?? (decision.reason ?? 'handoff').replace(/_/g, ' ');
-  const known = Object.entries(collected).map(([k, v]) => `${k} ${String(v)}`);
-  return `${who}${about}, turn ${signals.turn}: ${why}.${known.length === 0 ? '' : ` Known: ${known.join(', ')}.`}`;
-}
 
 /**
  * A proactive turn (an agent's or the system's message going out) rather than a customer's:
