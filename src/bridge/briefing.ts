@@ -6,10 +6,12 @@
  * @example
  * const packet = buildBriefing({ id, memory, signals, decision, customer, transcript, queued, channel: 'webchat' });
  */
-import type { CustomerProfile, HandoffPacket, TranscriptEntry, TurnSignals } from '../core/conversation.js';
+import type { BriefFacts, CustomerMood, CustomerProfile, HandoffPacket, TranscriptEntry, TurnSignals } from '../core/conversation.js';
 import type { ConversationId } from '../core/ids.js';
 import type { Decision } from '../policy/evaluate.js';
 import type { ConversationMemory } from '../handoff/conversation-memory.js';
+import { worseningTrend } from '../signals/sentiment-trend.js';
+import { BRIEFING_TEXTS } from './briefing-texts.js';
 
 /** What the queue gave the handoff (from `HandoffService.request`). */
 export interface QueuedAs {
@@ -32,14 +34,16 @@ export interface BriefingInput {
 }
 
 /**
- * The packet queued with the handoff.
+ * The packet queued with the handoff: `brief` holds the summary's facts (the console words them in
+ * the agent's language), `summary` the same sentence in English.
  *
  * @example
  * buildBriefing({ id, memory, signals, decision, customer: null, transcript: [], queued, channel: 'webchat' }).summary;
- * // "An anonymous web chat visitor, about order status, turn 2: …"
+ * // 'An anonymous web chat visitor asked to talk to a person.'
  */
 export function buildBriefing(b: BriefingInput): HandoffPacket {
   const { memory, signals, decision, queued } = b;
+  const brief = briefFacts(b.customer, signals, decision, memory.collected, b.channel, memory.sentiment);
   return {
     conversationId: b.id,
     reason: decision.reason ?? 'customer_request',
@@ -51,7 +55,8 @@ export function buildBriefing(b: BriefingInput): HandoffPacket {
     authenticated: memory.authenticated,
     steps: [...memory.steps],
     transcript: b.transcript,
-    summary: summarize(b.customer, signals, decision, memory.collected, b.channel),
+    summary: briefingSentence(brief, 'en'),
+    brief,
     queue: queued.queue,
     priority: queued.priority,
     slaDeadline: queued.slaDeadline,
@@ -62,21 +67,149 @@ export function buildBriefing(b: BriefingInput): HandoffPacket {
   };
 }
 
+/** Intents that say nothing about what the customer needs. */
+const NOT_A_TOPIC = new Set(['human', 'greeting', 'goodbye']);
+
 /**
- * The briefing's one sentence: who, what about, why now (the policy's own words), what is known.
- * e.g. "Dana Reyes (standard customer), about order status, turn 2: order_number still missing
- * after 1 request(s). Known: order_number A12345." A visitor the directory does not know is never
- * "a standard customer": "An anonymous web chat visitor" (not signed in), "A customer not in the
- * directory" elsewhere.
+ * The facts of the briefing's sentence: who (a directory customer, with name and tier; an anonymous
+ * web chat visitor; a customer the directory does not know), why (the reported reason and its
+ * numbers), what they want (the topic), what the bot collected, and their mood.
+ *
+ * @example
+ * briefFacts(null, signals, decision, { order_number: 'A12345' }, 'webchat', [{ turn: 1, score: -3 }]);
+ * // { who: { kind: 'anonymous' }, reason: 'missing_entity', wants: 'order_status', known: { order_number: 'A12345' }, mood: 'upset', turn: 2, … }
  */
-export function summarize(customer: CustomerProfile | null, signals: TurnSignals, decision: Decision, collected: Readonly<Record<string, unknown>>, channel?: string): string {
-  const unknown = channel === 'webchat' ? 'An anonymous web chat visitor' : 'A customer not in the directory';
-  const who = customer === null ? unknown : customer.name === undefined ? `A ${signals.value.tier} customer` : `${customer.name} (${signals.value.tier} customer)`;
+export function briefFacts(
+  customer: CustomerProfile | null,
+  signals: TurnSignals,
+  decision: Pick<Decision, 'reason'>,
+  collected: Readonly<Record<string, unknown>>,
+  channel: string | undefined,
+  sentiment: readonly { readonly turn: number; readonly score: number }[],
+): BriefFacts {
+  const who: BriefFacts['who'] =
+    customer === null
+      ? { kind: channel === 'webchat' ? 'anonymous' : 'unknown' }
+      : { kind: 'named', ...(customer.name === undefined ? {} : { name: customer.name }), tier: signals.value.tier };
   const topic = signals.topic ?? signals.intent;
   // an intent that only asks for a person is not a topic
-  const isTopic = topic !== null && !(topic === signals.intent && signals.flags.includes('customer_request'));
-  const about = isTopic ? `, about ${topic.replace(/_/g, ' ')}` : '';
-  const why = decision.fired[0]?.detail ?? (decision.reason ?? 'handoff').replace(/_/g, ' ');
-  const known = Object.entries(collected).map(([k, v]) => `${k} ${String(v)}`);
-  return `${who}${about}, turn ${signals.turn}: ${why}.${known.length === 0 ? '' : ` Known: ${known.join(', ')}.`}`;
+  const isTopic = topic !== null && !NOT_A_TOPIC.has(topic) && !(topic === signals.intent && signals.flags.includes('customer_request'));
+  const known: Record<string, string> = {};
+  for (const [k, v] of Object.entries(collected)) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
+    const text = String(v).trim();
+    if (text !== '') known[k] = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  }
+  const reason = decision.reason ?? 'customer_request';
+  const missing = signals.entitiesMissing[0];
+  const tries =
+    reason === 'missing_entity' ? missing?.requests : reason === 'fallback_loop' || reason === 'low_confidence' ? signals.fallbacks : reason === 'auth_failed' ? signals.authFailures : undefined;
+  return {
+    who,
+    reason,
+    wants: isTopic ? topic : null,
+    known,
+    mood: moodOf(sentiment, signals.sentiment.strongNegative),
+    turn: signals.turn,
+    ...(tries === undefined || tries < 1 ? {} : { tries }),
+    ...(reason === 'missing_entity' && missing !== undefined ? { missing: missing.name } : {}),
+  };
+}
+
+/**
+ * The customer's mood from the sentiment of their messages (oldest first): `angry` when the last
+ * message is strong anger or clearly negative (score ≤ −5) or the scores worsen steadily; `upset`
+ * when the last is negative (≤ −2) or the last two both are; else `calm`.
+ *
+ * @example
+ * moodOf([{ turn: 1, score: 0 }, { turn: 2, score: -3 }], false); // 'upset'
+ */
+export function moodOf(points: readonly { readonly turn: number; readonly score: number }[], strongNegative = false): CustomerMood {
+  const last = points[points.length - 1]?.score ?? 0;
+  const before = points[points.length - 2]?.score ?? 0;
+  if (strongNegative || last <= -5 || worseningTrend(points) !== null) return 'angry';
+  if (last <= -2 || (last < 0 && before < 0)) return 'upset';
+  return 'calm';
+}
+
+/** The locales the briefing is written in. */
+export type BriefingLocale = keyof typeof BRIEFING_TEXTS;
+
+/**
+ * The briefing locale for a language tag: exact (`pt-BR`), then by language (`pt-PT` → `pt-BR`,
+ * `es-MX` → `es`); undefined when none fits.
+ *
+ * @example
+ * briefingLocale('es-AR'); // 'es'
+ * briefingLocale('de');    // undefined
+ */
+export function briefingLocale(tag: string | undefined | null): BriefingLocale | undefined {
+  if (tag === undefined || tag === null) return undefined;
+  const t = tag.trim().toLowerCase();
+  const all = Object.keys(BRIEFING_TEXTS) as BriefingLocale[];
+  return all.find((l) => l.toLowerCase() === t) ?? all.find((l) => l.split('-')[0]!.toLowerCase() === t.split('-')[0]);
+}
+
+/**
+ * The briefing as one sentence a person would write, in `locale` (en, pt-BR or es; any other
+ * falls back to English): who, what they want and what is known, why the bot handed off, the mood.
+ * No scores, no turn numbers, no rule names.
+ *
+ * @example
+ * briefingSentence({ who: { kind: 'named', name: 'Dana Reyes', tier: 'standard' }, reason: 'missing_entity', wants: 'order_status',
+ *   known: {}, mood: 'upset', turn: 3, tries: 2, missing: 'order_number' }, 'en');
+ * // 'Dana Reyes, a standard customer, wants to know where their order is; the bot could not get the order number after two tries, and the customer is getting upset.'
+ */
+export function briefingSentence(brief: BriefFacts, locale: string): string {
+  const texts = BRIEFING_TEXTS[briefingLocale(locale) ?? 'en'];
+  const t = (key: string, vars: Readonly<Record<string, string>> = {}): string =>
+    (texts[key] ?? BRIEFING_TEXTS.en[key] ?? '').replace(/\{([a-z_]+)\}/g, (_m, name: string) => vars[name] ?? '');
+  const has = (key: string): boolean => texts[key] !== undefined;
+  const words = (id: string): string => id.replace(/_/g, ' ');
+
+  const w = brief.who;
+  const who =
+    w.kind === 'anonymous'
+      ? t('who.anonymous')
+      : w.kind === 'unknown'
+        ? t('who.unknown')
+        : t(w.name === undefined ? 'who.named_no_name' : 'who.named', { name: w.name ?? '', tier: t(`tier.${w.tier ?? 'standard'}`) });
+
+  const known = { ...brief.known };
+  let wants: string;
+  if (brief.wants === null) wants = t('wants.none');
+  else if (known['order_number'] !== undefined && has(`wants.${brief.wants}.order`)) {
+    wants = t(`wants.${brief.wants}.order`, { order: known['order_number'] });
+    delete known['order_number'];
+  } else wants = has(`wants.${brief.wants}`) ? t(`wants.${brief.wants}`) : t('wants.other', { topic: words(brief.wants) });
+  const items = Object.entries(known).map(([k, v]) => `${has(`field.${k}`) ? t(`field.${k}`) : words(k)} ${v}`);
+  const knownText = items.length === 0 ? '' : t('known', { list: items.join(', ') });
+  const mood = t(`mood.${brief.mood}`);
+
+  if (brief.wants === null && brief.reason === 'customer_request') return t('sentence.request', { who, known: knownText, mood });
+  const n = brief.tries ?? 0;
+  const count = has(`count.${n}`) ? t(`count.${n}`) : String(n);
+  const missing = brief.missing === undefined ? '' : has(`missing.${brief.missing}`) ? t(`missing.${brief.missing}`) : t('missing.other', { name: words(brief.missing) });
+  const whyKey = n === 1 && has(`why.${brief.reason}_one`) ? `why.${brief.reason}_one` : `why.${brief.reason}`;
+  const why = has(whyKey) ? t(whyKey, { count, missing }) : words(brief.reason);
+  return t('sentence', { who, wants, known: knownText, why, mood });
+}
+
+/**
+ * The briefing's one sentence in English (what `summary` holds; `briefingSentence` words it in
+ * another locale). A visitor the directory does not know is never "a standard customer": "An
+ * anonymous web chat visitor" (not signed in), "A customer we have no record of" elsewhere.
+ *
+ * @example
+ * summarize(null, signals, decision, {}, 'webchat'); // 'An anonymous web chat visitor asked to talk to a person.'
+ */
+export function summarize(
+  customer: CustomerProfile | null,
+  signals: TurnSignals,
+  decision: Pick<Decision, 'reason'>,
+  collected: Readonly<Record<string, unknown>>,
+  channel?: string,
+  sentiment: readonly { readonly turn: number; readonly score: number }[] = [],
+): string {
+  return briefingSentence(briefFacts(customer, signals, decision, collected, channel, sentiment), 'en');
 }

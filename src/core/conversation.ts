@@ -101,6 +101,31 @@ export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 /** Reasons that only exist on the agent side. */
 export type AgentSideReason = 'repeated_transfer' | 'agent_takeover';
 
+/**
+ * How the customer feels, read from the sentiment of their last messages: `angry` (strong anger or
+ * a clearly negative last message), `upset` (negative, or getting worse), else `calm`.
+ */
+export type CustomerMood = 'calm' | 'upset' | 'angry';
+
+/**
+ * The briefing's facts, as data: what its one-sentence summary is made of, so the sentence can be
+ * written in the agent's language (`briefingSentence(brief, locale)` in src/bridge/briefing.ts).
+ */
+export interface BriefFacts {
+  /** `named`: in the customer directory (name when it has one); `anonymous`: a web chat visitor not signed in; `unknown`: not in the directory. */
+  readonly who: { readonly kind: 'named' | 'anonymous' | 'unknown'; readonly name?: string; readonly tier?: 'standard' | 'b2b' };
+  readonly reason: HandoffReason | AgentSideReason;
+  /** The topic (or intent) the customer is about, as its id (`order_status`); null when only a person was asked for. */
+  readonly wants: string | null;
+  /** What the bot collected, as text (`order_number: 'A12345'`). */
+  readonly known: Readonly<Record<string, string>>;
+  readonly mood: CustomerMood;
+  readonly turn: number;
+  /** The numbers behind the reason: tries for a missing detail (and its name), misunderstandings, failed sign-ins. */
+  readonly tries?: number;
+  readonly missing?: string;
+}
+
 /** The briefing an agent receives; also attached to botbuilder's `handoff.initiate`. */
 export interface HandoffPacket {
   readonly conversationId: ConversationId;
@@ -113,7 +138,10 @@ export interface HandoffPacket {
   readonly authenticated: boolean;
   readonly steps: readonly string[];
   readonly transcript: readonly TranscriptEntry[];
+  /** One sentence in English (what older readers show); the console words `brief` in the agent's language. */
   readonly summary: string;
+  /** The summary's facts (packets stored before it have none). */
+  readonly brief?: BriefFacts;
   readonly queue: QueueId;
   readonly priority: number;
   readonly slaDeadline: number;

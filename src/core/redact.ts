@@ -138,8 +138,8 @@ export class Redactor {
   }
 
   /**
-   * A briefing with what people typed masked: its transcript, summary, collected values, steps and
-   * trace (ids, queue, numbers and the customer directory's profile are kept).
+   * A briefing with what people typed masked: its transcript, summary, collected values (also in
+   * `brief`), steps and trace (ids, queue, numbers and the customer directory's profile are kept).
    */
   packet(p: HandoffPacket): HandoffPacket {
     return {
@@ -149,6 +149,7 @@ export class Redactor {
       transcript: p.transcript.map((e) => this.entry(e)),
       steps: this.value(p.steps),
       trace: this.value(p.trace),
+      ...(p.brief === undefined ? {} : { brief: this.value(p.brief) }),
     };
   }
 
