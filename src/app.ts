@@ -31,6 +31,7 @@ import { LanguageIdentifier } from './signals/language.js';
 import { burstStoreFor } from './store/burst-store-for.js';
 import { redactBursts, redactStores } from './core/redacting-stores.js';
 import { Redactor } from './core/redact.js';
+import { toLogger, type Logger, type LoggerLike } from './core/ports/logger.js';
 
 export interface HandoverOptions {
   readonly manifest: Manifest;
@@ -52,7 +53,13 @@ export interface HandoverOptions {
    */
   readonly logic?: (context: TurnContext) => Promise<void>;
   readonly catalog?: DialogCatalog;
+  /** Side-effect failures of the middleware (never thrown at the customer). Default: `logger.error`. */
   readonly onError?: HandoffMiddlewareOptions['onError'];
+  /**
+   * Where the middleware's failures are logged when there is no `onError`: any logger with `info`
+   * and `error` (the {@link Logger} port; a pino logger works as is). Default: none — silent.
+   */
+  readonly logger?: LoggerLike;
   readonly onDecision?: HandoffMiddlewareOptions['onDecision'];
   readonly route?: HandoffMiddlewareOptions['route'];
   /** Where `handoff.initiate` goes (see `HandoffMiddlewareOptions.initiate`); default by adapter. */
@@ -135,7 +142,7 @@ export function createHandover(input: HandoverOptions): Handover {
     texts,
     clock,
     service,
-    ...(opts.onError ? { onError: opts.onError } : {}),
+    ...(opts.onError ? { onError: opts.onError } : opts.logger ? { onError: logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })) } : {}),
     ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     ...(opts.route ? { route: opts.route } : {}),
     ...(opts.initiate ? { initiate: opts.initiate } : {}),
@@ -195,4 +202,9 @@ function engineCatalog(manifest: Manifest, localesDir: string): DialogCatalog {
     locales.set(locale, { ...((NEUTRAL_TEXTS[locale] ?? NEUTRAL_TEXTS['en']) as LocaleTexts), ...queues, ...own });
   }
   return { dialogs: new Map(), locales };
+}
+
+/** The middleware's `onError` writing to a logger: `handoff middleware: <where>` and the error's message. */
+function logErrorsTo(log: Logger): (error: unknown, where: string) => void {
+  return (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e) });
 }

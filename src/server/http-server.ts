@@ -17,6 +17,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HandoverError } from '../core/errors.js';
+import { consoleLogger } from '../core/console-logger.js';
+import { toLogger, type Logger, type LoggerLike } from '../core/ports/logger.js';
 import { sendError } from './http-json.js';
 
 /**
@@ -35,15 +37,14 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 /**
- * Where the server reports what went wrong (handler errors); default: the console.
+ * Where the server reports what went wrong (handler errors): the {@link Logger} port of core
+ * (issue 18: one logger), of which it needs `info` and `error` (a plain two-method object still
+ * fits); default: the console.
  *
  * @example
- * const log: ServerLog = { info: () => {}, error: (m, meta) => console.error(m, meta) };
+ * const log: ServerLog = { info: () => {}, error: (m, meta) => lines.push(`${m} ${JSON.stringify(meta)}`) };
  */
-export interface ServerLog {
-  info(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
+export type ServerLog = LoggerLike;
 
 /**
  * Options of {@link createHttpServer}.
@@ -99,15 +100,12 @@ export interface HttpServer {
 }
 
 /**
- * The console logger used by default: one line per event, JSON metadata.
+ * The console logger used by default: one line per event, JSON metadata; info on stdout, errors on stderr.
  *
  * @example
  * consoleServerLog.error('handler failed', { path: '/api/queues' });
  */
-export const consoleServerLog: ServerLog = {
-  info: (message, meta) => console.log(meta === undefined ? message : `${message} ${JSON.stringify(meta)}`),
-  error: (message, meta) => console.error(meta === undefined ? message : `${message} ${JSON.stringify(meta)}`),
-};
+export const consoleServerLog: Logger = consoleLogger();
 
 const notFound = (): HandoverError => new HandoverError('HANDOVER_ERR_NOT_FOUND', 'no such endpoint');
 
@@ -119,7 +117,7 @@ const notFound = (): HandoverError => new HandoverError('HANDOVER_ERR_NOT_FOUND'
  * await srv.listen(0, '127.0.0.1');
  */
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
-  const log = opts.log ?? consoleServerLog;
+  const log = toLogger(opts.log, consoleServerLog);
   const graceMs = opts.closeGraceMs ?? 5_000;
   const running = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -218,7 +216,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
  * something since the last look, else answers 408 (when nothing was answered yet) and closes. Adds
  * no listener to the request stream, so handlers read the body as they like.
  */
-function watchBody(req: IncomingMessage, res: ServerResponse, idleMs: number, log: ServerLog): void {
+function watchBody(req: IncomingMessage, res: ServerResponse, idleMs: number, log: Logger): void {
   if (req.complete || !hasBody(req)) return;
   const socket = req.socket;
   let last = socket.bytesRead;

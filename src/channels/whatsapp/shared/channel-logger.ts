@@ -1,35 +1,29 @@
 import type { Redactor } from '../../../core/redact.js';
+import { consoleLogger } from '../../../core/console-logger.js';
+import { maskLogger, silentLogger, toLogger, type Logger, type LoggerLike } from '../../../core/ports/logger.js';
 
 /**
- * The few log calls the WhatsApp channels make. Injected so the app can route them to its own logger
- * and tests can assert on them; fields are structured so log lines stay greppable.
+ * What the WhatsApp channels log to: the {@link Logger} port of core (issue 18: one logger), of
+ * which they need `info`, `warn` and `error` (`debug` and `child` optional). Injected so the app
+ * can route them to its own logger and tests can assert on them; fields are structured so log
+ * lines stay greppable.
  *
  * @example
- * const logger: ChannelLogger = { info: (m, f) => console.log(m, f), warn: console.warn, error: console.error };
+ * const logger: ChannelLogger = { info: () => {}, warn: (m, f) => lines.push(m), error: (m, f) => lines.push(m) };
  */
-export interface ChannelLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type ChannelLogger = LoggerLike & Pick<Logger, 'warn'>;
 
 /**
- * Default logger: one line per event on stderr/stdout, prefixed so operators can grep a channel.
+ * Default logger: one line per event on stdout (info) or stderr (warn, error), `[prefix]` first so
+ * operators can grep a channel.
  *
  * @example
  * const log = consoleChannelLogger('whatsapp-web'); log.info('ready');
  */
-export function consoleChannelLogger(prefix: string): ChannelLogger {
-  const fmt = (m: string, f?: Record<string, unknown>): string =>
-    f === undefined ? `[${prefix}] ${m}` : `[${prefix}] ${m} ${JSON.stringify(f)}`;
-  return {
-    info: (m, f) => console.log(fmt(m, f)),
-    warn: (m, f) => console.warn(fmt(m, f)),
-    error: (m, f) => console.error(fmt(m, f)),
-  };
+export function consoleChannelLogger(prefix: string): Logger {
+  return consoleLogger({ bindings: { component: prefix } });
 }
 
-/** A logger that drops everything (tests that do not care). @example new X({ logger: silentChannelLogger }) */
 /**
  * `logger` with personal data masked in each message and its fields (README, "Personal data"):
  * a note that quotes a customer's or an agent's words is logged masked.
@@ -38,12 +32,9 @@ export function consoleChannelLogger(prefix: string): ChannelLogger {
  * const log = maskedChannelLogger(consoleChannelLogger('whatsapp-cloud'), new Redactor());
  * log.info('delivery failed: "cpf 529.982.247-25"'); // [whatsapp-cloud] delivery failed: "cpf •••.•••.•••-25"
  */
-export function maskedChannelLogger(logger: ChannelLogger, redactor: Redactor): ChannelLogger {
-  return {
-    info: (m, f) => logger.info(redactor.text(m), redactor.value(f)),
-    warn: (m, f) => logger.warn(redactor.text(m), redactor.value(f)),
-    error: (m, f) => logger.error(redactor.text(m), redactor.value(f)),
-  };
+export function maskedChannelLogger(logger: ChannelLogger, redactor: Redactor): Logger {
+  return maskLogger(toLogger(logger), redactor);
 }
 
-export const silentChannelLogger: ChannelLogger = { info: () => {}, warn: () => {}, error: () => {} };
+/** A logger that drops everything (tests that do not care). @example new X({ logger: silentChannelLogger }) */
+export const silentChannelLogger: Logger = silentLogger;
