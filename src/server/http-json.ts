@@ -1,6 +1,7 @@
 /**
  * JSON over HTTP for the service's own endpoints (agent console API, health): bounded bodies,
- * one error shape `{ error: { code, message } }`, and the one table from error codes to statuses.
+ * one error shape `{ error: { code, message } }`, with the status from the error catalogue
+ * (`httpStatusOf`, src/core/errors.ts).
  * Internal errors never leak their message to the client.
  *
  * @example
@@ -12,40 +13,11 @@
  * }
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HandoverError, isHandoverError, type ErrorCode } from '../core/errors.js';
+import { HandoverError, httpStatusOf, isHandoverError } from '../core/errors.js';
 
-/** HTTP status of every error code a client can cause; anything else is a 500. */
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  HANDOVER_ERR_BAD_REQUEST: 400,
-  HANDOVER_ERR_UNAUTHORIZED: 401,
-  HANDOVER_ERR_FORBIDDEN: 403,
-  HANDOVER_ERR_CROSS_SITE: 403,
-  HANDOVER_ERR_NOT_ASSIGNED_TO_AGENT: 403,
-  HANDOVER_ERR_UNKNOWN_CONVERSATION: 404,
-  HANDOVER_ERR_UNKNOWN_QUEUE: 404,
-  HANDOVER_ERR_NOT_FOUND: 404,
-  HANDOVER_ERR_METHOD_NOT_ALLOWED: 405,
-  HANDOVER_ERR_ALREADY_TAKEN: 409,
-  HANDOVER_ERR_NOT_IN_STATE: 409,
-  HANDOVER_ERR_STATE_CONFLICT: 409,
-  HANDOVER_ERR_REQUEST_TIMEOUT: 408,
-  HANDOVER_ERR_PAYLOAD_TOO_LARGE: 413,
-  HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
-  HANDOVER_ERR_NOT_SUPPORTED: 501,
-  HANDOVER_ERR_STORE_UNAVAILABLE: 503,
-  HANDOVER_ERR_BUSY: 503,
-};
-
-/**
- * The HTTP status for an error: known client-side codes map to 4xx, the store being down to 503,
- * everything else to 500.
- *
- * @example
- * httpStatusOf(new HandoverError('HANDOVER_ERR_ALREADY_TAKEN', 'taken')); // 409
- */
-export function httpStatusOf(e: unknown): number {
-  return isHandoverError(e) ? STATUS_BY_CODE[e.code] ?? 500 : 500;
-}
+// The status of every error code is the catalogue's (src/core/errors.ts); re-exported here for
+// the callers that have always imported it from the HTTP helpers.
+export { httpStatusOf };
 
 /**
  * Reads a request body of at most `limitBytes` as bytes. Throws `HANDOVER_ERR_PAYLOAD_TOO_LARGE`

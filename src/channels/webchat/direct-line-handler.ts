@@ -149,7 +149,7 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     }
     const conversationId = decodePathPart(m[1]);
     const sub = m[2];
-    if (sub === '/upload') throw new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', 'Attachment upload is not supported by this server');
+    if (sub === '/upload') throw new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', 'Attachment upload is not supported by this server');
     if (sub === undefined) {
       // Reconnect: a fresh token and a streamUrl that resumes after the client's watermark.
       if (method !== 'GET') throw methodNotAllowed(method);
@@ -264,7 +264,7 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
 }
 
 function methodNotAllowed(method: string): HandoverError {
-  return new HandoverError('HANDOVER_ERR_NOT_SUPPORTED', `Method ${method} is not allowed here`);
+  return new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', `Method ${method} is not allowed here`);
 }
 
 function badRequest(error: z.ZodError): HandoverError {

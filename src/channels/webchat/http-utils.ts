@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HandoverError, isHandoverError, type ErrorCode } from '../../core/errors.js';
+import { HandoverError, httpStatusOf, isHandoverError } from '../../core/errors.js';
 
 /**
  * Small HTTP helpers shared by the web chat front doors: bounded JSON bodies, JSON replies,
@@ -24,21 +24,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   res.end(payload);
 }
-
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  HANDOVER_ERR_BAD_REQUEST: 400,
-  HANDOVER_ERR_UNAUTHORIZED: 401,
-  HANDOVER_ERR_CUSTOMER_TOKEN_INVALID: 401,
-  HANDOVER_ERR_CUSTOMER_TOKEN_EXPIRED: 401,
-  HANDOVER_ERR_FORBIDDEN: 403,
-  HANDOVER_ERR_UNKNOWN_CONVERSATION: 404,
-  HANDOVER_ERR_NOT_FOUND: 404,
-  HANDOVER_ERR_REQUEST_TIMEOUT: 408,
-  HANDOVER_ERR_PAYLOAD_TOO_LARGE: 413,
-  HANDOVER_ERR_NOT_SUPPORTED: 405,
-  HANDOVER_ERR_TOO_MANY_REQUESTS: 429,
-  HANDOVER_ERR_STORE_UNAVAILABLE: 503,
-};
 
 /** How long a client told "retry" (429, 503) should wait, by error (set where the error is made). */
 const retryAfterByError = new WeakMap<object, number>();
@@ -71,13 +56,14 @@ export function retryAfterMs(e: unknown): number | undefined {
 }
 
 /**
- * HTTP status for an error: known HandoverError codes map to 4xx, everything else is a 500.
+ * HTTP status for an error, from the error catalogue (src/core/errors.ts, `httpStatusOf`): a
+ * HandoverError's code gives its status, anything else is a 500.
  *
  * @example
  * statusForError(new HandoverError('HANDOVER_ERR_UNAUTHORIZED', 'x')); // 401
  */
 export function statusForError(e: unknown): number {
-  return isHandoverError(e) ? STATUS_BY_CODE[e.code] ?? 500 : 500;
+  return httpStatusOf(e);
 }
 
 /**
