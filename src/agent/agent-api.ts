@@ -325,9 +325,12 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   /** Who is calling, as the scope of their idempotency keys. */
   const callerKey = (p: Principal): string => (p.kind === 'agent' ? `agent:${p.agent.id}` : `desk:${p.name}`);
 
+  /** One answer for a queue id not in manifest.json, wherever it is named (path or body): 404. */
+  const unknownQueue = (queue: string): HandoverError => HandoverError.of('HANDOVER_ERR_UNKNOWN_QUEUE', { queue, known: roster.allQueues.join(', ') });
+
   const queueView = async (queue: string): Promise<QueueView> => {
     const q = opts.manifest.queues[queue];
-    if (q === undefined) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+    if (q === undefined) throw unknownQueue(queue);
     const entries = await service.listQueue(queue, listLimit);
     const conversations = await Promise.all(entries.map((e) => itemOf(e.conversationId)));
     return {
@@ -416,7 +419,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
     async getQueue(_req, res, params, p) {
       const queue = params['queue']!;
-      if (!roster.hasQueue(queue)) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+      if (!roster.hasQueue(queue)) throw unknownQueue(queue);
       if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
       sendJson(res, 200, { ...(await queueView(queue)), now: opts.clock.now() });
     },
@@ -496,7 +499,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     async transferConversation(req, res, params, p) {
       const body = parseBody(BODY_SCHEMAS.transferConversation, await readJsonBody(req, maxBody), false);
       const id = toConversationId(params['conversationId']!);
-      if (!roster.hasQueue(body.queue)) throw badRequest(`unknown queue "${body.queue}"; queues: ${roster.allQueues.join(', ')}`);
+      if (!roster.hasQueue(body.queue)) throw unknownQueue(body.queue);
       await visibleState(p!, id);
       // Supervisors and desks may move anyone's conversation; an agent only a waiting one or their own.
       const actor = auth.seesAll(p!) && body.agentId === undefined ? undefined : actorOf(p!, body);
@@ -582,7 +585,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
     async listCallbackSlots(_req, res, params, p) {
       const queue = params['queue']!;
-      if (!roster.hasQueue(queue)) throw new HandoverError('HANDOVER_ERR_UNKNOWN_QUEUE', `unknown queue "${queue}"`);
+      if (!roster.hasQueue(queue)) throw unknownQueue(queue);
       if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
       const slots = await callbacks.upcoming(queue);
       sendJson(res, 200, { queue, slots, timezone: opts.manifest.callbacks.timezone, now: opts.clock.now() });

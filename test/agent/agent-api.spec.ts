@@ -219,7 +219,11 @@ describe('agent console API (the real start composition, memory store)', functio
       const after = await apiCall(t.base, 'GET', conversationPath(id), { cookie: winnerCookie });
       assert.ok((after.json['transcript'] as Json[]).some((l) => l['from'] === 'customer' && l['text'] === 'thanks, my order is late'));
 
-      assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'transfer'), { cookie: winnerCookie, body: { queue: 'nowhere' } })).status, 400);
+      // an unknown queue is one answer wherever it is named (path or body): 404 HANDOVER_ERR_UNKNOWN_QUEUE (issue 18)
+      const nowhere = await apiCall(t.base, 'POST', conversationPath(id, 'transfer'), { cookie: winnerCookie, body: { queue: 'nowhere' } });
+      assert.equal(nowhere.status, 404);
+      assert.equal(errorCode(nowhere), 'HANDOVER_ERR_UNKNOWN_QUEUE');
+      assert.match((nowhere.json['error'] as Json)['message'] as string, /^unknown queue "nowhere"; queues: support, /);
       assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'return'), { cookie: winnerCookie, body: { collected: { 'bad key': 'x' } } })).status, 400);
       assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'resolve'), { cookie: loserCookie, body: {} })).status, 403);
 
