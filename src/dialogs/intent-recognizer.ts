@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HandoverError } from '../core/errors.js';
 import { ENTITY_WORDS, normalizeWords } from './normalize-text.js';
 import { stemmedTokensFor } from './stemmed-tokens.js';
 
@@ -470,7 +471,7 @@ export class IntentRecognizer {
   /** Train from `{ intent: [examples…] }`. Throws when fewer than two intents have examples. */
   static train(examples: Readonly<Record<string, readonly string[]>>, locale: string, opts: TrainOptions = {}): IntentRecognizer {
     const intents = Object.keys(examples).filter((k) => (examples[k]?.length ?? 0) > 0);
-    if (intents.length < 2) throw new Error(`need examples for at least two intents (locale ${locale})`);
+    if (intents.length < 2) throw new HandoverError('HANDOVER_ERR_DIALOGS_INVALID', `need examples for at least two intents (locale ${locale}): give a second dialog intent examples in this locale`);
     const o = { epochs: opts.epochs ?? DEFAULTS.epochs, l2: opts.l2 ?? DEFAULTS.l2, wordWeight: opts.wordWeight ?? DEFAULTS.wordWeight, oosWeight: opts.oosWeight ?? DEFAULTS.oosWeight };
     const oos = opts.outOfScope ?? [];
     const labels = oos.length > 0 ? [...intents, OOS] : intents;

@@ -39,6 +39,7 @@ export class LuaScript {
   /** Reads `scripts/<fileName>`; the key count comes from the `-<n>.lua` suffix. */
   static load(fileName: string): LuaScript {
     const m = /^([a-z][A-Za-z]*)-(\d+)\.lua$/.exec(fileName);
+    // A plain Error on purpose: only this package names its scripts, so a bad name is a bug here, not a user's to fix.
     if (m === null) throw new Error(`Lua script name "${fileName}" must look like camelVerb-<numKeys>.lua`);
     const file = path.join(scriptsDir(), fileName);
     let source: string;
@@ -56,6 +57,7 @@ export class LuaScript {
 
   async run(client: RedisClient, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     if (keys.length !== this.numKeys) {
+      // A plain Error on purpose: the caller is this package's own store code; a wrong key count is its bug.
       throw new Error(`Lua script ${this.name} takes ${this.numKeys} keys, got ${keys.length}`);
     }
     const options = { keys: [...keys], arguments: [...args] };

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
+import { HandoverError } from '../../../core/errors.js';
 import type { Lease } from '../../../core/ports/lease.js';
 
 /** Claims message ids for a while; exactly one caller sees `true` for an id while it is kept. */
@@ -57,7 +58,7 @@ export class MemoryMessageIds implements MessageIdLedger {
   constructor(opts: { maxIds?: number; clock?: Clock } = {}) {
     this.maxIds = opts.maxIds ?? 100_000;
     this.clock = opts.clock ?? systemClock;
-    if (!(this.maxIds > 0)) throw new RangeError('MemoryMessageIds maxIds must be > 0');
+    if (!(this.maxIds > 0)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `MemoryMessageIds maxIds must be a positive number, got ${this.maxIds}`);
   }
 
   async firstSeen(id: string, keepMs: number): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { HandoverError } from '../../../core/errors.js';
+
 /**
  * A set of recently seen ids with a fixed capacity; the oldest entries fall out first. Used to process
  * duplicate message events once without growing memory forever (a long-running session sees millions).
@@ -12,7 +14,7 @@ export class BoundedIdSet {
   private readonly ids = new Map<string, true>();
 
   constructor(private readonly capacity: number) {
-    if (!(capacity > 0)) throw new RangeError('BoundedIdSet capacity must be > 0');
+    if (!(capacity > 0)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `BoundedIdSet capacity (the adapter's dedupeCapacity) must be a positive number, got ${capacity}`);
   }
 
   /** Adds `id`; false when it was already there (and refreshes it as most recent). */
