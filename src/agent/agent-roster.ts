@@ -21,6 +21,8 @@ export interface ConsoleAgent {
   readonly role: 'agent' | 'supervisor';
   /** The queues they work; for a supervisor, every queue. */
   readonly queues: readonly string[];
+  /** The language they read briefings in, when manifest.json says (else their browser's, else the default locale). */
+  readonly locale?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class AgentRoster {
       manifest.console.agents.map((a) => [
         a.id,
         {
-          agent: { id: a.id, name: a.name, role: a.role, queues: a.role === 'supervisor' ? this.allQueues : [...a.queues] },
+          agent: { id: a.id, name: a.name, role: a.role, queues: a.role === 'supervisor' ? this.allQueues : [...a.queues], ...localeOf(a) },
           passwordHash: a.passwordHash,
         },
       ]),
@@ -61,4 +63,13 @@ export class AgentRoster {
   hasQueue(queue: string): boolean {
     return this.allQueues.includes(queue);
   }
+}
+
+/**
+ * An agent's `locale` from manifest.json (`console.agents[].locale`: en, pt-BR or es), when the
+ * manifest carries one.
+ */
+function localeOf(a: object): { locale?: string } {
+  const locale = (a as { readonly locale?: unknown }).locale;
+  return typeof locale === 'string' && locale !== '' ? { locale } : {};
 }

@@ -151,6 +151,33 @@ export function briefingLocale(tag: string | undefined | null): BriefingLocale |
 }
 
 /**
+ * The first language of an Accept-Language header that briefings are written in (by weight, then
+ * order); undefined when none is.
+ *
+ * @example
+ * acceptedLocale('de-DE,de;q=0.9,pt-BR;q=0.8,en;q=0.5'); // 'pt-BR'
+ */
+export function acceptedLocale(header: string | readonly string[] | undefined): BriefingLocale | undefined {
+  const text = Array.isArray(header) ? header.join(',') : (header as string | undefined);
+  if (text === undefined || text === '') return undefined;
+  const ranked = text
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag!.trim(), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((r) => r.tag !== '' && r.tag !== '*' && Number.isFinite(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const r of ranked) {
+    const l = briefingLocale(r.tag);
+    if (l !== undefined) return l;
+  }
+  return undefined;
+}
+
+/**
  * The briefing as one sentence a person would write, in `locale` (en, pt-BR or es; any other
  * falls back to English): who, what they want and what is known, why the bot handed off, the mood.
  * No scores, no turn numbers, no rule names.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { briefFacts, briefingLocale, briefingSentence, moodOf, summarize } from '../../../src/bridge/briefing.js';
+import { acceptedLocale, briefFacts, briefingLocale, briefingSentence, moodOf, summarize } from '../../../src/bridge/briefing.js';
 import { BRIEFING_TEXTS } from '../../../src/bridge/briefing-texts.js';
 import type { BriefFacts, HandoffPacket } from '../../../src/core/conversation.js';
 import { HANDOFF_REASONS } from '../../../src/core/conversation.js';
@@ -64,7 +64,7 @@ describe('briefingSentence: the briefing as a sentence a person would write, in 
         for (const mood of ['calm', 'upset', 'angry'] as const)
           for (const who of whos)
             for (const tries of [undefined, 1, 2, 12])
-              for (const known of [{}, { order_number: 'A12345', new_address: '1 Main St' }]) {
+              for (const known of [{}, { order_number: 'A12345', new_address: '1 Main St' }] as Record<string, string>[]) {
                 const s = briefingSentence(brief({ who, reason, mood, tries, known, wants: reason === 'customer_request' ? null : 'change_address' }), locale);
                 assert.doesNotMatch(s, LOG_LIKE, `${locale} ${reason}: ${s}`);
                 assert.match(s, /^[A-Z][^;]*(;[^;]*)?\.$/, s);
@@ -76,6 +76,15 @@ describe('briefingSentence: the briefing as a sentence a person would write, in 
     assert.equal(briefingLocale('pt'), 'pt-BR');
     assert.equal(briefingLocale('es-MX'), 'es');
     assert.equal(briefingLocale('fr'), undefined);
+  });
+
+  it("the agent's browser language (Accept-Language) by weight, then order", () => {
+    assert.equal(acceptedLocale('de-DE,de;q=0.9,pt-BR;q=0.8,en;q=0.5'), 'pt-BR');
+    assert.equal(acceptedLocale('en;q=0.2, es-AR;q=0.7'), 'es');
+    assert.equal(acceptedLocale('pt'), 'pt-BR');
+    assert.equal(acceptedLocale('fr-FR, *;q=0.1'), undefined);
+    assert.equal(acceptedLocale('es;q=0, en'), 'en');
+    assert.equal(acceptedLocale(undefined), undefined);
   });
 
   it('each locale has every key of en', () => {
