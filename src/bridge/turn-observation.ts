@@ -39,6 +39,8 @@ export class TurnObservation {
   topic: { intent: string; queue: string | null } | null = null;
   handoffRequested = false;
   readonly steps: string[] = [];
+  /** The steps that are something the bot said this turn (a prompt, a re-prompt, "I didn't understand"). */
+  readonly spoken = new Set<string>();
 
   recognized(r: RecognizedIntent): void {
     this.recognition = r;
@@ -50,7 +52,7 @@ export class TurnObservation {
   /** The bot said "I didn't understand". */
   fallback(): void {
     this.isFallback = true;
-    this.steps.push('said it did not understand');
+    this.said('said it did not understand');
   }
   /** The customer said no to the bot's "Did you mean …?": a turn the bot did not understand. */
   refusedGuess(label: string): void {
@@ -60,7 +62,7 @@ export class TurnObservation {
   /** The bot asked for a critical entity. */
   entityRequested(name: string): void {
     this.requested.push(name);
-    this.steps.push(`asked for ${name}`);
+    this.said(`asked for ${name}`);
   }
   /** The customer's reply to a request still lacks the critical entity. */
   entityMissing(name: string): void {
@@ -78,6 +80,15 @@ export class TurnObservation {
     this.authSucceeded = true;
     this.madeProgress = true;
     this.steps.push('authenticated the customer');
+  }
+  /**
+   * A step that is a prompt, a re-prompt or a fallback the bot sends this turn. A handoff decided
+   * on this turn replaces such messages with its notice, so the briefing leaves these steps out
+   * (the customer never saw them).
+   */
+  said(step: string): void {
+    this.steps.push(step);
+    this.spoken.add(step);
   }
   /** An intent was resolved or an answer given. */
   progress(step?: string): void {

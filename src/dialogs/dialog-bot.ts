@@ -241,7 +241,7 @@ export class DialogBot {
     } else if (decision === 'confirm' && !this.confirmsBySlot(spec, text, entities)) {
       state.confirming = { intent: spec.intent, text: text.slice(0, 1000) };
       const label = this.label(spec, locale);
-      obs?.steps.push(`asked "did you mean: ${label}?"`);
+      obs?.said(`asked "did you mean: ${label}?"`);
       await context.sendActivity(
         this.tagged(this.texts.render(locale, 'nlu.confirm', { label }), 'prompt', [label, this.texts.render(locale, 'nlu.something_else')]),
       );
@@ -486,7 +486,7 @@ export class DialogBot {
         async (s) => {
           if (conversationView(s.context)?.authenticated === true) return s.next();
           await this.setExpecting(s.context, 'auth');
-          observe(s.context)?.steps.push('asked for the account ZIP code (authentication)');
+          observe(s.context)?.said('asked for the account ZIP code (authentication)');
           const locale = this.locale(s.context);
           return s.prompt(promptId, {
             prompt: this.tagged(this.texts.render(locale, 'auth.ask_zip'), 'prompt'),

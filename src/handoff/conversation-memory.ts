@@ -34,6 +34,11 @@ export interface ConversationMemory {
   handedOff?: boolean;
   /** A resolved handoff whose satisfaction question awaits a 1–5 answer. */
   csatPending?: string | null;
+  /**
+   * What a bot that reports nothing through `observe()` said in its last turn (folded text): the
+   * same message again is the bot going round in circles (see `BotWithoutReports`).
+   */
+  lastBotSaid?: string[];
   /** The last handoff whose outcome (resolve / return) this memory has absorbed. */
   settledHandoff: HandoffId | null;
 }
