@@ -7,8 +7,6 @@
  * this every agent message was dead-lettered).
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import { createHandover } from '../../src/app.js';
 import { attachAgentDelivery } from '../../src/bridge/agent-delivery.js';
@@ -16,32 +14,8 @@ import { conversationKeyOf } from '../../src/bridge/handoff-middleware.js';
 import { agentId } from '../../src/core/ids.js';
 import { StaticCustomerDirectory } from '../../src/core/static-customer-directory.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
+import { startConnector } from '../support/bot-connector.js';
 import { customers, manifest } from '../support/harness.js';
-
-interface Posted {
-  readonly path: string;
-  readonly activity: Partial<Activity>;
-}
-
-/** The Bot Connector's REST surface the adapter calls: replies and sends to a conversation. */
-async function startConnector(): Promise<{ url: string; posted: Posted[]; close(): Promise<void> }> {
-  const posted: Posted[] = [];
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/.test(req.url ?? '')) {
-        res.writeHead(404).end();
-        return;
-      }
-      posted.push({ path: req.url ?? '', activity: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<Activity> });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `sent-${++n}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posted, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 /** POST /api/messages as a channel would, through CloudAdapter.process. */
 async function deliver(adapter: CloudAdapter, activity: Partial<Activity>, logic: (ctx: TurnContext) => Promise<void>): Promise<number> {

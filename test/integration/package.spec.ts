@@ -11,30 +11,10 @@
  * a devDependency (tsx, esbuild, typescript) or of an undeclared package fails here.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-const repo = resolve(__dirname, '..', '..');
-// children run plain node: no tsx or mocha loader inherited; the sample bot's trained model comes
-// from this repository's cache when a run has made it (keyed by the examples and the model version)
-const env = { ...process.env, NODE_OPTIONS: '', REDIS_URL: '', HANDOVER_NLU_CACHE: join(repo, 'node_modules', '.cache', 'handover-nlu') };
-
-function check(r: SpawnSyncReturns<string>, what: string): string {
-  assert.equal(r.status, 0, `${what} exited ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The same rule as bin/handover.cjs: dist/ is current when no file of src/ is newer than its build. */
-function distIsCurrent(): boolean {
-  const stamp = join(repo, 'dist', '.build-stamp');
-  if (!existsSync(stamp)) return false;
-  const built = statSync(stamp).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built));
-  return !newer(join(repo, 'src'));
-}
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIfStale, check, packageEnv as env, packedPackage, repo } from '../support/packed-package.js';
 
 const CONSUMER = `'use strict';
 const path = require('node:path');
@@ -66,28 +46,19 @@ main().then(() => process.exit(0), (e) => { process.stderr.write(String((e && e.
 `;
 
 describe('the package (npm pack, installed in a fresh project)', function () {
-  let tmp = '';
   let app = '';
-  let files: string[] = [];
 
   before(function () {
     // `npm pack` builds (prepack); CI has just built, so the build runs here only when src/ changed since
     this.timeout(240_000);
-    if (!distIsCurrent()) check(spawnSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, encoding: 'utf8', env }), 'npm run build');
-  });
-
-  after(() => {
-    if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
+    buildIfStale();
   });
 
   it('packs dist/, bin/, the schemas and the sample bot (manifest, dialogs, locales, nlu, customers), and nothing of src/, test/, bench/ or .ci', function () {
     this.timeout(90_000);
-    tmp = mkdtempSync(join(tmpdir(), 'handover-pack-'));
-    const packed = JSON.parse(check(spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: repo, encoding: 'utf8', env }), 'npm pack')) as {
-      filename: string;
-      files: { path: string }[];
-    }[];
-    files = packed[0]!.files.map((f) => f.path);
+    // packed and installed once per run (test/support/packed-package.ts; docs/your-bot.md's test reuses it)
+    const pkg = packedPackage();
+    const files = pkg.files;
     for (const f of ['package.json', 'README.md', 'bin/handover.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/store/redis/scripts/commitHandoff-7.lua', 'dist/channels/webchat/widget/bundle.js', 'dist/agent/console/bundle.js', 'schemas/manifest.schema.json', 'manifest.json', 'dialogs/human.json', 'locales/en.json', 'nlu/out-of-scope.json', 'data/customers.json']) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
@@ -95,21 +66,8 @@ describe('the package (npm pack, installed in a fresh project)', function () {
     for (const f of lua) assert.ok(files.includes(`dist/store/redis/scripts/${f}`), `${f} is in the tarball`);
     const stray = files.filter((f) => /^(src|test|bench|scripts|docs|\.ci|tmp)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     assert.deepEqual(stray, []);
-
-    // "install": unpack into node_modules/handover, link the declared dependencies
-    app = join(tmp, 'app');
-    const pkgDir = join(app, 'node_modules', 'handover');
-    mkdirSync(pkgDir, { recursive: true });
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-bot', private: true, dependencies: { handover: `file:../${packed[0]!.filename}` } }));
-    check(spawnSync('tar', ['-xzf', join(tmp, packed[0]!.filename), '-C', pkgDir, '--strip-components=1'], { encoding: 'utf8' }), 'tar');
-    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const dep of Object.keys(manifest.dependencies)) {
-      const target = join(repo, 'node_modules', dep);
-      assert.ok(existsSync(target), `${dep} is installed in this repository`);
-      mkdirSync(dirname(join(app, 'node_modules', dep)), { recursive: true });
-      symlinkSync(target, join(app, 'node_modules', dep), 'junction');
-    }
-    assert.ok(!('tsx' in manifest.dependencies), 'tsx is a devDependency');
+    assert.ok(!pkg.dependencies.includes('tsx'), 'tsx is a devDependency');
+    app = pkg.app;
   });
 
   it('runs a handoff turn from a CommonJS script with require("handover"), without tsx', function () {

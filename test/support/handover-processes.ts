@@ -47,10 +47,11 @@ export async function spawnHandover(env: Record<string, string>, args: readonly 
 
 /**
  * `handover start --host 127.0.0.1 [args]` with PORT=0, the shared secrets and `env` on top of this
- * process's environment, run in `cwd` (default: this repository), resolved at its banner.
+ * process's environment, run in `cwd` (default: this repository), resolved at its banner; `handoverBin`:
+ * another copy's bin/handover.cjs (an installed package's), default this repository's.
  */
-export async function startHandoverProcess(env: Record<string, string>, args: readonly string[] = [], cwd?: string): Promise<HandoverProcess> {
-  const child = spawn(process.execPath, [bin, 'start', '--host', '127.0.0.1', ...args], {
+export async function startHandoverProcess(env: Record<string, string>, args: readonly string[] = [], cwd?: string, handoverBin: string = bin): Promise<HandoverProcess> {
+  const child = spawn(process.execPath, [handoverBin, 'start', '--host', '127.0.0.1', ...args], {
     ...(cwd === undefined ? {} : { cwd }),
     env: { ...process.env, PORT: '0', WEBCHAT_SECRET, HANDOVER_API_TOKENS: `desk:${DESK_TOKEN}`, ...env },
     stdio: 'pipe',
