@@ -23,6 +23,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../core/clock.js';
 import type { DomainEvent } from '../core/events.js';
+import { agentId as toAgentId, conversationId as toConversationId } from '../core/ids.js';
 import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { ServerLog } from '../server/http-server.js';
@@ -63,6 +64,30 @@ interface Client {
   readonly ws: WebSocket;
   readonly principal: Principal;
   alive: boolean;
+  /** When this socket last passed a typing signal on, per conversation (at most one every 2 s). */
+  typedAt?: Map<string, number>;
+}
+
+/**
+ * What a console sends on `/agent/ws` (everything else goes through the HTTP API): `typing` while
+ * the agent writes a reply in a conversation they own (the console sends at most one every 3 s),
+ * shown to the customer as "<name> is typing…". Anything else, or typing in a conversation not
+ * theirs, is ignored.
+ *
+ * @example
+ * ws.send(JSON.stringify({ type: 'typing', conversationId: 'webchat:wc_1' } satisfies ConsoleClientFrame));
+ */
+export type ConsoleClientFrame = { readonly type: 'typing'; readonly conversationId: string };
+
+/** A console's frame, or undefined for anything that is not one (ignored). */
+function parseClientFrame(text: string): ConsoleClientFrame | undefined {
+  try {
+    const f = JSON.parse(text) as { type?: unknown; conversationId?: unknown };
+    if (f.type === 'typing' && typeof f.conversationId === 'string' && f.conversationId.length > 0 && f.conversationId.length <= 300) return { type: 'typing', conversationId: f.conversationId };
+  } catch {
+    // not JSON: ignored
+  }
+  return undefined;
 }
 
 const QUEUE_EVENTS = new Set(['handoff.requested', 'handoff.escalated', 'handoff.callback_scheduled', 'handoff.callback_due']);
@@ -225,8 +250,10 @@ export class ConsoleSocketHub {
     const client: Client = { ws, principal, alive: true };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
-    ws.on('message', () => {
-      // The socket is push-only; actions go through the HTTP API.
+    ws.on('message', (raw) => {
+      // Actions go through the HTTP API; the one thing said here is "I am typing" (ephemeral).
+      const frame = parseClientFrame(String(raw));
+      if (frame !== undefined) void this.typing(client, frame.conversationId);
     });
     ws.on('close', () => {
       this.clients.delete(client);
@@ -247,8 +274,31 @@ export class ConsoleSocketHub {
     c.ws.send(JSON.stringify(frame));
   }
 
+  /**
+   * An agent typing in a conversation they own: an `agent.typing` event for the customer's channel
+   * (whichever process holds the customer). Throttled per socket and conversation; a conversation
+   * that is not theirs (or not with them any more) is ignored.
+   */
+  private async typing(c: Client, conversationId: string): Promise<void> {
+    const p = c.principal;
+    if (p.kind !== 'agent') return;
+    const now = this.opts.clock.now();
+    const typedAt = (c.typedAt ??= new Map());
+    if (now - (typedAt.get(conversationId) ?? -Infinity) < 2_000) return;
+    typedAt.set(conversationId, now);
+    if (typedAt.size > 100) typedAt.delete(typedAt.keys().next().value!);
+    try {
+      const id = toConversationId(conversationId);
+      const s = await this.opts.stores.handoffs.get(id);
+      if (s.status !== 'assigned' || s.agentId !== p.agent.id) return;
+      await this.opts.stores.events.publish({ type: 'agent.typing', conversationId: id, at: now, agentId: toAgentId(p.agent.id), agentName: p.agent.name });
+    } catch (e) {
+      this.opts.log?.error('agent typing signal failed', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   private async fanOut(e: DomainEvent): Promise<void> {
-    if (this.clients.size === 0) return;
+    if (this.clients.size === 0 || e.type === 'agent.typing') return;
     const s = await this.opts.stores.handoffs.get(e.conversationId).catch(() => undefined);
     const frame: ConsoleSocketFrame = { type: 'event', event: e, now: this.opts.clock.now() };
     for (const c of this.clients) {

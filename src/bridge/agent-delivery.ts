@@ -51,9 +51,9 @@ export async function attachAgentDelivery(opts: {
           type: ActivityTypes.Message,
           text: m.text ?? '',
           ...(files.length === 0 ? {} : { attachments: files.map((f) => ({ contentType: f.contentType, name: f.name, contentUrl: f.url })) }),
-          // botbuilder sends every activity from the bot's own account: the agent's name travels here;
+          // botbuilder sends every activity from the bot's own account: the agent (id and name) travels here;
           // messageId lets the channel show a message delivered twice (after a crash) once.
-          channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...m.meta, messageId: m.id } },
+          channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...(m.kind === 'agent_message' && m.agentId !== undefined ? { agentId: m.agentId } : {}), ...m.meta, messageId: m.id } },
         });
       }, opts.botAppId === undefined ? {} : { botAppId: opts.botAppId });
     },

@@ -40,6 +40,12 @@ export type DomainEvent =
       readonly attachments?: readonly { readonly contentType: string; readonly name: string | null; readonly url: string | null }[];
     })
   | (Base & { readonly type: 'agent.message'; readonly agentId: AgentId; readonly text: string })
+  /**
+   * The agent is typing a reply (the console's composer, at most one every few seconds): the
+   * customer's channel shows "<name> is typing…". Ephemeral: stored nowhere, not sent to consoles
+   * or webhooks.
+   */
+  | (Base & { readonly type: 'agent.typing'; readonly agentId: AgentId; readonly agentName: string })
   /** A message for the customer could not be delivered (bounded retries) and is in the dead-letter list. */
   | (Base & {
       readonly type: 'relay.dead_lettered';

@@ -34,6 +34,8 @@ export interface CustomerActivity {
   readonly locale?: string;
   readonly userName?: string;
   readonly channelData?: Record<string, unknown>;
+  /** Files the customer sent (an upload), already kept: `contentUrl` is where the console reads them. */
+  readonly attachments?: ReadonlyArray<{ readonly contentType: string; readonly name: string; readonly contentUrl: string }>;
 }
 
 /** Options of {@link WebChatAdapter}. */
@@ -194,6 +196,7 @@ export class WebChatAdapter extends BotAdapter {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.value === undefined ? {} : { value: input.value }),
       ...(input.locale === undefined ? {} : { locale: input.locale }),
+      ...(input.attachments === undefined || input.attachments.length === 0 ? {} : { attachments: input.attachments.map((a) => ({ ...a })) }),
       channelData,
     };
     // Stored and echoed masked; the turn below gets the text as typed.
@@ -454,6 +457,29 @@ export class WebChatAdapter extends BotAdapter {
     await stop?.();
   }
 
+  /**
+   * An agent is typing to the customer (the console's composer): a `typing` activity from the
+   * agent (`from.id` `agent:<id>`, their name, `channelData.handover.role` 'agent') reaches the
+   * conversation's clients connected to this process. Ephemeral: never stored, no turn. Returns
+   * whether any client was there to see it.
+   *
+   * @example
+   * adapter.showAgentTyping('wc_…', { id: 'ana', name: 'Ana' }); // the widget says "Ana is typing…"
+   */
+  showAgentTyping(conversationId: string, agent: { readonly id: string; readonly name: string }): boolean {
+    if (!this.listeners.has(conversationId)) return false;
+    const typing = this.outgoing(
+      {
+        type: ActivityTypes.Typing,
+        conversation: { id: conversationId } as Activity['conversation'],
+        channelData: { handover: { role: 'agent', kind: 'agent_typing', agentId: agent.id, agentName: agent.name } },
+      },
+      conversationId,
+    );
+    this.publish(conversationId, { activities: [typing] });
+    return true;
+  }
+
   /** Number of live subscribers of a conversation (tests, metrics). */
   subscriberCount(conversationId: string): number {
     return this.listeners.get(conversationId)?.size ?? 0;
@@ -565,10 +591,16 @@ export class WebChatAdapter extends BotAdapter {
   }
 
   private outgoing(a: Partial<Activity>, conversationId: string): ChannelActivity {
-    const handover = (a.channelData as { handover?: { role?: unknown; agentName?: unknown } } | undefined)?.handover;
-    const from = { ...this.bot, ...(a.from ?? {}) };
-    // botbuilder rewrites `from` to the bot on every send; the agent's name travels in channelData.
-    if (handover?.role === 'agent' && typeof handover.agentName === 'string') from.name = handover.agentName;
+    const handover = (a.channelData as { handover?: { role?: unknown; agentName?: unknown; agentId?: unknown } } | undefined)?.handover;
+    let from = { ...this.bot, ...(a.from ?? {}) };
+    // botbuilder rewrites `from` to the bot on every send; the agent travels in channelData. Clients
+    // (Microsoft Web Chat) tell speakers apart by from.id and show from.name: an agent's activities
+    // are from `agent:<id>` with the agent's name, role 'bot' (not the customer).
+    if (handover?.role === 'agent') {
+      const name = typeof handover.agentName === 'string' && handover.agentName !== '' ? handover.agentName : undefined;
+      const agentId = typeof handover.agentId === 'string' && handover.agentId !== '' ? handover.agentId : undefined;
+      from = { ...from, ...(agentId === undefined ? {} : { id: `agent:${agentId}` }), ...(name === undefined ? {} : { name }), role: 'bot' };
+    }
     // JSON round-trip: the history and the wire get plain data (Dates become ISO strings).
     const plain = JSON.parse(
       JSON.stringify({
