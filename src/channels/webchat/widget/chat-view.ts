@@ -8,6 +8,8 @@ export interface ChatViewEvents {
   onOpen(): void;
   onSend(text: string, value?: unknown): void;
   onTyping(): void;
+  /** The customer picked a file to send (the attach button). */
+  onAttach(file: File): void;
 }
 
 interface HandoverData {
@@ -22,6 +24,10 @@ interface HandoverData {
 
 const chatIcon =
   '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+const attachIcon =
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>';
+/** What the attach picker offers (the server has the final word: WEBCHAT_UPLOAD_TYPES). */
+const attachAccept = 'image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain,text/csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods';
 const sendIcon = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M2 21l21-9L2 3v7l15 2-15 2z"/></svg>';
 
 /**
@@ -108,11 +114,28 @@ export class ChatView {
     this.input.autocomplete = 'off';
     this.input.maxLength = 2000;
     this.input.placeholder = t.inputPlaceholder;
+    const attach = el('button', 'hov-attach');
+    attach.type = 'button';
+    attach.innerHTML = attachIcon; // static markup, no user data
+    attach.setAttribute('aria-label', t.attach);
+    attach.title = t.attach;
+    const picker = el('input', 'hov-file');
+    picker.type = 'file';
+    picker.accept = attachAccept;
+    picker.hidden = true;
+    picker.tabIndex = -1;
+    picker.setAttribute('aria-hidden', 'true');
+    attach.addEventListener('click', () => picker.click());
+    picker.addEventListener('change', () => {
+      const file = picker.files?.[0];
+      picker.value = '';
+      if (file !== undefined) this.events.onAttach(file);
+    });
     const send = el('button', 'hov-send');
     send.type = 'submit';
     send.innerHTML = sendIcon; // static markup, no user data
     send.setAttribute('aria-label', t.send);
-    form.append(label, this.input, send);
+    form.append(attach, picker, label, this.input, send);
 
     this.panel.append(header, this.log, this.typing, this.suggestions, form);
     root.append(style, this.panel, this.launcher);
@@ -173,6 +196,54 @@ export class ChatView {
     this.pending.set(clientActivityId, item);
     this.log.append(item);
     this.clearSuggestions();
+    this.scrollToEnd();
+  }
+
+  /**
+   * Shows a file the customer is sending: a photo as a preview (from the browser's own copy), any
+   * other file by name; sending until the server stores it (`markSent`) or refuses it (`markFileRefused`).
+   */
+  addPendingFile(clientActivityId: string, file: File): void {
+    const item = this.messageElement('user', this.t.you, '');
+    const bubble = item.querySelector('.hov-bubble')!;
+    bubble.classList.add('hov-file-bubble');
+    if (/^image\/(jpeg|png|gif|webp)$/.test(file.type)) {
+      const img = el('img', 'hov-image');
+      img.alt = neutralizeBidi(file.name);
+      // a data: URL, not blob: (pages' CSPs, the demo page's included, allow data: images more often)
+      const reader = new FileReader();
+      reader.addEventListener('load', () => {
+        if (typeof reader.result === 'string') img.src = reader.result;
+      });
+      reader.readAsDataURL(file);
+      bubble.append(img);
+    }
+    const name = el('div', 'hov-file-name');
+    name.textContent = `📎 ${neutralizeBidi(file.name)}`;
+    name.dir = 'auto';
+    bubble.append(name);
+    item.classList.add('hov-pending');
+    item.setAttribute('aria-busy', 'true');
+    this.pending.set(clientActivityId, item);
+    this.log.append(item);
+    this.clearSuggestions();
+    this.scrollToEnd();
+  }
+
+  /** The server refused the file (`code`: too large, a type it does not take): it says why under the bubble; not sent again. */
+  markFileRefused(clientActivityId: string, code: string | undefined, message: string | undefined): void {
+    const item = this.pending.get(clientActivityId);
+    if (item === undefined) return;
+    this.pending.delete(clientActivityId);
+    item.classList.remove('hov-pending');
+    item.classList.add('hov-unsent', 'hov-refused');
+    item.removeAttribute('aria-busy');
+    const note = el('div', 'hov-note');
+    note.setAttribute('role', 'alert');
+    note.textContent =
+      code === 'HANDOVER_ERR_PAYLOAD_TOO_LARGE' ? this.t.fileTooLarge : code === 'HANDOVER_ERR_UNSUPPORTED_MEDIA_TYPE' ? this.t.fileTypeRefused : this.t.fileNotSent;
+    if (message !== undefined) note.title = neutralizeBidi(message);
+    item.append(note);
     this.scrollToEnd();
   }
 
@@ -257,7 +328,8 @@ export class ChatView {
         this.agentName = undefined;
         this.renderStatus();
       }
-      if (a.type !== 'message' || (typeof a.text !== 'string' && a.suggestedActions === undefined)) continue;
+      const files = a.attachments?.filter((f) => typeof f.name === 'string' || typeof f.contentType === 'string') ?? [];
+      if (a.type !== 'message' || (typeof a.text !== 'string' && a.suggestedActions === undefined && files.length === 0)) continue;
       lastVisible = a;
       this.hideTyping();
       const fromUser = a.from?.role === 'user';
@@ -269,11 +341,18 @@ export class ChatView {
         this.markSent(clientId, a.id);
         continue;
       }
-      if (typeof a.text !== 'string' || a.text === '') continue;
+      if ((typeof a.text !== 'string' || a.text === '') && files.length === 0) continue;
       const isAgent = !fromUser && handover?.role === 'agent';
       const kind = fromUser ? 'user' : isAgent ? 'agent' : 'bot';
       const sender = fromUser ? this.t.you : isAgent ? `${name ?? this.t.agentBadge} · ${this.t.agentBadge}` : a.from?.name || this.t.botName;
-      const item = this.messageElement(kind, sender, a.text);
+      const item = this.messageElement(kind, sender, a.text ?? '');
+      // files by name (a customer's own upload seen again after a reload; its preview was the browser's copy)
+      for (const f of files) {
+        const line = el('div', 'hov-file-name');
+        line.textContent = `📎 ${neutralizeBidi(f.name ?? f.contentType ?? '')}`;
+        line.dir = 'auto';
+        item.querySelector('.hov-bubble')!.append(line);
+      }
       if (a.id !== undefined) this.rendered.set(a.id, item);
       this.log.append(item);
     }

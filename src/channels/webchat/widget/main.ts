@@ -21,6 +21,7 @@ export function startWidget(script: HTMLScriptElement | null): void {
   const scriptOrigin = script?.src ? new URL(script.src, location.href).origin : location.origin;
   const server = data['server'] ?? scriptOrigin;
   const wsUrl = `${server.replace(/^http/, 'ws').replace(/\/$/, '')}/webchat/ws`;
+  const httpBase = server.replace(/^ws/, 'http').replace(/\/$/, '');
   const { locale, strings } = stringsFor(data['locale'] ?? navigator.language);
   const storage = safeStorage(data['persist'] === 'local' ? 'localStorage' : 'sessionStorage');
   const openKey = 'handover.webchat.open';
@@ -32,6 +33,7 @@ export function startWidget(script: HTMLScriptElement | null): void {
   let connection: WidgetConnection;
   let typingSentAt = 0;
   let counter = 0;
+  const newClientId = (): string => `c_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const view = new ChatView(document.body, strings, {
     onOpen: () => {
       storage?.setItem(openKey, '1');
@@ -40,9 +42,17 @@ export function startWidget(script: HTMLScriptElement | null): void {
     },
     onSend: (text, value) => {
       // unique across tabs and reloads (kept lines keep theirs): the server stores each id once
-      const clientActivityId = `c_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      const clientActivityId = newClientId();
       view.addPending(clientActivityId, text);
       connection.sendText(text, clientActivityId, value);
+    },
+    onAttach: (file) => {
+      const clientActivityId = newClientId();
+      view.addPendingFile(clientActivityId, file);
+      void uploadFile(httpBase, connection.currentSession(), file, clientActivityId, locale).then(
+        (activityId) => view.markSent(clientActivityId, activityId),
+        (e: { code?: string; message?: string }) => view.markFileRefused(clientActivityId, e.code, e.message),
+      );
     },
     onTyping: () => {
       // At most one typing signal every 3 s; the agent's console needs no more.
@@ -86,6 +96,39 @@ export function startWidget(script: HTMLScriptElement | null): void {
     close: () => view.close(),
     reconnect: () => connection.dropForTest(),
   };
+}
+
+/**
+ * Sends a file the way Direct Line clients do (`POST /v3/directline/conversations/{id}/upload`,
+ * multipart: the activity, then the file), with the conversation's token. Resolves with the stored
+ * activity's id; rejects with the server's `{ code, message }` (413 too large, 415 a type it does
+ * not take) or `{}` when the network failed.
+ */
+async function uploadFile(
+  httpBase: string,
+  session: { conversationId: string; token: string } | undefined,
+  file: File,
+  clientActivityId: string,
+  locale: string,
+): Promise<string | undefined> {
+  if (session === undefined) throw { code: 'HANDOVER_ERR_UNKNOWN_CONVERSATION', message: 'no conversation yet' };
+  const form = new FormData();
+  const activity = { type: 'message', locale, attachments: [{ contentType: file.type, name: file.name }], channelData: { clientActivityID: clientActivityId } };
+  form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
+  form.append('file', file, file.name);
+  let res: Response;
+  try {
+    res = await fetch(`${httpBase}/v3/directline/conversations/${encodeURIComponent(session.conversationId)}/upload`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${session.token}` },
+      body: form,
+    });
+  } catch {
+    throw {};
+  }
+  const body = (await res.json().catch(() => ({}))) as { id?: unknown; error?: { code?: string; message?: string } };
+  if (!res.ok) throw { code: body.error?.code, message: body.error?.message };
+  return typeof body.id === 'string' ? body.id : undefined;
 }
 
 function safeStorage(kind: 'localStorage' | 'sessionStorage'): Storage | undefined {

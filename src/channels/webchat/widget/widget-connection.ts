@@ -8,6 +8,7 @@ export interface WireActivity {
   name?: string;
   from?: { id?: string; name?: string; role?: string };
   channelData?: Record<string, unknown>;
+  attachments?: Array<{ contentType?: string; name?: string; contentUrl?: string }>;
   suggestedActions?: { actions?: Array<{ type?: string; title?: string; value?: unknown; text?: string; displayText?: string }> };
 }
 
@@ -231,6 +232,11 @@ export class WidgetConnection {
     this.lines.push({ clientActivityId, text, ...(value === undefined ? {} : { value }), state: 'waiting' });
     this.saveOutbox();
     this.flush();
+  }
+
+  /** The conversation and its token (for an upload), once there is one. */
+  currentSession(): { conversationId: string; token: string } | undefined {
+    return this.session === undefined ? undefined : { conversationId: this.session.conversationId, token: this.session.token };
   }
 
   sendTyping(): void {

@@ -48,6 +48,10 @@ export const widgetStyles = `
 .hov-input { flex: 1; border: 1px solid #b8c2cc; border-radius: 20px; padding: 9px 14px; font-size: 16px; min-width: 0; }
 .hov-send { border: none; background: #1f5fbf; color: #fff; border-radius: 50%; width: 42px; height: 42px; cursor: pointer; flex: none; }
 .hov-send svg { width: 20px; height: 20px; fill: currentColor; }
+.hov-attach { border: none; background: none; color: #1f5fbf; width: 36px; height: 42px; cursor: pointer; flex: none; padding: 0; }
+.hov-attach svg { width: 22px; height: 22px; fill: currentColor; }
+.hov-image { display: block; max-width: 100%; max-height: 220px; border-radius: 8px; margin-bottom: 4px; }
+.hov-file-name { font-size: 14px; overflow-wrap: anywhere; }
 .hov-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 480px) {
   .hov-panel { right: 0; bottom: 0; left: 0; top: 0; width: 100%; height: 100%; border-radius: 0; }
