@@ -106,6 +106,11 @@ export const ERROR_CATALOGUE = {
     description: 'a client sent a body larger than the configured limit',
     fix: 'Send a smaller body, or raise the limit in manifest.json `limits` if the size is legitimate.',
   },
+  HANDOVER_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'a web chat customer sent a file of a type that is not accepted, or whose bytes are not what its type says',
+    fix: 'Send a photo (JPEG, PNG, GIF, WebP), a PDF or an office document; the accepted types are the web chat upload limits (WEBCHAT_UPLOAD_TYPES).',
+  },
   HANDOVER_ERR_UNAUTHORIZED: {
     status: 401,
     description: 'a client sent no token or a token this server did not issue',
