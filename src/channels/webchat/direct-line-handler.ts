@@ -13,6 +13,8 @@ import type { WebChatLogger } from './webchat-logger.js';
 import { clientAddress, type StartRateLimit } from './start-rate-limit.js';
 import type { MessageRateLimit } from './message-rate-limit.js';
 import { identify, type CustomerIdentityOptions } from './customer-token.js';
+import { keepUploads, parseMultipart, readUpload, uploadLimits, type WebChatUploadOptions } from './customer-uploads.js';
+import { readBodyBytes } from '../../server/http-json.js';
 
 /** Options of {@link createDirectLineHandler}. */
 export interface DirectLineHandlerOptions {
@@ -40,6 +42,12 @@ export interface DirectLineHandlerOptions {
    * token the visitor is anonymous unless `anonymous: false` (401). Default: anonymous only.
    */
   readonly identity?: CustomerIdentityOptions;
+  /**
+   * Customers' files: `POST /conversations/{id}/upload` (multipart: an `activity` part and one part
+   * per file, as botframework-directlinejs sends them) within the limits (413 / 415 past them), kept
+   * by `keep`, and the activity posted with them as attachments. Default: uploads refused.
+   */
+  readonly uploads?: WebChatUploadOptions;
 }
 
 /** The Direct Line front door: request and upgrade handlers plus `close`. */
@@ -73,8 +81,8 @@ const startSchema = z
 /**
  * The Direct Line 3.0 subset that Microsoft Web Chat and botframework-directlinejs use, over
  * the same {@link WebChatAdapter} as our widget: start, WebSocket stream, post (echoed on the
- * stream with its `channelData.clientActivityID`), reconnect, polling and token refresh.
- * Attachment upload is not supported (405).
+ * stream with its `channelData.clientActivityID`), reconnect, polling and token refresh, and, with
+ * `uploads`, attachment upload (see customer-uploads.ts).
  *
  * User ids sent by the client are ignored: the server issues its own, bound into the token, so a
  * client cannot claim another customer's id (and with it their bot user state). A signed-in
@@ -149,7 +157,12 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
     }
     const conversationId = decodePathPart(m[1]);
     const sub = m[2];
-    if (sub === '/upload') throw new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', 'Attachment upload is not supported by this server');
+    if (sub === '/upload') {
+      if (opts.uploads === undefined) throw new HandoverError('HANDOVER_ERR_METHOD_NOT_ALLOWED', 'Attachment upload is not supported by this server');
+      if (method !== 'POST') throw methodNotAllowed(method);
+      await upload(req, res, conversationId, cors, opts.uploads);
+      return;
+    }
     if (sub === undefined) {
       // Reconnect: a fresh token and a streamUrl that resumes after the client's watermark.
       if (method !== 'GET') throw methodNotAllowed(method);
@@ -188,6 +201,44 @@ export function createDirectLineHandler(opts: DirectLineHandlerOptions): DirectL
       ...(a.from?.name === undefined ? {} : { userName: a.from.name }),
       ...(a.channelData === undefined ? {} : { channelData: a.channelData }),
     });
+    sendJson(res, 200, { id }, cors);
+  }
+
+  const limits = uploadLimits(opts.uploads?.limits);
+  /** `POST /conversations/{id}/upload`: files checked, kept, and posted as one activity with them. */
+  async function upload(req: IncomingMessage, res: ServerResponse, conversationId: string, cors: Record<string, string>, uploads: WebChatUploadOptions): Promise<void> {
+    let claims;
+    try {
+      claims = await authorizeConversation(tokens, adapter.activityLog, bearerToken(req), conversationId);
+      await opts.messageLimit?.check(clientAddress(req, opts.trustedProxies ?? 0), conversationId);
+    } catch (e) {
+      // refused before its body is read: let it drain so the client reads the answer
+      req.resume();
+      throw e;
+    }
+    let body: Buffer;
+    try {
+      // the files and the multipart framing around them (the activity part, boundaries, headers)
+      body = await readBodyBytes(req, limits.maxBytes + 64 * 1024, 'the upload');
+    } catch (e) {
+      if (e instanceof HandoverError && e.code === 'HANDOVER_ERR_PAYLOAD_TOO_LARGE') {
+        throw new HandoverError('HANDOVER_ERR_PAYLOAD_TOO_LARGE', `The upload is too large: files up to ${Math.round(limits.maxBytes / (1024 * 1024))} MB can be sent`);
+      }
+      throw e;
+    }
+    const { activity, files } = readUpload(parseMultipart(body, req.headers['content-type']), limits);
+    const text = typeof activity['text'] === 'string' ? activity['text'].slice(0, textLimit) : undefined;
+    const channelData = typeof activity['channelData'] === 'object' && activity['channelData'] !== null && !Array.isArray(activity['channelData']) ? (activity['channelData'] as Record<string, unknown>) : undefined;
+    const locale = typeof activity['locale'] === 'string' ? activity['locale'].slice(0, 20) : undefined;
+    const attachments = await keepUploads(files, `${adapter.channelId}:${conversationId}`, uploads.keep);
+    const { id } = await adapter.receive(conversationId, claims.userId, {
+      type: 'message',
+      ...(text === undefined || text === '' ? {} : { text }),
+      ...(locale === undefined ? {} : { locale }),
+      ...(channelData === undefined ? {} : { channelData }),
+      attachments,
+    });
+    opts.log.info('direct line upload', { conversationId, files: files.length, bytes: files.reduce((n, f) => n + f.bytes.length, 0) });
     sendJson(res, 200, { id }, cors);
   }
 
