@@ -120,7 +120,9 @@ export function createHandover(input: HandoverOptions): Handover {
   const metrics = new MetricsRecorder(opts.stores.documents, clock);
   // presence and shifts: the expected wait and the callbacks' capacity come from who can take each queue
   const staffing = new Staffing({ manifest: opts.manifest, documents: opts.stores.documents, clock });
-  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, staffing, ...(opts.newId ? { newId: opts.newId } : {}) });
+  // side-effect failures (after a committed transition, in a turn): never thrown at a customer or an agent
+  const onError = opts.onError ?? (opts.logger ? logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })) : undefined);
+  const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, staffing, ...(opts.newId ? { newId: opts.newId } : {}), ...(onError ? { onError } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service, staffing });
   // the SLA sweep also settles callbacks (moved, missed); presence and shift changes re-check them
   service.extend({ sweep: () => callbacks.sweep(), staffingChanged: () => callbacks.recheck() });
@@ -142,7 +144,7 @@ export function createHandover(input: HandoverOptions): Handover {
     texts,
     clock,
     service,
-    ...(opts.onError ? { onError: opts.onError } : opts.logger ? { onError: logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })) } : {}),
+    ...(onError ? { onError } : {}),
     ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     ...(opts.route ? { route: opts.route } : {}),
     ...(opts.initiate ? { initiate: opts.initiate } : {}),

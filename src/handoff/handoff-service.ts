@@ -10,11 +10,12 @@
  * await service.sendAgentMessage(conversationId, agentId('ana'), 'Hi, I can help with that.');
  */
 import { randomUUID } from 'node:crypto';
-import type { Manifest } from '../config/manifest-schema.js';
+import type { Manifest } from '../core/manifest.js';
 import type { Clock } from '../core/clock.js';
 import type { HandoffPacket } from '../core/conversation.js';
 import { HandoverError } from '../core/errors.js';
-import { handoffId, queueId, type AgentId, type ConversationId, type QueueId } from '../core/ids.js';
+import { handoffId, queueId, type AgentId, type ConversationId, type HandoffId, type QueueId } from '../core/ids.js';
+import type { DomainEvent } from '../core/events.js';
 import { transition, type HandoffCommand, type HandoffState, type TransitionCode } from '../core/handoff-state.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { AssignedPage, QueueEntry } from '../core/ports/handoff-store.js';
@@ -38,6 +39,12 @@ export interface HandoffServiceOptions {
    * shifts). Without it: `queues.<id>.agents` of the manifest.
    */
   readonly staffing?: { expectedWaitMs(queue: string, waiting: number): Promise<number> };
+  /**
+   * Failures of what follows a committed transition (its transcript line, the customer's notice,
+   * the agents' event): the transition stands, so they are reported here instead of thrown.
+   * Default: a process warning.
+   */
+  readonly onError?: (error: unknown, where: string) => void;
 }
 
 /**
@@ -219,13 +226,18 @@ export class HandoffService {
     }
     if (committed === undefined) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
     const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.accepted', agentId: agent, agentName } });
-    await this.tellCustomer(committed, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName });
-    this.opts.metrics?.count(
-      { humanContacts: 1 },
-      { ...(committed.queue === null ? {} : { queue: committed.queue }), ...(committed.requestedAt === null ? {} : { waitMs: Math.max(0, at - committed.requestedAt) }) },
-    );
-    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: committed.handoffId!, agentId: agent });
+    const accepted = committed;
+    await this.afterCommit(id, accepted, {
+      at,
+      line: { name: 'handoff.accepted', agentId: agent, agentName },
+      tell: () => this.tellCustomer(accepted, id, 'handoff.agent_joined', { agent: agentName }, 'system_message', { joined: true, agentId: agent, agentName }),
+      count: () =>
+        this.opts.metrics?.count(
+          { humanContacts: 1 },
+          { ...(accepted.queue === null ? {} : { queue: accepted.queue }), ...(accepted.requestedAt === null ? {} : { waitMs: Math.max(0, at - accepted.requestedAt) }) },
+        ),
+      event: (handoff) => ({ type: 'handoff.accepted', conversationId: id, at, handoffId: handoff, agentId: agent }),
+    });
     return { state: committed, packet: committed.handoffId === null ? undefined : await this.opts.stores.packets.get(committed.handoffId) };
   }
 
@@ -364,32 +376,31 @@ export class HandoffService {
     if (done === undefined) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `conversation ${id} kept changing; try again`);
     const { before, after: state } = done;
     const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, {
+    await this.afterCommit(id, state, {
       at,
-      from: 'system',
-      type: 'event',
-      meta: { name: 'handoff.transferred', from: before.queue, to: state.queue, note: opts.note ?? null, reason: state.reason },
+      line: { name: 'handoff.transferred', from: before.queue, to: state.queue, note: opts.note ?? null, reason: state.reason },
+      event: (handoff) => ({
+        type: 'handoff.transferred',
+        conversationId: id,
+        at,
+        handoffId: handoff,
+        from: before.queue ?? queueId(''),
+        to: state.queue ?? queueId(toQueue),
+        reason: state.reason ?? 'customer_request',
+        ...(opts.note === undefined ? {} : { note: opts.note }),
+      }),
+      // the customer hears where they are going and for how long (the widget stops naming the agent)
+      tell: async () => {
+        if (state.status !== 'queued') return;
+        const ahead = state.queue === null ? null : await this.placeInQueue(state.queue, id);
+        const wait = state.queue === null ? 0 : await this.expectedWaitMs(state.queue, ahead ?? undefined);
+        await this.tellCustomer(state, id, 'handoff.transferred', (locale) => ({ queue: this.queueLabel(locale, state.queue), wait: this.waitText(locale, wait) }), 'handoff_status', {
+          state: 'queued',
+          queue: state.queue,
+          reason: state.reason,
+        });
+      },
     });
-    await this.opts.stores.events.publish({
-      type: 'handoff.transferred',
-      conversationId: id,
-      at,
-      handoffId: state.handoffId!,
-      from: before.queue ?? queueId(''),
-      to: state.queue ?? queueId(toQueue),
-      reason: state.reason ?? 'customer_request',
-      ...(opts.note === undefined ? {} : { note: opts.note }),
-    });
-    // the customer hears where they are going and for how long (the widget stops naming the agent)
-    if (state.status === 'queued') {
-      const ahead = state.queue === null ? null : await this.placeInQueue(state.queue, id);
-      const wait = state.queue === null ? 0 : await this.expectedWaitMs(state.queue, ahead ?? undefined);
-      await this.tellCustomer(state, id, 'handoff.transferred', (locale) => ({ queue: this.queueLabel(locale, state.queue), wait: this.waitText(locale, wait) }), 'handoff_status', {
-        state: 'queued',
-        queue: state.queue,
-        reason: state.reason,
-      });
-    }
     return state;
   }
 
@@ -410,11 +421,16 @@ export class HandoffService {
     // the console's history index (never throws: the resolution is committed)
     await recordClosedHandoff(this.opts.stores, id, after, 'resolved');
     const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.resolved', agentId: agent } });
-    await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
-    await this.tellCustomer(after, id, 'handoff.csat_question', {}, 'system_message', { csat: true });
-    this.opts.metrics?.count({ resolvedByAgent: 1 }, after.queue === null ? {} : { queue: after.queue });
-    await this.opts.stores.events.publish({ type: 'handoff.resolved', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    await this.afterCommit(id, after, {
+      at,
+      line: { name: 'handoff.resolved', agentId: agent },
+      tell: async () => {
+        await this.tellCustomer(after, id, 'handoff.resolved', { agent: agentName }, 'handoff_status', { state: 'completed' });
+        await this.tellCustomer(after, id, 'handoff.csat_question', {}, 'system_message', { csat: true });
+      },
+      count: () => this.opts.metrics?.count({ resolvedByAgent: 1 }, after.queue === null ? {} : { queue: after.queue }),
+      event: (handoff) => ({ type: 'handoff.resolved', conversationId: id, at, handoffId: handoff, agentId: agent }),
+    });
     return after;
   }
 
@@ -424,10 +440,13 @@ export class HandoffService {
     const { after } = await this.apply(id, () => ({ type: 'return', digest }), 'retry');
     await recordClosedHandoff(this.opts.stores, id, after, 'returned');
     const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.returned', agentId: agent, collected: digest.collected } });
-    await this.tellCustomer(after, id, 'handoff.returned', {}, 'handoff_status', { state: 'returned' });
-    this.opts.metrics?.count({ returnedToBot: 1 });
-    await this.opts.stores.events.publish({ type: 'handoff.returned', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    await this.afterCommit(id, after, {
+      at,
+      line: { name: 'handoff.returned', agentId: agent, collected: digest.collected },
+      tell: () => this.tellCustomer(after, id, 'handoff.returned', {}, 'handoff_status', { state: 'returned' }),
+      count: () => this.opts.metrics?.count({ returnedToBot: 1 }),
+      event: (handoff) => ({ type: 'handoff.returned', conversationId: id, at, handoffId: handoff, agentId: agent }),
+    });
     return after;
   }
 
@@ -435,9 +454,12 @@ export class HandoffService {
   async schedule(id: ConversationId, at: number): Promise<HandoffState> {
     const { after } = await this.apply(id, () => ({ type: 'schedule', at }), 'retry');
     const now = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at: now, from: 'system', type: 'event', meta: { name: 'handoff.callback_scheduled', callbackAt: at } });
-    this.opts.metrics?.count({ callbacksBooked: 1 });
-    await this.opts.stores.events.publish({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: after.handoffId!, queue: after.queue ?? queueId(''), callbackAt: at });
+    await this.afterCommit(id, after, {
+      at: now,
+      line: { name: 'handoff.callback_scheduled', callbackAt: at },
+      count: () => this.opts.metrics?.count({ callbacksBooked: 1 }),
+      event: (handoff) => ({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: handoff, queue: after.queue ?? queueId(''), callbackAt: at }),
+    });
     return after;
   }
 
@@ -514,6 +536,53 @@ export class HandoffService {
       waiting: true,
       position: index + 1,
     });
+  }
+
+  /**
+   * What follows every committed transition, in one place and one order: its transcript line, what
+   * the customer is told, the count, and the agents' event. The transition is committed whatever
+   * happens here, so each step runs even when an earlier one failed (a failure goes to `onError`),
+   * and the event is never skipped: a console or a webhook that missed it would show a stale queue.
+   */
+  private async afterCommit(
+    id: ConversationId,
+    state: HandoffState,
+    t: {
+      readonly at: number;
+      readonly line: Readonly<Record<string, unknown>> & { readonly name: string };
+      readonly tell?: () => Promise<void>;
+      readonly count?: () => void;
+      readonly event: (handoff: HandoffId) => DomainEvent;
+    },
+  ): Promise<void> {
+    const step = async (where: string, run: () => unknown): Promise<void> => {
+      try {
+        await run();
+      } catch (e) {
+        this.reportError(e, `${t.line.name}: ${where}`);
+      }
+    };
+    await step('transcript line', () => this.opts.stores.transcripts.append(id, { at: t.at, from: 'system', type: 'event', meta: { ...t.line } }));
+    if (t.tell !== undefined) await step('tell the customer', t.tell);
+    if (t.count !== undefined) await step('count', t.count);
+    const handoff = state.handoffId;
+    if (handoff === null) {
+      this.reportError(new HandoverError('HANDOVER_ERR_INTERNAL', `${t.line.name} committed a state without a handoff id for ${id}`), `${t.line.name}: event`);
+      return;
+    }
+    await step('publish the event', () => this.opts.stores.events.publish(t.event(handoff)));
+  }
+
+  private reportError(error: unknown, where: string): void {
+    if (this.opts.onError !== undefined) {
+      try {
+        this.opts.onError(error, where);
+      } catch {
+        // a faulty hook must not undo a committed transition either
+      }
+      return;
+    }
+    process.emitWarning(`handover: ${where} failed after the transition was committed: ${error instanceof Error ? error.message : String(error)}`, 'HandoverWarning');
   }
 
   private async tellCustomer(
