@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { HANDOFF_REASONS } from '../core/conversation.js';
 import { DEFAULT_PII_SETTINGS } from '../core/redact.js';
 import { DEFAULT_RETENTION_DAYS } from '../core/ports/customer-data.js';
+import type { Manifest, NluBands } from '../core/manifest.js';
+import type { SameShape } from './same-shape.js';
 
 /** One personal-data pattern: on by default, with its mask (it must not show the digits it hides). */
 const piiRule = (mask: string) =>
@@ -436,9 +438,23 @@ export const ManifestSchema = z
     );
   });
 
-export type Manifest = z.infer<typeof ManifestSchema>;
-/** The accept / confirm lines of one locale. */
-export type NluBands = z.infer<typeof BandsSchema>;
+/**
+ * The domain's types of the manifest (src/core/manifest.ts), re-exported for the outer layers.
+ * What `ManifestSchema` parses is exactly `Manifest`: see `ParsedManifestIsTheDomainManifest`.
+ */
+export type { Manifest, NluBands, Policy, QueueConfig, Shifts } from '../core/manifest.js';
+
+/**
+ * Compile-time proof that the schema and the domain cannot drift: `tsc` fails here when a field
+ * is added to, removed from, made optional in or retyped in one of `ManifestSchema` and
+ * `core/manifest.ts` and not the other (readonly aside). Fix the side that is behind. Exported
+ * only so that test/unit/config/manifest-types.spec.ts can name it.
+ *
+ * @example
+ * const proof: ParsedManifestIsTheDomainManifest = true;
+ */
+export type ParsedManifestIsTheDomainManifest = Expect<SameShape<z.infer<typeof ManifestSchema>, Manifest>>;
+type Expect<T extends true> = T;
 
 /**
  * The bands a locale uses (its own, else `default`).
@@ -450,24 +466,3 @@ export function bandsFor(m: Pick<Manifest, 'nlu'>, locale: string): NluBands {
   const b = m.nlu.bands;
   return (locale === 'en' || locale === 'pt-BR' || locale === 'es' ? b[locale] : undefined) ?? b.default;
 }
-export type Policy = Manifest['policy'];
-export type QueueConfig = z.infer<typeof QueueSchema>;
-/** An agent's working hours (manifest.json `console.agents[].shifts`, or set by a supervisor). */
-export type Shifts = z.infer<typeof ShiftsSchema>;
-
-/** Default priority per reason (0 lowest … 9 highest) when the manifest does not set one. */
-export const DEFAULT_PRIORITIES: Readonly<Record<string, number>> = {
-  customer_request: 2,
-  sensitive_topic: 3,
-  auth_failed: 2,
-  revenue_risk: 3,
-  high_value: 3,
-  negative_sentiment: 2,
-  missing_entity: 2,
-  low_confidence: 1,
-  fallback_loop: 1,
-  stalled: 1,
-  cost: 2,
-  repeated_transfer: 3,
-  agent_takeover: 0,
-};

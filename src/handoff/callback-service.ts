@@ -22,7 +22,7 @@
  * const slot = await callbacks.offer('support', await service.expectedWaitMs('support'));
  * if (slot) await callbacks.book(conversationId, 'support', slot.start);
  */
-import type { Manifest, QueueConfig } from '../config/manifest-schema.js';
+import type { Manifest, QueueConfig } from '../core/manifest.js';
 import type { Clock } from '../core/clock.js';
 import { HandoverError } from '../core/errors.js';
 import { transition, type HandoffState } from '../core/handoff-state.js';

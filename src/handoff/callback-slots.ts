@@ -8,7 +8,7 @@
  * const slots = candidateSlots(queueConfig, callbacksConfig, now + waitMs);
  * const first = slots.find((s) => (booked.get(s.start) ?? 0) < s.capacity);
  */
-import type { Manifest, QueueConfig } from '../config/manifest-schema.js';
+import type { Manifest, QueueConfig } from '../core/manifest.js';
 
 /** manifest.json → `callbacks`. */
 export type CallbacksConfig = Manifest['callbacks'];

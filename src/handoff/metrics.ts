@@ -19,7 +19,7 @@
  * metrics.count({ botTurns: 1 });
  * await metrics.flush(); const today = await readMetrics(stores.documents, manifest, clock.now());
  */
-import type { Manifest } from '../config/manifest-schema.js';
+import type { Manifest } from '../core/manifest.js';
 import type { Clock } from '../core/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 

@@ -10,7 +10,7 @@
  * // … on shutdown:
  * await watcher.stop();
  */
-import type { Manifest } from '../config/manifest-schema.js';
+import type { Manifest } from '../core/manifest.js';
 import type { HandoffService } from './handoff-service.js';
 
 /**

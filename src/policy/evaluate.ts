@@ -11,9 +11,8 @@
  * const d = evaluate(manifest.policy, history);
  * if (d.handoff) console.log(d.reason, d.queue, d.trace);
  */
-import { HANDOFF_REASONS, type HandoffReason, type TurnSignals } from '../core/conversation.js';
-import type { Policy } from '../config/manifest-schema.js';
-import { DEFAULT_PRIORITIES } from '../config/manifest-schema.js';
+import { HANDOFF_REASONS, type AgentSideReason, type HandoffReason, type TurnSignals } from '../core/conversation.js';
+import type { Policy } from '../core/manifest.js';
 import { DEFAULT_TREND, worseningTrend } from '../signals/sentiment-trend.js';
 
 /** A reason that fired, with its queue and why. */
@@ -294,6 +293,29 @@ class LazyTraceDecision implements Decision {
     return { handoff: this.handoff, reason: this.reason, queue: this.queue, priority: this.priority, fired: this.fired, trace: this.trace, cost: this.cost };
   }
 }
+
+/**
+ * Default priority per reason (0 lowest … 9 highest) when the manifest's `policy.priorities` does
+ * not set one.
+ *
+ * @example
+ * DEFAULT_PRIORITIES['negative_sentiment']; // 2
+ */
+export const DEFAULT_PRIORITIES: Readonly<Record<string, number>> = {
+  customer_request: 2,
+  sensitive_topic: 3,
+  auth_failed: 2,
+  revenue_risk: 3,
+  high_value: 3,
+  negative_sentiment: 2,
+  missing_entity: 2,
+  low_confidence: 1,
+  fallback_loop: 1,
+  stalled: 1,
+  cost: 2,
+  repeated_transfer: 3,
+  agent_takeover: 0,
+} satisfies Record<HandoffReason | AgentSideReason, number>;
 
 /** A reason's queue priority from the manifest, else the default. @example priorityOf(policy, 'stalled') // 1 */
 export function priorityOf(policy: Policy, reason: string): number {

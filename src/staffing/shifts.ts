@@ -16,7 +16,7 @@
 import type { Clock } from '../core/clock.js';
 import { HandoverError } from '../core/errors.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
-import type { QueueConfig, Shifts } from '../config/manifest-schema.js';
+import type { QueueConfig, Shifts } from '../core/manifest.js';
 import { localParts, minutesOf, type LocalParts } from './local-time.js';
 
 /** Local minute ranges [from, to) of one day; `null` is the whole day. */

@@ -19,7 +19,7 @@
  * snap.ableNow('support');                     // online agents of support
  * snap.supply(slot.start, slot.end);           // SupplyNode[] for maxFlow
  */
-import type { Manifest, QueueConfig, Shifts } from '../config/manifest-schema.js';
+import type { Manifest, QueueConfig, Shifts } from '../core/manifest.js';
 import type { Clock } from '../core/clock.js';
 import type { DocumentStore } from '../core/ports/document-store.js';
 import type { SupplyNode } from './capacity.js';
