@@ -1,8 +1,7 @@
 import { HandoverError } from '../../core/errors.js';
-import type { RateLimiter, TokenBucketRule } from '../../core/ports/rate-limiter.js';
+import { checkRule, type RateLimiter, type TokenBucketRule } from '../../core/ports/rate-limiter.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MemoryRateLimiter } from '../../store/memory/memory-rate-limiter.js';
-import { checkRule } from '../../store/rate-rule.js';
 import { withRetryAfter } from './http-utils.js';
 
 /**

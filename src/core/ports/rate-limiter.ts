@@ -1,3 +1,5 @@
+import { HandoverError } from '../errors.js';
+
 /**
  * A token bucket: `burst` tokens at most, refilled continuously at `perMinute` tokens a minute.
  *
@@ -35,4 +37,19 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Takes one token from the bucket `key` (a new bucket starts full). */
   take(key: string, rule: TokenBucketRule): Promise<RateDecision>;
+}
+
+/**
+ * Refuses a rule no bucket can follow (a burst under 1 would refuse everything; a zero refill
+ * would never refill). Every `RateLimiter` runs it on each take, and whoever builds limits from
+ * configuration runs it at start.
+ *
+ * @example
+ * checkRule({ burst: 20, perMinute: 10 }); // ok
+ * checkRule({ burst: 0, perMinute: 10 });  // throws HANDOVER_ERR_CONFIG_INVALID
+ */
+export function checkRule(rule: TokenBucketRule): void {
+  if (!Number.isInteger(rule.burst) || rule.burst < 1 || !Number.isFinite(rule.perMinute) || rule.perMinute <= 0) {
+    throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `a rate limit needs a whole burst ≥ 1 and a refill > 0 a minute, got burst ${rule.burst}, ${rule.perMinute}/min`);
+  }
 }

@@ -1,6 +1,5 @@
-import type { RateDecision, RateLimiter, TokenBucketRule } from '../../core/ports/rate-limiter.js';
+import { checkRule, type RateDecision, type RateLimiter, type TokenBucketRule } from '../../core/ports/rate-limiter.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { checkRule } from '../rate-rule.js';
 
 interface Bucket {
   tokens: number;

@@ -1,10 +1,9 @@
-import type { RateDecision, RateLimiter, TokenBucketRule } from '../../core/ports/rate-limiter.js';
+import { checkRule, type RateDecision, type RateLimiter, type TokenBucketRule } from '../../core/ports/rate-limiter.js';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisKeys } from './keys.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './lua-script.js';
 import { asUnavailable, failFastWhileDown } from './unavailable.js';
-import { checkRule } from '../rate-rule.js';
 
 const takeScript = LuaScript.load('takeToken-1.lua');
 
