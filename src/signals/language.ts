@@ -30,6 +30,13 @@ function grams(text: string): string[] {
   return out;
 }
 
+/** The folded words of two letters or more. */
+function wordsOf(text: string): string[] {
+  return foldText(text)
+    .split(/[^a-zñ]+/)
+    .filter((w) => w.length >= 2);
+}
+
 /**
  * A per-locale character n-gram model (orders 1–3, word-bounded, add-one smoothed).
  *
@@ -39,14 +46,20 @@ function grams(text: string): string[] {
 export class LanguageIdentifier {
   private constructor(
     private readonly models: ReadonlyMap<string, { logp: Map<string, number>; unseen: number }>,
+    /** Every word of each locale's texts: a message with none of the winner's words is not in it (gibberish). */
+    private readonly words: ReadonlyMap<string, ReadonlySet<string>>,
   ) {}
 
   /** Train from `{ locale: [texts…] }` (at least two locales with text). */
   static train(texts: Readonly<Record<string, readonly string[]>>): LanguageIdentifier {
     const counts = new Map<string, Map<string, number>>();
     const vocabulary = new Set<string>();
+    const words = new Map<string, Set<string>>();
     for (const [locale, list] of Object.entries(texts)) {
       const c = new Map<string, number>();
+      const known = new Set<string>();
+      words.set(locale, known);
+      for (const t of list) for (const w of wordsOf(t)) known.add(w);
       for (const t of list) for (const g of grams(t)) {
         c.set(g, (c.get(g) ?? 0) + 1);
         vocabulary.add(g);
@@ -62,7 +75,7 @@ export class LanguageIdentifier {
       for (const [g, n] of c) logp.set(g, Math.log((n + 1) / denom));
       models.set(locale, { logp, unseen: Math.log(1 / denom) });
     }
-    return new LanguageIdentifier(models);
+    return new LanguageIdentifier(models, words);
   }
 
   /** Per locale, the mean log-probability of the message's n-grams (higher is likelier). */
@@ -87,6 +100,9 @@ export class LanguageIdentifier {
     const ranked = [...this.scores(text)].sort((a, b) => b[1] - a[1]);
     const [best, second] = ranked;
     if (best === undefined || second === undefined) return null;
-    return best[1] - second[1] >= MIN_MARGIN ? best[0] : null;
+    if (best[1] - second[1] < MIN_MARGIN) return null;
+    // letters that merely look like a language ("qwpx vvrm") do not switch it: one real word must
+    const known = this.words.get(best[0]);
+    return wordsOf(text.slice(0, 500)).some((w) => known?.has(w) === true) ? best[0] : null;
   }
 }

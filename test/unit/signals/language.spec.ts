@@ -21,3 +21,22 @@ describe('LanguageIdentifier', () => {
     assert.equal(LanguageIdentifier.train({ en: texts.en }).detect('where is my order please'), null);
   });
 });
+
+describe('LanguageIdentifier on letters that are no language', () => {
+  it('keeps the conversation language for gibberish, and still switches on a typo-ridden real message', async () => {
+    const { createHandover } = await import('../../../src/app.js');
+    const { SimAdapter } = await import('../../../src/channels/sim/sim-adapter.js');
+    const { createMemoryStores } = await import('../../../src/store/memory/index.js');
+    const { StaticCustomerDirectory } = await import('../../../src/core/static-customer-directory.js');
+    const { manifest } = await import('../../support/harness.js');
+    const app = createHandover({ manifest, stores: createMemoryStores(), directory: new StaticCustomerDirectory([]) });
+    const adapter = new SimAdapter('whatsapp');
+    adapter.use(app.middleware);
+    const say = async (conversationId: string, text: string) =>
+      (await adapter.receive({ conversationId, userId: 'u', text, locale: 'en' }, (ctx) => app.bot.run(ctx))).filter((a) => a.type === 'message').map((a) => a.text ?? '').join(' ');
+    for (const [i, junk] of ['qwpx vvrm', 'blorf zzkt wibble', 'asdfgh jkl qwerty'].entries()) {
+      assert.match(await say(`junk${i}`, junk), /Sorry|understand|say it another way/i, `"${junk}" is answered in English`);
+    }
+    assert.match(await say('typo', 'ondee esta meu pedidoo'), /pedido|não|nao|Qual|número/i, 'Portuguese with typos still switches');
+  });
+});
