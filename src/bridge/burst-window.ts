@@ -21,6 +21,7 @@
  * // createHandover wires it; by hand:
  * new HandoffMiddleware({ …, bursts: { store: new MemoryBurstStore(), logic: (ctx) => bot.run(ctx), schedule: 'timers' } });
  */
+import { HandoverError } from '../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ActivityTypes, TurnContext, type Activity, type BotAdapter } from 'botbuilder';
@@ -318,7 +319,7 @@ export class BurstWindow {
     const adapter = preferred ?? this.adapters.get(burst.route) ?? host?.adapter;
     if (adapter === undefined) {
       // claimed here but nothing here can reach the customer: another process takes it when the lease ends
-      this.opts.onError(new Error(`no adapter serves route "${burst.route}" in this process`), 'answer burst');
+      this.opts.onError(new HandoverError('HANDOVER_ERR_CHANNEL', `no adapter serves route "${burst.route}" in this process`), 'answer burst');
       return;
     }
     const activity = burstActivity(burst);

@@ -7,6 +7,7 @@
  * @example
  * const conversationState = new ConversationState(new DocumentStorage(stores.documents, 'bot'));
  */
+import { HandoverError } from '../core/errors.js';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { DocumentStore } from '../core/ports/document-store.js';
 
@@ -36,7 +37,8 @@ export class DocumentStorage implements Storage {
       Object.entries(changes).map(async ([k, item]) => {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
         const r = await this.docs.write(this.key(k), value, typeof eTag === 'string' ? eTag : undefined);
-        if (!r.ok) throw new Error(`Storage: error writing "${k}" due to eTag conflict.`);
+        // botbuilder's own wording of an eTag conflict (MemoryStorage's), under our code
+        if (!r.ok) throw new HandoverError('HANDOVER_ERR_STATE_CONFLICT', `Storage: error writing "${k}" due to eTag conflict.`);
       }),
     );
   }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
 import type { DomainEvent } from '../../src/core/events.js';
-import { agentId, conversationId } from '../../src/core/ids.js';
+import { agentId, conversationId, type QueueId } from '../../src/core/ids.js';
 import { Texts } from '../../src/core/texts.js';
 import { loadDialogs } from '../../src/dialogs/load-dialogs.js';
 import { HandoffService } from '../../src/handoff/handoff-service.js';
@@ -23,7 +23,7 @@ describe('HandoffService: the tail of a committed transition', () => {
     const events: DomainEvent['type'][] = [];
     stores.events.subscribe((e) => void events.push(e.type));
     const id = conversationId('webchat:tail');
-    const packet = (h: { queue: never; priority: number; slaDeadline: number; requestedAt: number }) => ({
+    const packet = (h: { queue: QueueId; priority: number; slaDeadline: number; requestedAt: number }) => ({
       conversationId: id, reason: 'customer_request' as const, trace: [], intent: null, sentiment: [], collected: {}, customer: null, authenticated: false,
       steps: [], transcript: [], summary: 's', queue: h.queue, priority: h.priority, slaDeadline: h.slaDeadline, requestedAt: h.requestedAt, channel: 'webchat', locale: 'en', turn: 1,
     });
