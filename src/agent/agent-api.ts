@@ -34,6 +34,7 @@ import type { Presence, PresenceChange } from '../staffing/presence.js';
 import { Staffing, type StaffMember } from '../staffing/staffing.js';
 import { readJsonBody, sendError, sendJson } from '../server/http-json.js';
 import { AGENT_DOCUMENT_MAX_BYTES, AGENT_IMAGE_MAX_BYTES, AgentFiles, checkAgentFile } from '../bridge/agent-files.js';
+import { acceptedLocale, briefingLocale, briefingSentence } from '../bridge/briefing.js';
 import { CustomerMedia } from '../handoff/customer-media.js';
 import { readFileBody } from './read-file-body.js';
 import type { RequestHandler, ServerLog } from '../server/http-server.js';
@@ -249,9 +250,24 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     callbackAt: s.callbackAt ?? null,
   });
 
-  const briefingOf = (packet: HandoffPacket): BriefingView => {
+  /** The packet's summary in `locale` (from its facts), or the stored English one for a packet without them. */
+  const summaryIn = (packet: HandoffPacket, locale: string): { summary: string; summaryLocale: string } =>
+    packet.brief === undefined ? { summary: packet.summary, summaryLocale: 'en' } : { summary: briefingSentence(packet.brief, locale), summaryLocale: briefingLocale(locale) ?? 'en' };
+
+  const briefingOf = (packet: HandoffPacket, locale: string): BriefingView => {
     const { transcript: _copy, conversationId: _id, ...briefing } = packet;
-    return briefing;
+    return { ...briefing, ...summaryIn(packet, locale) };
+  };
+
+  /**
+   * The language a caller reads briefings in: the agent's `locale` (manifest.json), else the first
+   * language of the request's Accept-Language that briefings are written in, else the default locale.
+   */
+  const readerLocales = new WeakMap<Principal, string>();
+  const readerLocale = (p: Principal | undefined): string => (p === undefined ? opts.manifest.defaultLocale : (readerLocales.get(p) ?? opts.manifest.defaultLocale));
+  const noteReaderLocale = (p: Principal, req: IncomingMessage): void => {
+    const own = p.kind === 'agent' ? p.agent.locale : undefined;
+    readerLocales.set(p, own ?? acceptedLocale(req.headers['accept-language']) ?? opts.manifest.defaultLocale);
   };
 
   const macrosFor = (packet: HandoffPacket | undefined, actorName: { id: string; name: string }): MacroView[] =>
@@ -283,7 +299,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     return {
       conversationId: id,
       state: stateView(s),
-      briefing: packet === undefined ? null : briefingOf(packet),
+      briefing: packet === undefined ? null : briefingOf(packet, readerLocale(p)),
       callback,
       transcript: visibleTranscript(p, s, transcript),
       macros: macrosFor(packet, me),
@@ -291,7 +307,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
     };
   };
 
-  const itemOf = async (id: ConversationId, s?: HandoffState): Promise<QueueItemView> => {
+  const itemOf = async (id: ConversationId, locale: string, s?: HandoffState): Promise<QueueItemView> => {
     const state = s ?? (await service.state(id));
     const packet = state.handoffId === null ? undefined : await stores.packets.get(state.handoffId);
     return {
@@ -303,7 +319,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       slaDeadline: slaDueAtOf(state),
       escalations: state.escalations,
       reason: state.reason,
-      summary: packet?.summary ?? null,
+      summary: packet === undefined ? null : summaryIn(packet, locale).summary,
       intent: packet?.intent ?? null,
       channel: packet?.channel ?? null,
       customerName: packet?.customer?.name ?? null,
@@ -316,9 +332,9 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
    * One page of the conversations an agent owns (derived from the committed states, so complete),
    * each read fresh: one whose state moved since the page was read is left out, not shown wrongly.
    */
-  const ownedPage = async (agent: AgentId, after: string | null, limit: number): Promise<{ items: QueueItemView[]; next: string | null; total: number }> => {
+  const ownedPage = async (agent: AgentId, after: string | null, limit: number, locale: string): Promise<{ items: QueueItemView[]; next: string | null; total: number }> => {
     const page = await worklist.page(agent, { after, limit });
-    const items = await Promise.all(page.conversations.map((c) => itemOf(c)));
+    const items = await Promise.all(page.conversations.map((c) => itemOf(c, locale)));
     return { items: items.filter((i) => i.status === 'assigned' && i.agentId === agent), next: page.next, total: page.total };
   };
 
@@ -328,11 +344,11 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
   /** One answer for a queue id not in manifest.json, wherever it is named (path or body): 404. */
   const unknownQueue = (queue: string): HandoverError => HandoverError.of('HANDOVER_ERR_UNKNOWN_QUEUE', { queue, known: roster.allQueues.join(', ') });
 
-  const queueView = async (queue: string): Promise<QueueView> => {
+  const queueView = async (queue: string, locale: string): Promise<QueueView> => {
     const q = opts.manifest.queues[queue];
     if (q === undefined) throw unknownQueue(queue);
     const entries = await service.listQueue(queue, listLimit);
-    const conversations = await Promise.all(entries.map((e) => itemOf(e.conversationId)));
+    const conversations = await Promise.all(entries.map((e) => itemOf(e.conversationId, locale)));
     return {
       id: queue,
       label: q.label,
@@ -386,7 +402,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
 
     async getMe(_req, res, _params, p) {
       const caller = p!;
-      const page = caller.kind === 'agent' ? await ownedPage(toAgentId(caller.agent.id), null, MY_PAGE) : { items: [], next: null, total: 0 };
+      const page = caller.kind === 'agent' ? await ownedPage(toAgentId(caller.agent.id), null, MY_PAGE, readerLocale(caller)) : { items: [], next: null, total: 0 };
       const me: MeView = {
         caller: callerView(caller),
         macros: opts.manifest.console.macros,
@@ -397,6 +413,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
         activeTotal: page.total,
         now: opts.clock.now(),
         presence: caller.kind === 'agent' && staffing.isAgent(caller.agent.id) ? presenceView(await staffing.presence.read(caller.agent.id)) : null,
+        locale: readerLocale(caller),
       };
       sendJson(res, 200, me);
     },
@@ -408,12 +425,12 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       const raw = q.get('limit');
       const limit = raw === null ? MY_PAGE : Number(raw);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
-      const page = await ownedPage(toAgentId(caller.agent.id), q.get('after'), limit);
+      const page = await ownedPage(toAgentId(caller.agent.id), q.get('after'), limit, readerLocale(caller));
       sendJson(res, 200, { conversations: page.items, next: page.next, total: page.total, now: opts.clock.now() } satisfies MyConversationsView);
     },
 
     async listQueues(_req, res, _params, p) {
-      const queues = await Promise.all(auth.queuesOf(p!).map((q) => queueView(q)));
+      const queues = await Promise.all(auth.queuesOf(p!).map((q) => queueView(q, readerLocale(p))));
       sendJson(res, 200, { queues, now: opts.clock.now() });
     },
 
@@ -421,7 +438,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       const queue = params['queue']!;
       if (!roster.hasQueue(queue)) throw unknownQueue(queue);
       if (!canSeeQueue(p!, queue)) throw forbidden(`queue "${queue}" is not one of yours`);
-      sendJson(res, 200, { ...(await queueView(queue)), now: opts.clock.now() });
+      sendJson(res, 200, { ...(await queueView(queue, readerLocale(p))), now: opts.clock.now() });
     },
 
     async getConversation(_req, res, params, p) {
@@ -649,6 +666,7 @@ export function createAgentApi(opts: AgentApiOptions): RequestHandler {
       // sign-in itself): refused from another site; bearer-token clients carry no ambient credential
       if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.authorization === undefined) checkSameSite(req);
       const p = match.route.auth ? await auth.require(req) : undefined;
+      if (p !== undefined) noteReaderLocale(p, req);
       await ops[match.route.operationId](req, res, match.params, p);
     } catch (e) {
       // Drain what the client still sends so it can read the error.

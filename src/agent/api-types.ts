@@ -42,6 +42,8 @@ export interface MeView {
   readonly now: number;
   /** The signed-in agent's presence (null for a bearer token). */
   readonly presence: PresenceView | null;
+  /** The language briefings are written in for this caller (the agent's `locale`, else Accept-Language, else the default locale). */
+  readonly locale: string;
 }
 
 /**
@@ -174,6 +176,7 @@ export interface QueueItemView {
   /** SLA escalations so far (each raised the priority). */
   readonly escalations: number;
   readonly reason: string | null;
+  /** The briefing's one sentence, in the caller's language (`MeView.locale`) when the packet has its facts. */
   readonly summary: string | null;
   readonly intent: string | null;
   readonly channel: string | null;
@@ -224,12 +227,17 @@ export interface StateView {
 
 /**
  * The handoff briefing: the packet without its transcript copy (the view carries the transcript)
- * and its conversation id (the view's own). Derived, so it never drifts from the packet.
+ * and its conversation id (the view's own). Derived, so it never drifts from the packet. `summary`
+ * is written in the caller's language (`summaryLocale`) from `brief`; a packet stored before
+ * `brief` existed keeps its English summary.
  *
  * @example
  * view.briefing?.trace.forEach((line) => console.log(line));
  */
-export type BriefingView = Omit<HandoffPacket, 'transcript' | 'conversationId'>;
+export type BriefingView = Omit<HandoffPacket, 'transcript' | 'conversationId'> & {
+  /** The language `summary` is written in. */
+  readonly summaryLocale: string;
+};
 
 /**
  * `GET /api/conversations/{id}` and the answer of every action on it.
