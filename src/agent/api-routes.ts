@@ -76,7 +76,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/conversations/{conversationId}', operationId: 'getConversation', summary: 'A conversation: state, briefing, full transcript, filled macros', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/accept', operationId: 'acceptConversation', summary: 'Take a waiting conversation (exactly one of concurrent claims wins; the others get 409)', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/messages', operationId: 'sendMessage', summary: "Send a message to the customer, through the customer's own channel", auth: true },
-  { method: 'GET', path: '/api/media/{mediaId}', operationId: 'getMedia', summary: "A customer's photo, voice note, video or document kept for the console (WhatsApp Web)", auth: true },
+  { method: 'GET', path: '/api/media/{mediaId}', operationId: 'getMedia', summary: "A customer's photo, voice note, video or document kept for the console (WhatsApp Web, web chat uploads)", auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/files', operationId: 'sendFile', summary: 'Send an image or a document to the customer (WhatsApp): the body is the file, Content-Type its type, X-File-Name its name, ?caption= optional', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/transfer', operationId: 'transferConversation', summary: 'Move the conversation to another queue, with a note', auth: true },
   { method: 'POST', path: '/api/conversations/{conversationId}/resolve', operationId: 'resolveConversation', summary: 'Close the conversation as solved (the customer is asked for a 1–5 rating)', auth: true },

@@ -117,7 +117,7 @@ const OPERATIONS: Record<OperationId, Json> = {
   },
   getMedia: {
     description:
-      "What a customer sent on WhatsApp Web (whatsapp-web.js downloads it; it is kept in the shared store for 7 days): images, audio and video inline, anything else as a download, always sandboxed. Any signed-in console user; the id is random and comes from the transcript line's attachments.",
+      "What a customer sent on WhatsApp Web (whatsapp-web.js downloads it) or uploaded in web chat (the widget's attach button, Direct Line's /upload), kept in the shared store for 7 days: images, audio and video inline, anything else as a download, always sandboxed. Any signed-in console user; the id is random and comes from the transcript line's attachments.",
     parameters: [{ name: 'mediaId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
     responses: { '200': { description: 'The file, with its type', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, ...pick('401', '404') },
   },
