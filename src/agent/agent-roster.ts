@@ -42,7 +42,7 @@ export class AgentRoster {
       manifest.console.agents.map((a) => [
         a.id,
         {
-          agent: { id: a.id, name: a.name, role: a.role, queues: a.role === 'supervisor' ? this.allQueues : [...a.queues], ...localeOf(a) },
+          agent: { id: a.id, name: a.name, role: a.role, queues: a.role === 'supervisor' ? this.allQueues : [...a.queues], ...(a.locale === undefined ? {} : { locale: a.locale }) },
           passwordHash: a.passwordHash,
         },
       ]),
@@ -63,13 +63,4 @@ export class AgentRoster {
   hasQueue(queue: string): boolean {
     return this.allQueues.includes(queue);
   }
-}
-
-/**
- * An agent's `locale` from manifest.json (`console.agents[].locale`: en, pt-BR or es), when the
- * manifest carries one.
- */
-function localeOf(a: object): { locale?: string } {
-  const locale = (a as { readonly locale?: unknown }).locale;
-  return typeof locale === 'string' && locale !== '' ? { locale } : {};
 }

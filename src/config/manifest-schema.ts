@@ -162,6 +162,8 @@ export const AgentSchema = z
     queues: z.array(queueName).default([]),
     /** Working hours (absent: whenever their queues are open); a supervisor may override them in the console. */
     shifts: ShiftsSchema.optional(),
+    /** The language the console writes briefings in for them (absent: their browser's, else defaultLocale). */
+    locale: z.enum(['en', 'pt-BR', 'es']).optional(),
   })
   .strict();
 

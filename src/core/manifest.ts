@@ -145,6 +145,8 @@ export interface AgentConfig {
   readonly queues: readonly string[];
   /** Working hours (absent: whenever their queues are open). */
   readonly shifts?: Shifts;
+  /** The language the console writes briefings in for them (absent: their browser's, else defaultLocale). */
+  readonly locale?: ManifestLocale;
 }
 
 /**
