@@ -20,8 +20,11 @@ import type { AgentSideReason, HandoffReason, ReturnDigest } from './conversatio
 
 export type HandoffStatus = 'bot' | 'queued' | 'scheduled' | 'assigned' | 'resolved' | 'returned';
 
-/** The persisted state of a conversation's ownership. */
-export interface HandoffState {
+/**
+ * Every field of a stored state, as stored (JSON): a field a status does not use is null. Read
+ * `HandoffState`, which says per status which fields are set.
+ */
+export interface HandoffStateFields {
   readonly status: HandoffStatus;
   /** When a booked callback is due (status `scheduled`); also its `slaDeadline`, so the SLA sweep finds it. */
   readonly callbackAt?: number | null;
@@ -63,15 +66,84 @@ export interface HandoffState {
   readonly transferKeys?: readonly string[];
 }
 
+/** The bot owns the chat and never handed it off (or only in an earlier episode: see the closed states). */
+export type BotState = HandoffStateFields & {
+  readonly status: 'bot';
+  readonly handoffId: null;
+  readonly agentId: null;
+  readonly slaDeadline: null;
+  readonly assignedAt: null;
+  readonly closedAt: null;
+};
+/** Waiting for an agent in `queue`, promised by `slaDueAt`. */
+export type QueuedState = HandoffStateFields & {
+  readonly status: 'queued';
+  readonly handoffId: HandoffId;
+  readonly queue: QueueId;
+  readonly reason: HandoffReason | AgentSideReason;
+  readonly requestedAt: number;
+  readonly enqueuedAt: number;
+  readonly slaDeadline: number;
+  readonly agentId: null;
+};
+/** Out of the queue until a booked callback is due (`callbackAt`, also its `slaDeadline`). */
+export type ScheduledState = HandoffStateFields & {
+  readonly status: 'scheduled';
+  readonly handoffId: HandoffId;
+  readonly queue: QueueId;
+  readonly reason: HandoffReason | AgentSideReason;
+  readonly requestedAt: number;
+  readonly callbackAt: number;
+  readonly slaDeadline: number;
+  readonly agentId: null;
+};
+/** With an agent. */
+export type AssignedState = HandoffStateFields & {
+  readonly status: 'assigned';
+  readonly handoffId: HandoffId;
+  readonly queue: QueueId;
+  readonly reason: HandoffReason | AgentSideReason;
+  readonly requestedAt: number;
+  readonly agentId: AgentId;
+  readonly assignedAt: number;
+  readonly slaDeadline: null;
+};
+/** An agent solved it; the bot owns the chat again. */
+export type ResolvedState = HandoffStateFields & {
+  readonly status: 'resolved';
+  readonly handoffId: HandoffId;
+  readonly queue: QueueId;
+  readonly agentId: AgentId;
+  readonly closedAt: number;
+};
+/** An agent gave the chat back to the bot with what was settled. */
+export type ReturnedState = HandoffStateFields & {
+  readonly status: 'returned';
+  readonly handoffId: HandoffId;
+  readonly queue: QueueId;
+  readonly agentId: AgentId;
+  readonly closedAt: number;
+  readonly returnDigest: ReturnDigest;
+};
+
+/**
+ * The persisted state of a conversation's ownership, one shape per status: narrowing on `status`
+ * says which fields are set (an assigned state has its agent, a queued one its queue and deadline).
+ */
+export type HandoffState = BotState | QueuedState | ScheduledState | AssignedState | ResolvedState | ReturnedState;
+
+/** A state in which a person owns the chat (now, or at a booked time). */
+export type WithHumanState = QueuedState | ScheduledState | AssignedState;
+
 /** How many transfer idempotency keys a state remembers. */
 export const TRANSFER_KEYS_KEPT = 8;
 
 /** States in which the bot must stay silent (a person owns the chat, now or at a booked time). */
-export function isWithHuman(s: Pick<HandoffState, 'status'>): boolean {
+export function isWithHuman<S extends Pick<HandoffStateFields, 'status'>>(s: S): s is Extract<S, { readonly status: WithHumanState['status'] }> {
   return s.status === 'queued' || s.status === 'assigned' || s.status === 'scheduled';
 }
 
-export function initialState(): HandoffState {
+export function initialState(): BotState {
   return {
     status: 'bot',
     version: 0,

@@ -26,7 +26,7 @@ import type { Manifest, QueueConfig } from '../core/manifest.js';
 import type { Clock } from '../core/clock.js';
 import { HandoverError } from '../core/errors.js';
 import { transition, type HandoffState } from '../core/handoff-state.js';
-import { conversationId as toConversationId, queueId, type ConversationId } from '../core/ids.js';
+import { conversationId as toConversationId, handoffId, queueId, type ConversationId } from '../core/ids.js';
 import type { StoredDocument } from '../core/ports/document-store.js';
 import type { Stores } from '../core/ports/stores.js';
 import { addWork, fits, maxFlow, shortQueues, type SupplyNode } from '../staffing/capacity.js';
@@ -495,7 +495,7 @@ export class CallbackService {
       await this.removeEntry(from, entry.id);
       await this.recordBooking(id, entry.handoffId, queue, to, { at: now, from, to, why });
       await this.opts.stores.transcripts.append(id, { at: now, from: 'system', type: 'event', meta: { name: 'handoff.callback_moved', from, to, why } });
-      await this.opts.stores.events.publish({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: r.handoffId!, queue: queueId(queue), callbackAt: to });
+      await this.opts.stores.events.publish({ type: 'handoff.callback_scheduled', conversationId: id, at: now, handoffId: handoffId(entry.handoffId), queue: queueId(queue), callbackAt: to });
       await this.opts.service.notifyCustomer(id, 'handoff.callback_moved', (locale) => ({ time: this.slotText(to, locale), previous: this.slotText(from, locale) }), { callback: { from, to } });
       return 'moved';
     }
@@ -536,7 +536,7 @@ export class CallbackService {
       await this.removeEntry(from, entry.id);
       await this.recordBooking(id, entry.handoffId, queue, from, { at: now, from, to: null, why: 'no_capacity' });
       await this.opts.stores.transcripts.append(id, { at: now, from: 'system', type: 'event', meta: { name: 'handoff.callback_cancelled', from } });
-      await this.opts.stores.events.publish({ type: 'handoff.callback_due', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: queueId(queue), priority: c.state.priority });
+      await this.opts.stores.events.publish({ type: 'handoff.callback_due', conversationId: id, at: now, handoffId: handoffId(entry.handoffId), queue: queueId(queue), priority: c.state.priority });
       await this.opts.service.notifyCustomer(id, 'handoff.callback_cancelled', (locale) => ({ previous: this.slotText(from, locale) }), { callback: { from, to: null } });
       return 'cancelled';
     }
@@ -562,7 +562,7 @@ export class CallbackService {
     const missed: { entry: SlotEntry; state: HandoffState }[] = [];
     open.forEach(({ entry }, i) => {
       const s = states[i]!;
-      if (s.handoffId !== entry.handoffId || s.status === 'bot' || s.status === 'resolved' || s.status === 'returned' || s.status === 'assigned') done.push(entry.id);
+      if (s.handoffId !== entry.handoffId || s.status === 'resolved' || s.status === 'returned' || s.status === 'assigned') done.push(entry.id);
       else if (s.status === 'scheduled') {
         if (s.callbackAt !== start) done.push(entry.id); // booked elsewhere since
       } else if (s.status === 'queued' && s.queue !== null) {

@@ -259,7 +259,7 @@ export class HandoffService {
     const hid = handoffId(this.newId());
     const { before, after } = await this.apply(id, () => ({ type: 'takeover', handoffId: hid, agentId: agent, queue, channel: opts.route }), 'retry');
     const at = this.opts.clock.now();
-    await this.opts.stores.transcripts.append(id, { at, from: 'system', type: 'event', meta: { name: 'handoff.takeover', agentId: agent, note: opts.note ?? null } });
+    // a takeover from the bot has no briefing yet: the agent's own, from what the bot knew
     if (before.status !== 'queued' && after.handoffId !== null) {
       const transcript = await this.opts.stores.transcripts.read(id);
       const memory = await readMemory(this.opts.stores.documents, id);
@@ -284,8 +284,12 @@ export class HandoffService {
         turn: memory?.value.turn ?? 0,
       });
     }
-    this.opts.metrics?.count({ humanContacts: 1 });
-    await this.opts.stores.events.publish({ type: 'handoff.accepted', conversationId: id, at, handoffId: after.handoffId!, agentId: agent });
+    await this.afterCommit(id, after, {
+      at,
+      line: { name: 'handoff.takeover', agentId: agent, note: opts.note ?? null },
+      count: () => this.opts.metrics?.count({ humanContacts: 1 }),
+      event: (handoff) => ({ type: 'handoff.accepted', conversationId: id, at, handoffId: handoff, agentId: agent }),
+    });
     return after;
   }
 
@@ -500,7 +504,7 @@ export class HandoffService {
         const c = await this.opts.stores.handoffs.commit(id, s.version, r.state);
         if (!c.ok) continue;
         escalated++;
-        await this.opts.stores.events.publish({ type: 'handoff.callback_due', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
+        await this.opts.stores.events.publish({ type: 'handoff.callback_due', conversationId: id, at: now, handoffId: s.handoffId, queue: s.queue, priority: c.state.priority });
         continue;
       }
       if (s.status !== 'queued' || s.slaDeadline === null || s.slaDeadline > now || s.queue === null) continue;
@@ -510,7 +514,7 @@ export class HandoffService {
       if (!c.ok) continue; // another process escalated it first
       escalated++;
       this.opts.metrics?.count({ slaEscalations: 1 }, { queue: s.queue });
-      await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: c.state.handoffId!, queue: s.queue, priority: c.state.priority });
+      await this.opts.stores.events.publish({ type: 'handoff.escalated', conversationId: id, at: now, handoffId: s.handoffId, queue: s.queue, priority: c.state.priority });
       // each breach (every SLA period while nobody takes it): the waiting customer hears where they stand
       await this.tellWaiting(id, c.state).catch(() => undefined);
     }

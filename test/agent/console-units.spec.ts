@@ -15,6 +15,7 @@ import { isHandoverError } from '../../src/core/errors.js';
 import { initialState } from '../../src/core/handoff-state.js';
 import { agentId, conversationId, handoffId, queueId } from '../../src/core/ids.js';
 import { MemoryDocumentStore } from '../../src/store/memory/index.js';
+import { assignedState, queuedState } from '../support/states.js';
 
 describe('agent console: building blocks', () => {
   describe('password hashes', () => {
@@ -139,8 +140,8 @@ describe('agent console: building blocks', () => {
     const ana = agent('ana', ['support', 'billing']);
     const bruno = agent('bruno', ['sales']);
     const id = conversationId('webchat:1');
-    const queued = { ...initialState(), status: 'queued' as const, version: 2, queue: queueId('support') };
-    const assignedToAna = { ...queued, status: 'assigned' as const, agentId: agentId('ana') };
+    const queued = queuedState({ queue: 'support', version: 2 });
+    const assignedToAna = assignedState({ queue: 'support', agent: 'ana', version: 2 });
     const requested = { type: 'handoff.requested' as const, conversationId: id, at: 0, handoffId: handoffId('h'), queue: queueId('support'), priority: 1, reason: 'customer_request' as const, slaDeadline: 1 };
     const message = { type: 'customer.message' as const, conversationId: id, at: 0, text: 'hi', activityType: 'message' };
 
@@ -151,8 +152,8 @@ describe('agent console: building blocks', () => {
       assert.equal(eventVisibleTo(bruno, ['sales'], false, message, assignedToAna), false);
       assert.equal(eventVisibleTo(bruno, ['sales'], true, message, assignedToAna), true);
       const transferred = { type: 'handoff.transferred' as const, conversationId: id, at: 0, handoffId: handoffId('h'), from: queueId('support'), to: queueId('sales'), reason: 'customer_request' as const };
-      assert.equal(eventVisibleTo(bruno, ['sales'], false, transferred, { ...queued, queue: queueId('sales') }), true);
-      assert.equal(eventVisibleTo(ana, ['support', 'billing'], false, transferred, { ...queued, queue: queueId('sales') }), true, 'it left her queue');
+      assert.equal(eventVisibleTo(bruno, ['sales'], false, transferred, queuedState({ queue: 'sales' })), true);
+      assert.equal(eventVisibleTo(ana, ['support', 'billing'], false, transferred, queuedState({ queue: 'sales' })), true, 'it left her queue');
     });
   });
 });

@@ -11,6 +11,7 @@ import { isHandoverError } from '../../src/core/errors.js';
 import { initialState } from '../../src/core/handoff-state.js';
 import { conversationId, queueId } from '../../src/core/ids.js';
 import type { HandoffStore } from '../../src/core/ports/handoff-store.js';
+import { queuedState } from '../support/states.js';
 
 export interface ActivityLogCaps {
   readonly maxActivitiesPerConversation?: number;
@@ -31,15 +32,7 @@ export type ActivityLogFactory = (caps: ActivityLogCaps, clock: ManualClock) => 
 
 /** Puts web chat conversation `id` in a queue (a customer waiting for a person). */
 async function waitForPerson(handoffs: HandoffStore, id: string, now: number): Promise<void> {
-  const r = await handoffs.commit(conversationId(`webchat:${id}`), 0, {
-    ...initialState(),
-    status: 'queued',
-    version: 1,
-    handoffId: null,
-    queue: queueId('support'),
-    requestedAt: now,
-    enqueuedAt: now,
-  });
+  const r = await handoffs.commit(conversationId(`webchat:${id}`), 0, queuedState({ queue: 'support', at: now }));
   assert.equal(r.ok, true);
 }
 

@@ -13,6 +13,7 @@ import { initialState, type HandoffState } from '../../src/core/handoff-state.js
 import type { HandoffPacket } from '../../src/core/conversation.js';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../support/redis.js';
 import type { RedisClient } from '../../src/store/redis/redis-connection.js';
+import { returnedState } from '../support/states.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 11, 1, 12);
@@ -106,17 +107,10 @@ after(async () => redis?.close());
 describe('historyEntryOf: a closed handoff as the history keeps it', () => {
   it('customer from the briefing; order numbers from what the bot collected and what the agent settled', () => {
     const s: HandoffState = {
-      ...initialState(),
-      status: 'returned',
+      ...returnedState({ handoff: 'h-9', queue: 'billing', agent: 'ana', at: T0, collected: { order_number: 'b20001', note_field: 'x', order_ids: ['c30001', 'not an order'] } }),
       version: 5,
-      handoffId: 'h-9' as HandoffState['handoffId'],
-      queue: 'billing' as HandoffState['queue'],
-      reason: 'customer_request',
-      requestedAt: T0,
       assignedAt: T0 + 10,
-      agentId: 'ana' as HandoffState['agentId'],
       closedAt: T0 + 99,
-      returnDigest: { agentId: 'ana' as never, collected: { order_number: 'b20001', note_field: 'x', order_ids: ['c30001', 'not an order'] } },
     };
     const packet = { customer: { id: 'c-1001', name: 'Dana Reyes' }, collected: { order_number: 'A12345', zip: '94107' }, channel: 'webchat', reason: 'customer_request', queue: 'billing' } as unknown as HandoffPacket;
     const e = historyEntryOf('webchat:x', s, packet, 'returned');

@@ -12,6 +12,7 @@ import { initialState, type HandoffState } from '../../../src/core/handoff-state
 import { conversationId, type ConversationId } from '../../../src/core/ids.js';
 import type { BurstStore } from '../../../src/core/ports/burst-store.js';
 import { MemoryBurstStore } from '../../../src/store/memory/memory-burst-store.js';
+import { assignedState } from '../../support/states.js';
 
 const T0 = Date.UTC(2026, 0, 5, 15);
 const bursts = { windowSeconds: { webchat: 3, directline: 3, 'whatsapp-web': 3, 'whatsapp-cloud': 0 }, maxSeconds: 10 };
@@ -137,7 +138,7 @@ describe('BurstWindow', () => {
 
   it('while a person owns the chat, a message goes to them at once: no burst, no typing', async () => {
     const r = rig();
-    r.state = { ...initialState(), status: 'assigned' };
+    r.state = assignedState();
     assert.equal(await r.say('hello?', 0), true);
     assert.deepEqual(r.toPerson, ['0 hello?']);
     assert.equal(r.window.deadlineOf(ID), undefined);
@@ -149,7 +150,7 @@ describe('BurstWindow', () => {
     const r = rig();
     await r.say('my card was charged twice', 0);
     await r.say('and', 1);
-    r.state = { ...initialState(), status: 'assigned' };
+    r.state = assignedState();
     await r.say('hello? anyone?', 2);
     assert.deepEqual(r.toPerson, ['0 my card was charged twice', '1 and', '2 hello? anyone?']);
     assert.deepEqual(r.turns, [], 'the bot never ran');

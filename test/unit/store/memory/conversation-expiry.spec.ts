@@ -16,6 +16,7 @@ import { parseManifest } from '../../../../src/config/load-config.js';
 import { memoryKey } from '../../../../src/handoff/conversation-memory.js';
 import { openStores, type OpenedStores } from '../../../../src/store/open-stores.js';
 import { createMemoryStores, conversationOfDocumentKey } from '../../../../src/store/memory/index.js';
+import { resolvedState } from '../../../support/states.js';
 
 const TTL = 60 * 60_000;
 const T0 = Date.UTC(2026, 0, 5, 15);
@@ -54,7 +55,7 @@ describe('memory store: idle conversations expire (conversation TTL)', () => {
     await stores.documents.write(memoryKey(id), { turns: 1 });
     // botbuilder ConversationState through DocumentStorage('botstate')
     await stores.documents.write(`botstate:webchat/conversations/${wc}/`, { dialogState: {} });
-    await stores.handoffs.commit(id, 0, { ...initialState(), status: 'resolved' });
+    await stores.handoffs.commit(id, 0, resolvedState());
     const hid = handoffId(randomUUID());
     await stores.packets.put(hid, { conversationId: id, handoffId: hid } as unknown as HandoffPacket);
     const delivered = new Promise<void>((resolve) => {
