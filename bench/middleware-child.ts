@@ -1,6 +1,6 @@
 // Runs the middleware section in a child process (so it can use different V8 flags) and prints
 // its JSON result on stdout.
-// botbuilder loaded with native async functions, as `handover start` runs it (src/runtime/native-async.ts)
+// botbuilder loaded with native async functions, as `handover start` runs it (src/internals/native-async.ts)
 import '../src/runtime/install-native-async.js';
 import { benchMiddleware } from './middleware.js';
 

@@ -8,7 +8,7 @@
  * Times that cross processes are `performance.timeOrigin + performance.now()`: sub-millisecond
  * wall-clock time on the same machine, comparable between the two workers.
  */
-// botbuilder loaded with native async functions, as `handover start` runs it (src/runtime/native-async.ts)
+// botbuilder loaded with native async functions, as `handover start` runs it (src/internals/native-async.ts)
 import '../src/runtime/install-native-async.js';
 import { readFileSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';

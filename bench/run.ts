@@ -3,7 +3,7 @@
  * (bench-results.json, git-ignored). Sections are measured in this one process so that ratios
  * compare like with like.
  */
-// botbuilder loaded with native async functions, as `handover start` runs it (src/runtime/native-async.ts)
+// botbuilder loaded with native async functions, as `handover start` runs it (src/internals/native-async.ts)
 import '../src/runtime/install-native-async.js';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -35,8 +35,8 @@ function useDist() {
 let entry;
 if (useDist()) {
   entry = path.join(root, 'dist', 'cli', 'main.js');
-  // botbuilder's async methods load as native async functions (src/runtime/native-async.ts)
-  require(path.join(root, 'dist', 'runtime', 'native-async.js')).installNativeAsync();
+  // botbuilder's async methods load as native async functions (src/internals/native-async.ts)
+  require(path.join(root, 'dist', 'internals', 'native-async.js')).installNativeAsync();
 } else {
   try {
     require('tsx/cjs/api').register();
@@ -46,7 +46,7 @@ if (useDist()) {
     process.exit(2);
   }
   entry = path.join(root, 'src', 'cli', 'main.ts');
-  require(path.join(root, 'src', 'runtime', 'native-async.ts')).installNativeAsync();
+  require(path.join(root, 'src', 'internals', 'native-async.ts')).installNativeAsync();
 }
 require(entry)
   .main(process.argv.slice(2))

@@ -7,6 +7,7 @@
  * adapter.use(app.middleware);
  * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
  */
+import { checkInternals } from './internals/self-check.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConversationState, TurnContext } from 'botbuilder';
@@ -122,6 +123,13 @@ export function createHandover(input: HandoverOptions): Handover {
   const staffing = new Staffing({ manifest: opts.manifest, documents: opts.stores.documents, clock });
   // side-effect failures (after a committed transition, in a turn): never thrown at a customer or an agent
   const onError = opts.onError ?? (opts.logger ? logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })) : undefined);
+  // the library internals this package patches still fit the installed versions (src/internals/README.md)
+  for (const c of checkInternals()) {
+    if (c.ok) continue;
+    const warning = new HandoverError('HANDOVER_ERR_INTERNAL', `library internals: ${c.name}: ${c.detail}`);
+    if (onError) onError(warning, 'library internals');
+    else process.emitWarning(warning.message, 'HandoverWarning');
+  }
   const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, staffing, ...(opts.newId ? { newId: opts.newId } : {}), ...(onError ? { onError } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service, staffing });
   // the SLA sweep also settles callbacks (moved, missed); presence and shift changes re-check them

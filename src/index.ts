@@ -38,7 +38,7 @@ export { neutralizeBidi } from './core/bidi.js';
 // Redis: `import { createRedisStores } from 'handover/redis'` (or openStores with a redis:// URL): the root never loads node-redis.
 export type { RedisStores, RedisStoresOptions } from './store/redis/index.js';
 export { SlaWatcher } from './handoff/sla-watcher.js';
-export { installNativeAsync, nativeAsyncBodies } from './runtime/native-async.js';
+export { installNativeAsync, nativeAsyncBodies } from './internals/native-async.js';
 export { SimAdapter } from './channels/sim/sim-adapter.js';
 // for the site's server: sign the customer token its pages hand to the web chat (docs/webchat.md, "Identify your logged-in customers")
 export { signCustomerToken, CustomerTokens, type CustomerTokenClaims, type CustomerIdentity } from './channels/webchat/customer-token.js';

@@ -15,6 +15,7 @@
  * const dialogState = conversationState.createProperty<DialogState>('dialogState');
  * await conversationState.saveChanges(context); // skipped when nothing changed this turn
  */
+import { botStateSlot } from '../internals/botbuilder-state.js';
 import { ConversationState, type CachedBotState, type Storage, type TurnContext } from 'botbuilder';
 
 type State = CachedBotState['state'];
@@ -47,11 +48,7 @@ export class JsonDiffConversationState extends ConversationState {
 
   constructor(storage: Storage, namespace?: string) {
     super(storage, namespace);
-    const slot = (this as unknown as { stateKey?: unknown }).stateKey;
-    if (typeof slot !== 'symbol') {
-      throw new Error('JsonDiffConversationState: botbuilder BotState no longer keeps its cache under `stateKey`; use botbuilder\'s ConversationState');
-    }
-    this.slot = slot;
+    this.slot = botStateSlot(this);
   }
 
   override load(context: TurnContext, force = false): Promise<State> {

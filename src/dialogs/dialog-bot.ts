@@ -10,6 +10,7 @@
  * adapter.use(handoffMiddleware);
  * await adapter.processActivity(activity, (ctx) => bot.run(ctx));
  */
+import { keepDialogStateConfiguration } from '../internals/botbuilder-state.js';
 import { ActivityTypes, MessageFactory, getTopScoringIntent, type ConversationState, type RecognizerResult, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -75,8 +76,6 @@ interface RouterState {
   confirming?: { intent: string; text: string } | null;
 }
 
-/** The turn-state key botbuilder-dialogs' DialogStateManager caches its configuration under. */
-const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 const AUTH_GAVE_UP = Symbol('handover.authGaveUp');
 
@@ -168,7 +167,7 @@ export class DialogBot {
     // first DialogContext of every turn unless turn state holds one; it is the same every turn, so
     // the first turn's is kept and handed to the rest (what botbuilder's DialogManager does with
     // its stateConfiguration)
-    if (this.stateConfiguration !== undefined) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
+    keepDialogStateConfiguration(context, this.stateConfiguration);
     const dc = await this.dialogs.createContext(context);
     this.stateConfiguration ??= dc.state.configuration;
     if (view?.resumedFromAgent === true) {

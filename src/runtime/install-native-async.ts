@@ -1,5 +1,5 @@
 /**
- * Side-effect module: installs the native-async loader for botbuilder (see ./native-async.ts).
+ * Side-effect module: installs the native-async loader for botbuilder (see src/internals/native-async.ts).
  * Imported first by the `handover` command, the benchmarks and the test run, so botbuilder is
  * loaded through it. In your own process: `node -r handover/install-native-async app.js`,
  * or call `installNativeAsync()` before anything imports botbuilder.
@@ -7,6 +7,6 @@
  * @example
  * import './runtime/install-native-async.js'; // before any botbuilder import
  */
-import { installNativeAsync } from './native-async.js';
+import { installNativeAsync } from '../internals/native-async.js';
 
 installNativeAsync();

@@ -1,6 +1,6 @@
-import { setMaxListeners } from 'node:events';
 import { createClient, type RedisClientType } from 'redis';
 import { HandoverError } from '../../core/errors.js';
+import { offlineTimeoutOf, timeOnlyWhileOffline } from '../../internals/redis-offline-timeout.js';
 
 /**
  * The node-redis client every Redis store takes: no extra modules, functions or scripts (our Lua
@@ -39,69 +39,6 @@ export interface RedisConnectionOptions {
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
-const offlineTimeouts = new WeakMap<RedisClient, number>();
-
-/**
- * Gives a client's commands a timeout only while it is disconnected, and rejects at once the
- * commands still unsent when the connection drops.
- *
- * Why: node-redis arms `AbortSignal.timeout()` for every command (a timer, a WeakRef and a
- * listener), though the timeout only ever applies while the command waits unsent in the offline
- * queue: it is disarmed as soon as the command is written. While connected that is pure cost —
- * about 0.1 ms of CPU per chat turn, a DOMException built 5 s later for every command, and objects
- * that survive young-generation collections (scavenges get longer, the p99 of a turn with them).
- * The client's command options are what each command call copies, so they are chosen per call:
- * none while ready, `timeoutMs` while Redis is away.
- *
- * A command accepted while the client was ready but not yet written when the socket dies (issued
- * in the same tick, or queued behind a busy event loop) would otherwise wait, without a timeout,
- * for the reconnect — for a customer's line, a spinner for the whole outage instead of "not sent".
- * So commands issued while ready carry the abort signal of the current connection: when the
- * connection drops it is aborted, node-redis removes every unsent command carrying it (one that
- * was written is not touched: node-redis rejects it itself when the socket closes) and rejects it
- * with an `AbortError`, which `isUnavailable` reads as "Redis cannot answer now". An aborted
- * command was never sent, so retrying it cannot apply it twice.
- */
-function timeOnlyWhileOffline(client: RedisClient, timeoutMs: number): void {
-  // node-redis reads `this._commandOptions` on every command call (withCommandOptions() overrides it the same way)
-  const holder = client as unknown as { _commandOptions?: Record<string, unknown> };
-  const current = holder._commandOptions;
-  if (current === undefined || !('timeout' in current)) {
-    throw new Error('node-redis no longer keeps per-client command options in _commandOptions: update timeOnlyWhileOffline (src/store/redis/redis-connection.ts)');
-  }
-  // from whatever the client was given (a duplicate copies its parent's current options, signal included)
-  const { abortSignal: _parentSignal, ...base } = current;
-  const offline = Object.freeze({ ...base, timeout: timeoutMs });
-  const forConnection = (c: AbortController): Readonly<Record<string, unknown>> => {
-    // one listener per unsent command: many at once is normal, not a leak
-    setMaxListeners(0, c.signal);
-    return Object.freeze({ ...base, timeout: 0, abortSignal: c.signal });
-  };
-  let connection = new AbortController();
-  let online = forConnection(connection);
-  const dropped = (): void => {
-    if (!client.isReady && !connection.signal.aborted) connection.abort();
-  };
-  // 'error' and 'reconnecting' can fire before isReady flips: look again on the next tick too
-  const onDrop = (): void => {
-    dropped();
-    setImmediate(dropped);
-  };
-  for (const e of ['end', 'error', 'reconnecting'] as const) client.on(e, onDrop);
-  Object.defineProperty(client, '_commandOptions', {
-    configurable: true,
-    enumerable: false,
-    get: () => {
-      if (!client.isReady) return offline;
-      if (connection.signal.aborted) {
-        connection = new AbortController();
-        online = forConnection(connection);
-      }
-      return online;
-    },
-  });
-  offlineTimeouts.set(client, timeoutMs);
-}
 
 /**
  * Opens a node-redis client that fails fast at start-up and never gives up afterwards.
@@ -166,7 +103,7 @@ export async function connectRedis(opts: RedisConnectionOptions): Promise<RedisC
  */
 export async function duplicateConnection(client: RedisClient, onError: (e: unknown) => void): Promise<RedisClient> {
   const conn = client.duplicate();
-  const timeoutMs = offlineTimeouts.get(client);
+  const timeoutMs = offlineTimeoutOf(client);
   if (timeoutMs !== undefined) timeOnlyWhileOffline(conn, timeoutMs);
   conn.on('error', onError);
   await conn.connect();

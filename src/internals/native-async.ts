@@ -23,7 +23,7 @@
  * rewrite does not compile is loaded unchanged. Set HANDOVER_NATIVE_ASYNC=0 to switch it off.
  *
  * @example
- * import { installNativeAsync } from './runtime/native-async.js';
+ * import { installNativeAsync } from './internals/native-async.js';
  * installNativeAsync(); // first thing, before anything imports botbuilder
  */
 import Module from 'node:module';
@@ -215,6 +215,11 @@ export function installNativeAsync(): void {
     }
     return original.call(this, content, filename);
   };
+}
+
+/** True once `installNativeAsync()` hooked compilation (false with HANDOVER_NATIVE_ASYNC=0). */
+export function nativeAsyncInstalled(): boolean {
+  return installed;
 }
 
 /**

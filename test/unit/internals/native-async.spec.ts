@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { TurnContext } from 'botbuilder';
 import { DialogContext } from 'botbuilder-dialogs';
-import { nativeAsyncBodies, rewrite } from '../../../src/runtime/native-async.js';
+import { nativeAsyncBodies, rewrite } from '../../../src/internals/native-async.js';
 
 /** A module as tsc emits it for ES2015, with every trap the yield scan must not fall into. */
 const EMITTED = `"use strict";
@@ -52,7 +52,7 @@ function load(source: string): { Thing: new () => { run(flag: unknown): Promise<
   return module.exports as never;
 }
 
-describe('native async for botbuilder (src/runtime/native-async.ts)', () => {
+describe('native async for botbuilder (src/internals/native-async.ts)', () => {
   it('turns tsc __awaiter generators into async functions, yield keywords only, line for line', async () => {
     const r = rewrite(EMITTED);
     assert.equal(r.bodies, 3);
@@ -105,7 +105,7 @@ describe('native async for botbuilder (src/runtime/native-async.ts)', () => {
       }
     };
     for (const pkg of ['botbuilder', 'botbuilder-core', 'botbuilder-dialogs', 'botbuilder-stdlib']) walk(join('node_modules', pkg, 'lib'));
-    assert.deepEqual(missed, [], 'a botbuilder upgrade changed the emitted pattern: update src/runtime/native-async.ts');
+    assert.deepEqual(missed, [], 'a botbuilder upgrade changed the emitted pattern: update src/internals/native-async.ts');
     assert.ok(files > 40 && bodies > 300, `${files} files, ${bodies} bodies`);
   });
 
@@ -116,7 +116,7 @@ describe('native async for botbuilder (src/runtime/native-async.ts)', () => {
   });
 
   it('HANDOVER_NATIVE_ASYNC=0 switches it off; the handover command turns it on', () => {
-    const probe = "require('tsx/cjs/api').register(); require('./src/runtime/native-async.ts').installNativeAsync(); const { TurnContext } = require('botbuilder-core'); process.stdout.write(String(/async function/.test(TurnContext.prototype.sendActivity.toString())));";
+    const probe = "require('tsx/cjs/api').register(); require('./src/internals/native-async.ts').installNativeAsync(); const { TurnContext } = require('botbuilder-core'); process.stdout.write(String(/async function/.test(TurnContext.prototype.sendActivity.toString())));";
     const run = (env: Record<string, string>) => execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, ...env } });
     assert.equal(run({ HANDOVER_NATIVE_ASYNC: '0' }), 'false');
     assert.equal(run({}), 'true');
