@@ -55,7 +55,7 @@ export async function attachAgentDelivery(opts: {
           // messageId lets the channel show a message delivered twice (after a crash) once.
           channelData: { handover: { role: m.kind === 'agent_message' ? 'agent' : 'system', kind: m.kind, agentName: m.agentName ?? null, ...(m.kind === 'agent_message' && m.agentId !== undefined ? { agentId: m.agentId } : {}), ...m.meta, messageId: m.id } },
         });
-      }, opts.botAppId === undefined ? {} : { botAppId: opts.botAppId });
+      }, { owner: 'handover', ...(opts.botAppId === undefined ? {} : { botAppId: opts.botAppId }) });
     },
     { onDeadLetter: (letter) => tellAgent(opts.stores, letter) },
   );

@@ -333,7 +333,7 @@ export class BurstWindow {
         });
         context.turnState.set(BURST_KEY, { messages: burst.messages } satisfies BurstTurn);
         await this.opts.hooks.run(context, () => this.opts.logic(context));
-      }, host?.botAppId === undefined ? {} : { botAppId: host.botAppId });
+      }, { owner: 'handover', ...(host?.botAppId === undefined ? {} : { botAppId: host.botAppId }) });
     } catch (e) {
       // the bot's own error (the adapter's onTurnError saw it too); running it again would throw again
       this.opts.onError(e, 'answer burst');

@@ -9,7 +9,7 @@
  * await continueOn(adapter, reference, async (ctx) => { await ctx.sendActivity('Ana: your refund is on its way'); }, { botAppId: process.env.MicrosoftAppId });
  */
 import { CloudAdapterBase, type BotAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import { runProactive } from './proactive-turn.js';
+import { runProactive, type ProactiveOwner } from './proactive-turn.js';
 
 /** How to reach the bot's own identity on a CloudAdapter. */
 export interface ContinueOptions {
@@ -19,6 +19,12 @@ export interface ContinueOptions {
    * the Emulator, a local Direct Line, tests.
    */
   readonly botAppId?: string;
+  /**
+   * Whose turn it is: `'host'` (default: your bot's own proactive message — it runs only while the
+   * bot owns the conversation, never over an agent, and is recorded in the transcript) or
+   * `'handover'` (this package's agent delivery and burst answers, which pass the gate).
+   */
+  readonly owner?: ProactiveOwner;
 }
 
 /** True for CloudAdapter and its kin, also when the host's botbuilder is another copy than ours. */
@@ -40,6 +46,7 @@ export function continueOn(
   logic: (context: TurnContext) => Promise<void>,
   opts: ContinueOptions = {},
 ): Promise<void> {
-  if (isCloudAdapter(adapter)) return runProactive(() => adapter.continueConversationAsync(opts.botAppId ?? '', reference, logic));
-  return runProactive(() => adapter.continueConversation(reference, logic));
+  const owner = opts.owner ?? 'host';
+  if (isCloudAdapter(adapter)) return runProactive(() => adapter.continueConversationAsync(opts.botAppId ?? '', reference, logic), owner);
+  return runProactive(() => adapter.continueConversation(reference, logic), owner);
 }

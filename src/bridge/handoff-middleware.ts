@@ -29,6 +29,7 @@ import type { TranscriptEntry } from '../core/conversation.js';
 import { conversationId as toConversationId, type ConversationId } from '../core/ids.js';
 import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import { Redactor } from '../core/redact.js';
+import { HandoverError } from '../core/errors.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { CallbackService } from '../handoff/callback-service.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
@@ -39,7 +40,7 @@ import { HandoffRequester } from './handoff-request.js';
 import type { MiddlewareKit } from './middleware-kit.js';
 import type { HandoffMiddlewareOptions } from './middleware-options.js';
 import { PersonGate } from './person-gate.js';
-import { inProactiveScope } from './proactive-turn.js';
+import { proactiveOwner, type ProactiveOwner } from './proactive-turn.js';
 import { botEntry, inboundDetails, localeOf } from './transcript-lines.js';
 import { TranscriptWriter } from './transcript-writer.js';
 import { TurnEvaluator } from './turn-evaluator.js';
@@ -149,7 +150,9 @@ export class HandoffMiddleware implements Middleware {
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    if (isProactive(context)) return next();
+    const proactive = proactiveTurnOf(context);
+    if (proactive === 'handover') return next();
+    if (proactive === 'host') return this.hostTurn(context, next);
     const { kit, opts } = this;
     const startedAt = performance.now();
     const activity = context.activity;
@@ -236,6 +239,33 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /**
+   * The bot's own proactive turn (a reminder, "your order shipped"): it runs only while the bot owns
+   * the conversation — never over an agent (then it is skipped and reported with
+   * HANDOVER_ERR_NOT_IN_STATE) — and what it sends is recorded in the transcript.
+   */
+  private async hostTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { kit, opts } = this;
+    const id = conversationKeyOf(context.activity);
+    let state: HandoffState;
+    try {
+      state = await opts.stores.handoffs.get(id);
+    } catch (e) {
+      // the owner is unknown: not talking over a person matters more than this message
+      kit.report(e, 'read handoff state (bot proactive turn)');
+      throw e;
+    }
+    if (isWithHuman(state)) {
+      kit.report(new HandoverError('HANDOVER_ERR_NOT_IN_STATE', `the bot's proactive turn in ${id} did not run: a person owns the conversation (${state.status}); check isWithHuman(await handover.service.state(id)) first`), 'bot proactive turn');
+      return;
+    }
+    context.onSendActivities(async (_ctx, activities, nextSend) => {
+      await kit.record(id, ...activities.filter((a) => a.type !== 'trace').map((a) => botEntry(a, kit.clock.now())));
+      return nextSend();
+    });
+    return next();
+  }
+
+  /**
    * The customer's line, the ownership and (speculatively) the memory go out together: one round
    * trip on Redis instead of three; the memory read is wasted only while a person owns the chat.
    * Undefined when the ownership cannot be read (the customer is told; nothing else happens); a
@@ -295,15 +325,19 @@ export class HandoffMiddleware implements Middleware {
 }
 
 /**
- * A proactive turn (an agent's or the system's message going out) rather than a customer's:
- * marked with PROACTIVE_KEY by our adapters, or the `continueConversation` event every botbuilder
- * adapter builds in `continueConversation()` (CloudAdapter spells it `ContinueConversation`) when it
- * was started inside `runProactive` (agent delivery, burst answers). The name alone is not enough: a
- * customer can send an event of that name, and it is recorded and handled like any other.
- * Such a turn passes straight through: the gate must not swallow what an agent sends.
+ * Whose proactive turn this is, if it is one. `'handover'`: an agent's or the system's message
+ * going out, or a burst's answer — marked with PROACTIVE_KEY by our adapters, or started inside
+ * `runProactive` by this package; it passes straight through (the gate must not swallow what an agent
+ * sends). `'host'`: the bot's own proactive message — started with `continueOn` (owner `'host'`),
+ * or the `continueConversation` event any botbuilder adapter builds in `continueConversation()` /
+ * `continueConversationAsync()` (CloudAdapter spells it `ContinueConversation`) from a conversation
+ * reference: it has no timestamp, where everything a channel delivers carries one (the Bot
+ * Connector's, Direct Line's, this package's adapters'). A customer can send an event of that name;
+ * it is stamped, and is recorded and handled like any other of the customer's activities.
  */
-function isProactive(context: TurnContext): boolean {
-  if (context.turnState.get(PROACTIVE_KEY) === true) return true;
+function proactiveTurnOf(context: TurnContext): ProactiveOwner | undefined {
+  if (context.turnState.get(PROACTIVE_KEY) === true) return 'handover';
   const a = context.activity;
-  return a.type === ActivityTypes.Event && typeof a.name === 'string' && a.name.toLowerCase() === 'continueconversation' && inProactiveScope();
+  if (a.type !== ActivityTypes.Event || typeof a.name !== 'string' || a.name.toLowerCase() !== 'continueconversation') return undefined;
+  return proactiveOwner() ?? (a.timestamp === undefined && a.localTimestamp === undefined ? 'host' : undefined);
 }

@@ -21,6 +21,8 @@ class PlainChannel extends BotAdapter {
   async receive(activity: Partial<Activity>, logic: (c: TurnContext) => Promise<void>): Promise<void> {
     const full = {
       id: `in${++this.seq}`,
+      // every channel stamps what it delivers (Bot Connector, Direct Line); a proactive turn built from a reference is not
+      timestamp: new Date(),
       channelId: 'plain',
       serviceUrl: 'plain://',
       conversation: { id: 'conv-9', isGroup: false, conversationType: 'personal', name: '' },
