@@ -1,14 +1,15 @@
 /**
  * A proactive turn on any botbuilder adapter. `CloudAdapter` (every `CloudAdapterBase`) throws on the
  * legacy `continueConversation(reference, logic)` and wants `continueConversationAsync(botAppId,
- * reference, logic)`; `BotFrameworkAdapter`, `TestAdapter` and this package's adapters take the
- * legacy call. Agent messages and burst answers go through here, inside {@link runProactive} so the
+ * reference, logic)`; `BotFrameworkAdapter` and this package's adapters take the legacy call;
+ * botbuilder's `TestAdapter` implements neither (it rejects "not implemented"), so its proactive
+ * turn is the continueConversation event run through `processActivity`, as the others build it. Agent messages and burst answers go through here, inside {@link runProactive} so the
  * handoff middleware knows the turn is ours.
  *
  * @example
  * await continueOn(adapter, reference, async (ctx) => { await ctx.sendActivity('Ana: your refund is on its way'); }, { botAppId: process.env.MicrosoftAppId });
  */
-import { CloudAdapterBase, type BotAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapterBase, TestAdapter, TurnContext, type BotAdapter, type ConversationReference } from 'botbuilder';
 import { runProactive, type ProactiveOwner } from './proactive-turn.js';
 
 /** How to reach the bot's own identity on a CloudAdapter. */
@@ -34,6 +35,11 @@ function isCloudAdapter(adapter: BotAdapter): adapter is CloudAdapterBase {
   return typeof a.continueConversationAsync === 'function' && typeof a.botFrameworkAuthentication === 'object' && a.botFrameworkAuthentication !== null;
 }
 
+/** botbuilder's TestAdapter (also another copy of it), whose continueConversation only rejects. */
+function isTestAdapter(adapter: BotAdapter): adapter is TestAdapter {
+  return adapter instanceof TestAdapter || (adapter.constructor.name === 'TestAdapter' && typeof (adapter as { processActivity?: unknown }).processActivity === 'function');
+}
+
 /**
  * Runs `logic` in a proactive turn of the conversation `reference` points at, on whatever adapter.
  *
@@ -48,5 +54,9 @@ export function continueOn(
 ): Promise<void> {
   const owner = opts.owner ?? 'host';
   if (isCloudAdapter(adapter)) return runProactive(() => adapter.continueConversationAsync(opts.botAppId ?? '', reference, logic), owner);
+  if (isTestAdapter(adapter)) {
+    const event = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+    return runProactive(() => adapter.processActivity(event, logic), owner);
+  }
   return runProactive(() => adapter.continueConversation(reference, logic), owner);
 }
