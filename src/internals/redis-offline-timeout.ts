@@ -18,8 +18,7 @@ export interface ClientLike {
 const offlineTimeouts = new WeakMap<object, number>();
 
 /**
- * Gives a client's commands a timeout only while it is disconnected, and rejects at once the
- * commands still unsent when the connection drops.
+ * Gives a client's commands a timeout only while it is disconnected.
  *
  * Why: node-redis arms `AbortSignal.timeout()` for every command (a timer, a WeakRef and a
  * listener), though the timeout only ever applies while the command waits unsent in the offline
@@ -27,16 +26,9 @@ const offlineTimeouts = new WeakMap<object, number>();
  * about 0.1 ms of CPU per chat turn, a DOMException built 5 s later for every command, and objects
  * that survive young-generation collections (scavenges get longer, the p99 of a turn with them).
  * The client's command options are what each command call copies, so they are chosen per call:
- * none while ready, `timeoutMs` while Redis is away.
- *
- * A command accepted while the client was ready but not yet written when the socket dies (issued
- * in the same tick, or queued behind a busy event loop) would otherwise wait, without a timeout,
- * for the reconnect — for a customer's line, a spinner for the whole outage instead of "not sent".
- * So commands issued while ready carry the abort signal of the current connection: when the
- * connection drops it is aborted, node-redis removes every unsent command carrying it (one that
- * was written is not touched: node-redis rejects it itself when the socket closes) and rejects it
- * with an `AbortError`, which `isUnavailable` reads as "Redis cannot answer now". An aborted
- * command was never sent, so retrying it cannot apply it twice.
+ * none while ready, `timeoutMs` while Redis is away. A command accepted while ready but still unsent
+ * when the socket dies waits for the reconnect; the commands that must not (a customer's line) go
+ * through {@link failingFastOnDrop}.
  */
 export function timeOnlyWhileOffline(client: ClientLike, timeoutMs: number): void {
   // node-redis reads `this._commandOptions` on every command call (withCommandOptions() overrides it the same way)
@@ -45,16 +37,39 @@ export function timeOnlyWhileOffline(client: ClientLike, timeoutMs: number): voi
   if (current === undefined || !('timeout' in current)) {
     throw new HandoverError('HANDOVER_ERR_INTERNAL', 'node-redis no longer keeps per-client command options in _commandOptions: update src/internals/redis-offline-timeout.ts');
   }
-  // from whatever the client was given (a duplicate copies its parent's current options, signal included)
-  const { abortSignal: _parentSignal, ...base } = current;
-  const offline = Object.freeze({ ...base, timeout: timeoutMs });
-  const forConnection = (c: AbortController): Readonly<Record<string, unknown>> => {
-    // one listener per unsent command: many at once is normal, not a leak
-    setMaxListeners(0, c.signal);
-    return Object.freeze({ ...base, timeout: 0, abortSignal: c.signal });
-  };
+  // from whatever the client was given (a duplicate copies its parent's current options)
+  const online = Object.freeze({ ...current, timeout: 0 });
+  const offline = Object.freeze({ ...current, timeout: timeoutMs });
+  Object.defineProperty(client, '_commandOptions', { configurable: true, enumerable: false, get: () => (client.isReady ? online : offline) });
+  offlineTimeouts.set(client, timeoutMs);
+}
+
+const failFastViews = new WeakMap<object, object>();
+
+/**
+ * The same client, for commands that must be refused at once when the connection drops rather
+ * than wait for the reconnect: a customer's line ("not sent, send it again" beats a spinner for the
+ * whole outage), a rate-limit take in front of it.
+ *
+ * A command accepted while the client was ready but not yet written when the socket dies (issued
+ * in the same tick, or queued behind a busy event loop) would wait, without a timeout, in node-redis'
+ * write queue until the reconnect. Commands issued through this view carry the abort signal of the
+ * current connection: when it drops the signal is aborted, node-redis removes every unsent command
+ * carrying it (one already written is not touched: node-redis rejects it itself when the socket
+ * closes) and rejects it with an `AbortError`, which `isUnavailable` reads as "Redis cannot answer
+ * now". An aborted command was never sent, so retrying it cannot apply it twice. Only these
+ * commands pay for the signal (a listener per command: ~10–20 % of a pipelined command's cost).
+ *
+ * @example
+ * await failingFastOnDrop(client).evalSha(sha, { keys, arguments: args });
+ */
+export function failingFastOnDrop<C extends ClientLike>(client: C): C {
+  const known = failFastViews.get(client);
+  if (known !== undefined) return known as C;
+  const base = client as unknown as { _commandOptions?: Record<string, unknown> };
   let connection = new AbortController();
-  let online = forConnection(connection);
+  // one listener per unsent command: many at once is normal, not a leak
+  setMaxListeners(0, connection.signal);
   const dropped = (): void => {
     if (!client.isReady && !connection.signal.aborted) connection.abort();
   };
@@ -64,19 +79,23 @@ export function timeOnlyWhileOffline(client: ClientLike, timeoutMs: number): voi
     setImmediate(dropped);
   };
   for (const e of ['end', 'error', 'reconnecting'] as const) client.on(e, onDrop);
-  Object.defineProperty(client, '_commandOptions', {
+  // node-redis' own withAbortSignal() is the same: a prototype view with its own _commandOptions
+  const view = Object.create(client) as C;
+  Object.defineProperty(view, '_commandOptions', {
     configurable: true,
     enumerable: false,
     get: () => {
-      if (!client.isReady) return offline;
+      const options = base._commandOptions;
+      if (!client.isReady) return options;
       if (connection.signal.aborted) {
         connection = new AbortController();
-        online = forConnection(connection);
+        setMaxListeners(0, connection.signal);
       }
-      return online;
+      return { ...options, abortSignal: connection.signal };
     },
   });
-  offlineTimeouts.set(client, timeoutMs);
+  failFastViews.set(client, view);
+  return view;
 }
 
 /** The offline timeout a patched client was given (its duplicates get the same), or undefined. */

@@ -100,9 +100,9 @@ export class RedisActivityLog implements ActivityLog {
 
   async create(conversationId: string): Promise<void> {
     // a customer waiting on a new conversation or a resume hears "not now" at once, not after the offline queue's timeout
-    failFastWhileDown(this.client, 'register a web chat conversation');
+    const client = failFastWhileDown(this.client, 'register a web chat conversation');
     await this.guard('register a web chat conversation', () => createScript.run(
-      this.client,
+      client,
       [this.keys.activity(conversationId), this.keys.activityRecent()],
       [
         conversationId,
@@ -171,12 +171,12 @@ export class RedisActivityLog implements ActivityLog {
    * "How to run Redis").
    */
   async appendIncoming(conversationId: string, activity: ChannelActivity, options: IncomingOptions = {}): Promise<IncomingResult> {
-    failFastWhileDown(this.client, 'store a customer line');
+    const client = failFastWhileDown(this.client, 'store a customer line');
     const clientKey = options.clientKey;
     const owner = options.inboxOwner ?? '';
     if (/\s/.test(owner)) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `inbox owner "${owner}" must not contain white space`);
     const reply = await this.guard('store a customer line', () => incomingScript.run(
-      this.client,
+      client,
       [
         this.keys.activity(conversationId),
         this.keys.activityItems(conversationId),

@@ -29,13 +29,13 @@ export class RedisLoginAttempts implements LoginAttempts {
 
   async reserve(limits: readonly AttemptLimit[], windowMs: number): Promise<AttemptDecision> {
     checkAttemptLimits(limits, windowMs);
-    failFastWhileDown(this.client, 'check sign-in attempts');
+    const client = failFastWhileDown(this.client, 'check sign-in attempts');
     const ticket = randomBytes(12).toString('base64url');
     const keys = [0, 1, 2].map((i) => this.keys.signInAttempts(limits[i]?.key ?? `unused-${i}`));
     const args = [String(windowMs), ticket, ...[0, 1, 2].map((i) => String(limits[i]?.limit ?? 0))];
     let reply: unknown;
     try {
-      reply = await reserveScript.run(this.client, keys, args);
+      reply = await reserveScript.run(client, keys, args);
     } catch (e) {
       throw asUnavailable(e, 'check sign-in attempts');
     }
@@ -51,28 +51,28 @@ export class RedisLoginAttempts implements LoginAttempts {
     const ops = [...giveBack.map((key) => ({ key, op: 'give' })), ...clear.map((key) => ({ key, op: 'clear' }))];
     if (ops.length === 0) return;
     if (ops.length > 3) throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `a sign-in release changes 1 to 3 counters, got ${ops.length}`);
-    failFastWhileDown(this.client, 'give a sign-in attempt back');
+    const client = failFastWhileDown(this.client, 'give a sign-in attempt back');
     const keys = [0, 1, 2].map((i) => this.keys.signInAttempts(ops[i]?.key ?? `unused-${i}`));
     try {
-      await releaseScript.run(this.client, keys, [ticket, ...[0, 1, 2].map((i) => ops[i]?.op ?? '')]);
+      await releaseScript.run(client, keys, [ticket, ...[0, 1, 2].map((i) => ops[i]?.op ?? '')]);
     } catch (e) {
       throw asUnavailable(e, 'give a sign-in attempt back');
     }
   }
 
   async remember(marker: string, ttlMs: number): Promise<void> {
-    failFastWhileDown(this.client, 'remember a known device');
+    const client = failFastWhileDown(this.client, 'remember a known device');
     try {
-      await this.client.set(this.keys.signInMarker(marker), '1', { PX: Math.max(1, Math.ceil(ttlMs)) });
+      await client.set(this.keys.signInMarker(marker), '1', { PX: Math.max(1, Math.ceil(ttlMs)) });
     } catch (e) {
       throw asUnavailable(e, 'remember a known device');
     }
   }
 
   async remembers(marker: string): Promise<boolean> {
-    failFastWhileDown(this.client, 'read a known device');
+    const client = failFastWhileDown(this.client, 'read a known device');
     try {
-      return (await this.client.exists(this.keys.signInMarker(marker))) === 1;
+      return (await client.exists(this.keys.signInMarker(marker))) === 1;
     } catch (e) {
       throw asUnavailable(e, 'read a known device');
     }

@@ -25,10 +25,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async take(key: string, rule: TokenBucketRule): Promise<RateDecision> {
     checkRule(rule);
-    failFastWhileDown(this.client, 'check a rate limit');
+    const client = failFastWhileDown(this.client, 'check a rate limit');
     let reply: unknown;
     try {
-      reply = await takeScript.run(this.client, [this.keys.rateBucket(key)], [String(rule.burst), String(rule.perMinute)]);
+      reply = await takeScript.run(client, [this.keys.rateBucket(key)], [String(rule.burst), String(rule.perMinute)]);
     } catch (e) {
       throw asUnavailable(e, 'check a rate limit');
     }

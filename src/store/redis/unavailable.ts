@@ -1,6 +1,7 @@
 import { ErrorReply } from 'redis';
 import { HandoverError } from '../../core/errors.js';
 import type { RedisClient } from './redis-connection.js';
+import { failingFastOnDrop } from '../../internals/redis-offline-timeout.js';
 
 /** Replies Redis gives while it cannot serve writes for now (loading its AOF, a busy script, a failed save, a replica). */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MISCONF|TRYAGAIN|MASTERDOWN|READONLY|CLUSTERDOWN|NOREPLICAS)\b/;
@@ -36,13 +37,17 @@ export function asUnavailable(e: unknown, what: string): unknown {
 /**
  * Rejects at once (HANDOVER_ERR_STORE_UNAVAILABLE) while the connection is down, instead of letting
  * the command wait in node-redis' offline queue for `commandTimeoutMs`: for a customer's line,
- * "not sent, will retry" now beats a spinner for 5 s.
+ * "not sent, will retry" now beats a spinner for 5 s. Returns the client to issue the command on:
+ * one whose commands are also refused at once if the connection drops before they are written
+ * (`failingFastOnDrop`).
  *
  * @example
- * failFastWhileDown(client, 'store a customer line');
+ * const c = failFastWhileDown(client, 'store a customer line');
+ * await script.run(c, keys, args);
  */
-export function failFastWhileDown(client: RedisClient, what: string): void {
+export function failFastWhileDown(client: RedisClient, what: string): RedisClient {
   if (!client.isReady) throw new HandoverError('HANDOVER_ERR_STORE_UNAVAILABLE', `Redis cannot ${what} now (not connected): retry when it is back`);
+  return failingFastOnDrop(client);
 }
 
 /**
