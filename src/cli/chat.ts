@@ -8,7 +8,6 @@
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { agentId, type ConversationId } from '../core/ids.js';
@@ -21,13 +20,6 @@ import { createMemoryStores } from '../store/memory/index.js';
 import { readMetrics } from '../handoff/metrics.js';
 import { alternatives } from '../dialogs/explain-issues.js';
 import type { Manifest } from '../config/manifest-schema.js';
-
-export const CHAT_USAGE = `  chat [--customer ID] [--locale en|pt-BR|es]
-                     Talk to the sample bot in the terminal (in-memory store). --customer: an id of
-                     data/customers.json (default c-1001, Dana Reyes; any other id is an anonymous
-                     visitor); --locale: the customer's language (default: detected from the text).
-                     When it hands off, play the agent: /accept, /say TEXT, /transfer QUEUE,
-                     /resolve, /return [field=value …] [note], /queue, /metrics, /help; /quit ends.`;
 
 const COMMANDS = `Agent commands: /accept  /say TEXT  /transfer QUEUE  /resolve  /return [field=value …]  /queue  /metrics  /help  /quit`;
 
@@ -48,18 +40,21 @@ function queueNamed(manifest: Manifest, name: string): string | undefined {
   return Object.keys(manifest.queues).find((q) => q.toLowerCase() === n || manifest.queues[q]!.label.toLowerCase() === n);
 }
 
-export async function chat(args: string[]): Promise<number> {
-  let values: { customer?: string; locale?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args, options: { customer: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
-  } catch (e) {
-    process.stderr.write(`handover chat: ${(e as Error).message}\n\nUsage:\n${CHAT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help === true) {
-    process.stdout.write(`Usage:\n${CHAT_USAGE}\n`);
-    return 0;
-  }
+/** The parsed flags of chat (commands.ts). */
+export interface ChatFlags {
+  /** An id of data/customers.json (default c-1001); any other id is an anonymous visitor. */
+  readonly customer?: string;
+  /** The customer's language (default: detected from the text). */
+  readonly locale?: string;
+}
+
+/**
+ * Runs the demo on stdin/stdout; resolves with the exit status (2 for an unknown locale).
+ *
+ * @example
+ * process.exitCode = await chat({ customer: 'c-1001', locale: 'es' });
+ */
+export async function chat(values: ChatFlags): Promise<number> {
   const config = loadConfig(resolve('manifest.json'));
   const manifest = config.manifest;
   const locale = values.locale;

@@ -19,12 +19,15 @@ import { DEFAULT_RETENTION, retentionFromDays, type RetentionPolicy } from '../c
 import { checkCustomerId, eraseCustomer } from '../handoff/customer-erasure.js';
 import { openStores } from '../store/open-stores.js';
 
-export const ERASE_USAGE = `  erase --customer ID [--store redis://HOST:PORT] [--prefix P] [--force] [--by NAME]
-                     Erase everything stored for one customer (transcripts, memory, bot state, web
-                     chat history, briefings, callbacks, WhatsApp data) on the deployment's Redis
-                     (--store, default REDIS_URL; --prefix, default handover) and print what went
-                     per class (JSON). Audited (who, when, counts). --force also erases an open
-                     handoff (waiting, with an agent, booked). The memory store: DELETE /api/customers/{id}.`;
+/** The parsed flags of erase (commands.ts); defaults: store REDIS_URL, prefix handover, by the user name. */
+export interface EraseFlags {
+  readonly customer: string;
+  readonly store?: string;
+  readonly prefix?: string;
+  readonly force?: boolean;
+  /** Recorded as `cli:<by>`. */
+  readonly by?: string;
+}
 
 interface EraseArgs {
   customer: string;
@@ -38,16 +41,16 @@ interface EraseArgs {
  * Runs the command; resolves with the exit status.
  *
  * @example
- * process.exitCode = await eraseCommand(['--customer', 'c-1001'], process.stdout, process.stderr, process.env);
+ * process.exitCode = await eraseCommand({ customer: 'c-1001' }, process.stdout, process.stderr, process.env);
  */
-export async function eraseCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function eraseCommand(flags: EraseFlags, out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const fail = (message: string): number => {
     err.write(`handover erase: ${message}\n`);
     return 2;
   };
   let parsed: EraseArgs;
   try {
-    parsed = parseArgs(args, env);
+    parsed = withDefaults(flags, env);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }
@@ -73,32 +76,15 @@ export async function eraseCommand(args: readonly string[], out: NodeJS.Writable
   }
 }
 
-function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): EraseArgs {
-  let customer: string | undefined;
-  let store = env['REDIS_URL']?.trim() || undefined;
-  let prefix = 'handover';
-  let force = false;
-  let by = `cli:${safeUser()}`;
-  const value = (i: number, name: string): string => {
-    const v = args[i];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value\n\nUsage:\n${ERASE_USAGE}`);
-    return v;
+function withDefaults(flags: EraseFlags, env: NodeJS.ProcessEnv): EraseArgs {
+  checkCustomerId(flags.customer);
+  return {
+    customer: flags.customer,
+    store: flags.store ?? (env['REDIS_URL']?.trim() || undefined),
+    prefix: flags.prefix ?? 'handover',
+    force: flags.force === true,
+    by: `cli:${flags.by ?? safeUser()}`,
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.indexOf('=');
-    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const take = (): string => inline ?? value(++i, name);
-    if (name === '--customer') customer = take();
-    else if (name === '--store') store = take();
-    else if (name === '--prefix') prefix = take();
-    else if (name === '--by') by = `cli:${take()}`;
-    else if (name === '--force') force = true;
-    else throw new Error(`unknown option ${a}\n\nUsage:\n${ERASE_USAGE}`);
-  }
-  if (customer === undefined) throw new Error(`--customer ID is required\n\nUsage:\n${ERASE_USAGE}`);
-  checkCustomerId(customer);
-  return { customer, store, prefix, force, by };
 }
 
 /** manifest.json's retention when there is one here (the audit line's life), else the defaults. */

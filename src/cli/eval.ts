@@ -17,26 +17,13 @@ import { evalScenarios } from './eval-scenarios.js';
 import { readScenarios, type Scenario } from './scenario.js';
 import { nluReport, scenariosReport } from './eval-report.js';
 
-interface Parsed {
-  files: string[];
-  report: string | null;
-}
-
-function parseArgs(args: readonly string[]): Parsed {
-  const files: string[] = [];
-  let report: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--report') {
-      const v = args[++i];
-      if (v === undefined) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', '--report needs a folder');
-      report = v;
-    } else if (a.startsWith('--report=')) report = a.slice('--report='.length);
-    else if (a.startsWith('-')) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', `unknown option ${a}`);
-    else files.push(a);
-  }
-  if (files.length === 0) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', 'eval needs at least one file');
-  return { files, report };
+/** What `handover eval` was asked (parsed by commands.ts). */
+export interface EvalArgs {
+  /** nlu, sentiment or scenarios. */
+  readonly kind: string;
+  readonly files: readonly string[];
+  /** --report DIR, or null. */
+  readonly report: string | null;
 }
 
 function readFile(file: string): string {
@@ -80,13 +67,13 @@ function writeReport(dir: string, html: string, err: NodeJS.WritableStream): voi
  * Run `handover eval …`; returns the exit status.
  *
  * @example
- * await runEval(['nlu', 'test/nlu/en.json'], process.stdout, process.stderr); // 0
+ * await runEval({ kind: 'nlu', files: ['test/nlu/en.json'], report: null }, process.stdout, process.stderr); // 0
  */
-export async function runEval(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const [kind, ...rest] = args;
+export async function runEval(args: EvalArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { kind, files, report } = args;
+  if (files.length === 0) throw new HandoverError('HANDOVER_ERR_EVAL_INVALID', 'eval needs at least one file');
   const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
   if (kind === 'nlu') {
-    const { files, report } = parseArgs(rest);
     const { manifest, catalog } = project();
     const cases: NluCase[] = readAll(files, (f, t) => parseNluFile(f, t, { locales: manifest.locales, intents: new Set(catalog.dialogs.keys()) }));
     err.write(`eval nlu: training the recogniser (${manifest.locales.join(', ')})…\n`);
@@ -102,7 +89,6 @@ export async function runEval(args: readonly string[], out: NodeJS.WritableStrea
     return 0;
   }
   if (kind === 'sentiment') {
-    const { files } = parseArgs(rest);
     const { manifest } = loadConfig(resolve('manifest.json'));
     const cases: SentimentCase[] = readAll(files, (f, t) => parseSentimentFile(f, t, { locales: manifest.locales }));
     const { lines, summaries } = evalSentiment(cases, manifest);
@@ -111,7 +97,6 @@ export async function runEval(args: readonly string[], out: NodeJS.WritableStrea
     return 0;
   }
   if (kind === 'scenarios') {
-    const { files, report } = parseArgs(rest);
     const { manifest, catalog } = project();
     const scenarios: Scenario[] = readAll(files, (f) => readScenarios(f, { queues: Object.keys(manifest.queues), onWarning: (w) => err.write(`handover: warning: ${w}\n`) }));
     const r = await evalScenarios(scenarios, { manifest, catalog, root: process.cwd(), onProgress: (done, total) => err.write(`eval scenarios: ${done}/${total}\n`) });

@@ -11,7 +11,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ManifestSchema } from '../config/manifest-schema.js';
 import { TEXT_VARIABLES, inspectDialogs, type DialogInspection, type ManifestView } from '../dialogs/load-dialogs.js';
 import { alternatives, explainIssues } from '../dialogs/explain-issues.js';
@@ -112,20 +111,15 @@ export function placeholderProblems(inspection: DialogInspection, view: Manifest
   return problems;
 }
 
-export const LINT_USAGE = `  lint [--dir DIR]    Check manifest.json, dialogs/, locales/ (in DIR, default the current
-                     directory): schemas, queues, text keys and every {placeholder}. Lists every
-                     problem of every file (file, JSON path, the bad value, the valid ones); exit 2 if any.`;
-
-/** The command: prints every problem (stderr) or `ok: …` (stdout); exit 0 ok, 2 problems. */
-export function lint(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
-  let dir = '.';
-  try {
-    const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true, allowPositionals: false });
-    dir = values.dir ?? '.';
-  } catch (e) {
-    err.write(`handover: ${(e as Error).message}\n\n${LINT_USAGE}\n`);
-    return 2;
-  }
+/**
+ * The command (flags parsed by commands.ts): prints every problem (stderr) or `ok: …` (stdout);
+ * exit 0 ok, 2 problems.
+ *
+ * @example
+ * process.exitCode = lint({ dir: '.' });
+ */
+export function lint(flags: { readonly dir?: string }, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  const dir = flags.dir ?? '.';
   const { problems, summary } = lintProject(dir);
   if (problems.length === 0) {
     out.write(`ok: ${summary}\n`);

@@ -1,122 +1,73 @@
 /**
- * The `handover` command: `simulate`, `eval`, `lint`, `chat` (the terminal demo) and `start`.
- * Run `handover help` for usage.
+ * The `handover` command: `simulate`, `chat` (the terminal demo), `eval`, `erase`, `lint`, `start`,
+ * `hash-password`. Run `handover help` for the list and `handover <command> --help` for a command.
+ *
+ * Every command's arguments are parsed strictly first (commands.ts, node:util parseArgs); only
+ * then is its module loaded, so help and bad flags answer at once, without the engine, botbuilder,
+ * Redis or the recogniser. Exit status: 0 ok, 1 a scenario failed, 2 bad input.
+ *
+ * @example
+ * process.exitCode = await main(['lint', '--dir', '.']);
  */
-import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config.js';
 import { isHandoverError } from '../core/errors.js';
-import { loadDialogs } from '../dialogs/load-dialogs.js';
-import { checkScenario, openStores, runScenario } from './simulate.js';
-import { readScenarios, type Scenario } from './scenario.js';
-import { chat, CHAT_USAGE } from './chat.js';
-import { lint, LINT_USAGE } from './lint.js';
-import { EVAL_USAGE } from './eval-usage.js';
-import { ERASE_USAGE } from './erase.js';
+import { commandHelp, commandSpec, overview, parseCommand, UsageError, type ParsedValues } from './commands.js';
 
-const USAGE = `Usage: handover <command> [options]
+/** A command's module, loaded on demand (require: bin/handover.cjs runs through tsx's CommonJS hook, and dist/ is CommonJS). */
+function load<T>(module: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  return require(module) as T;
+}
 
-Commands:
-  simulate FILE... [--check] [--store memory|redis://HOST:PORT]
-                     Run scenario files through the real middleware and dialogs (virtual clock).
-                     Prints JSON lines; with --check, PASS/FAIL per scenario and "N passed, N failed".
-                     Format: README "Scenario files"; JSON Schema: schemas/scenario.schema.json.
-${CHAT_USAGE}
-${EVAL_USAGE}
-${ERASE_USAGE}
-${LINT_USAGE}
-  start [--port N] [--host H] [--whatsapp-web] [--whatsapp-cloud] [--allow-volatile-redis]
-        [--demo-customer ID]
-                     Run the service: web chat (demo page, widget, Direct Line), the agent console
-                     (/agent), its HTTP API (/api, OpenAPI at /api/openapi.json) and webhooks.
-                     Stops cleanly on Ctrl+C / SIGTERM. With REDIS_URL it refuses a Redis without
-                     persistence or with an evicting maxmemory-policy, unless --allow-volatile-redis.
-                     --demo-customer c-1001: the demo page signs in as that customer (demo only).
-  hash-password      Read a password from stdin, print its scrypt hash for manifest.json
-                     (console.agents[].passwordHash).
-  help               This text.
+const str = (v: ParsedValues, name: string): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+const bool = (v: ParsedValues, name: string): boolean => v[name] === true;
 
-Environment: REDIS_URL (switches the store to Redis), PORT (default 3978),
-  HANDOVER_API_TOKENS="name:token,…" (bearer tokens for the HTTP API), WEBCHAT_SECRET (token
-  secret shared by every process), PUBLIC_BASE_URL (https://… behind a proxy: secure cookies),
-  HANDOVER_ALLOW_VOLATILE_REDIS=1 (same as --allow-volatile-redis), WEBCHAT_CUSTOMER_SECRET
-  (verifies the site's signed customer tokens, docs/webchat.md), WEBCHAT_ANONYMOUS=off (signed-in
-  customers only), WEBCHAT_DEMO_CUSTOMER (same as --demo-customer).
-Exit status: 0 ok, 1 a scenario failed, 2 bad input.`;
-
-async function simulate(args: string[]): Promise<number> {
-  const files: string[] = [];
-  let check = false;
-  let store = process.env.REDIS_URL?.trim() || 'memory';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--check') check = true;
-    else if (a === '--store') {
-      const v = args[++i];
-      if (v === undefined) return fail('--store needs a value: memory or redis://HOST:PORT');
-      store = v;
-    } else if (a.startsWith('--store=')) store = a.slice('--store='.length);
-    else if (a.startsWith('-')) return fail(`unknown option ${a}\n\n${USAGE}`);
-    else files.push(a);
-  }
-  if (files.length === 0) return fail(`simulate needs at least one scenario file\n\n${USAGE}`);
-  const config = loadConfig(resolve('manifest.json'));
-  const root = process.cwd();
-  const catalog = loadDialogs({ dialogsDir: resolve('dialogs'), localesDir: resolve('locales'), manifest: config.manifest });
-  const scenarios: Scenario[] = [];
-  const problems: string[] = [];
-  for (const f of files) {
-    try {
-      scenarios.push(...readScenarios(f, { queues: Object.keys(config.manifest.queues), onWarning: (w) => process.stderr.write(`handover: warning: ${w}\n`) }));
-    } catch (e) {
-      if (!isHandoverError(e)) throw e;
-      problems.push(e.message);
+async function run(cmd: string, values: ParsedValues, positionals: readonly string[]): Promise<number> {
+  switch (cmd) {
+    case 'simulate': {
+      const m = load<typeof import('./simulate-command.js')>('./simulate-command.js');
+      const store = str(values, 'store');
+      return m.simulateCommand(positionals, { check: bool(values, 'check'), ...(store === undefined ? {} : { store }) });
     }
-  }
-  if (problems.length > 0) return fail(problems.join('\n'));
-  const stores = await openStores(store);
-  let passed = 0;
-  let failed = 0;
-  const runId = `sim-${process.pid}-${Date.now()}`;
-  try {
-    for (const s of scenarios) {
-      const { lines, result } = await runScenario(s, { manifest: config.manifest, catalog, stores, root, runId });
-      if (check) {
-        const problem = checkScenario(s, result);
-        if (problem === null) {
-          passed++;
-          process.stdout.write(`PASS ${s.name}\n`);
-        } else {
-          failed++;
-          process.stdout.write(`FAIL ${s.name}: ${problem}\n`);
-        }
-      } else {
-        for (const l of lines) process.stdout.write(`${JSON.stringify(l)}\n`);
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      }
+    case 'lint':
+      return load<typeof import('./lint.js')>('./lint.js').lint({ dir: str(values, 'dir') ?? '.' });
+    case 'eval': {
+      const [kind, ...files] = positionals;
+      const report = str(values, 'report');
+      return load<typeof import('./eval.js')>('./eval.js').runEval({ kind: kind!, files, report: report ?? null }, process.stdout, process.stderr);
     }
-  } finally {
-    await stores.close();
+    case 'chat': {
+      const customer = str(values, 'customer');
+      const locale = str(values, 'locale');
+      return load<typeof import('./chat.js')>('./chat.js').chat({ ...(customer === undefined ? {} : { customer }), ...(locale === undefined ? {} : { locale }) });
+    }
+    case 'start': {
+      const port = str(values, 'port');
+      const host = str(values, 'host');
+      const demoCustomer = str(values, 'demo-customer');
+      return load<typeof import('./start.js')>('./start.js').start({
+        ...(port === undefined ? {} : { port: Number(port) }),
+        ...(host === undefined ? {} : { host }),
+        ...(demoCustomer === undefined ? {} : { demoCustomer }),
+        whatsappWeb: bool(values, 'whatsapp-web'),
+        whatsappCloud: bool(values, 'whatsapp-cloud'),
+        allowVolatileRedis: bool(values, 'allow-volatile-redis'),
+      });
+    }
+    case 'erase': {
+      const store = str(values, 'store');
+      const prefix = str(values, 'prefix');
+      const by = str(values, 'by');
+      return load<typeof import('./erase.js')>('./erase.js').eraseCommand(
+        { customer: str(values, 'customer')!, force: bool(values, 'force'), ...(store === undefined ? {} : { store }), ...(prefix === undefined ? {} : { prefix }), ...(by === undefined ? {} : { by }) },
+        process.stdout,
+        process.stderr,
+      );
+    }
+    case 'hash-password':
+      return load<typeof import('./start.js')>('./start.js').hashPasswordCommand(process.stdin, process.stdout);
+    default:
+      throw new Error(`no runner for ${cmd}`);
   }
-  if (check) process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed > 0 ? 1 : 0;
-}
-
-/** Loaded on demand (require: bin/handover.cjs runs through tsx's CommonJS hook), so the other commands never load the server. */
-function loadStart(): typeof import('./start.js') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-  return require('./start.js') as typeof import('./start.js');
-}
-
-/** Loaded on demand, like start. */
-function loadErase(): typeof import('./erase.js') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-  return require('./erase.js') as typeof import('./erase.js');
-}
-
-/** Loaded on demand, like start. */
-function loadEval(): typeof import('./eval.js') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-  return require('./eval.js') as typeof import('./eval.js');
 }
 
 function fail(message: string): number {
@@ -124,33 +75,45 @@ function fail(message: string): number {
   return 2;
 }
 
+/**
+ * Runs `handover <argv…>`; resolves with the exit status.
+ *
+ * @example
+ * await main(['help', 'start']); // prints start's flags, 0
+ */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(overview());
+    return cmd === undefined ? 2 : 0;
+  }
+  const spec = commandSpec(cmd);
+  if (spec === undefined) return fail(`unknown command "${cmd}"\nRun "handover help" for the list of commands.`);
+  let parsed;
   try {
-    switch (cmd) {
-      case 'simulate':
-        return await simulate(rest);
-      case 'lint':
-        return lint(rest);
-      case 'eval':
-        return await loadEval().runEval(rest, process.stdout, process.stderr);
-      case 'chat':
-        return await chat(rest);
-      case 'start':
-        return await loadStart().start(rest);
-      case 'erase':
-        return await loadErase().eraseCommand(rest, process.stdout, process.stderr);
-      case 'hash-password':
-        return await loadStart().hashPasswordCommand(process.stdin, process.stdout);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(`${USAGE}\n`);
-        return cmd === undefined ? 2 : 0;
-      default:
-        return fail(`unknown command "${cmd}"\n\n${USAGE}`);
+    parsed = parseCommand(spec, rest);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`handover ${cmd}: ${e.message}\nRun "handover ${cmd} --help" for usage.\n`);
+    return 2;
+  }
+  if (parsed.values['help'] === true) {
+    process.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  if (cmd === 'help') {
+    const topic = parsed.positionals[0];
+    if (topic === undefined) {
+      process.stdout.write(overview());
+      return 0;
     }
+    const about = commandSpec(topic);
+    if (about === undefined) return fail(`unknown command "${topic}"\nRun "handover help" for the list of commands.`);
+    process.stdout.write(commandHelp(about));
+    return 0;
+  }
+  try {
+    return await run(cmd, parsed.values, parsed.positionals);
   } catch (e) {
     if (isHandoverError(e)) return fail(`${e.code}: ${e.message}`);
     throw e;

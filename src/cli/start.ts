@@ -19,14 +19,17 @@ import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
 import { createPrometheusEndpoint } from '../server/prometheus.js';
 import { outOfScopeWarning } from '../dialogs/load-dialogs.js';
-import { createWebChatChannel, customerIdentityFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
+import { createWebChatChannel, customerIdentityFromEnv, uploadLimitsFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
+import { CustomerMedia } from '../handoff/customer-media.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
 import { HandoverError } from '../core/errors.js';
 import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
 import { sendJson } from '../server/http-json.js';
-import { consoleServerLog, createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
+import { createHttpServer, type HttpServer, type RequestHandler, type ServerLog } from '../server/http-server.js';
+import { createLogger } from '../server/pino-logger.js';
+import { maskLogger, toLogger, type Logger } from '../core/ports/logger.js';
 import { SlaWatcher } from '../handoff/sla-watcher.js';
 import { openStores, type OpenedStores, type WebChatHistoryOptions } from '../store/open-stores.js';
 import { redactStores } from '../core/redacting-stores.js';
@@ -50,6 +53,11 @@ export interface StartOptions {
   readonly store?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
+  /**
+   * Where the service logs: any {@link Logger}-shaped object (info and error at least; a pino
+   * logger works as is). Default: the pino logger of `createLogger({ env })` — JSON lines unless
+   * stdout is a terminal, LOG_LEVEL, secrets redacted (src/server/pino-logger.ts).
+   */
   readonly log?: ServerLog;
   readonly whatsappWeb?: boolean;
   readonly whatsappCloud?: boolean;
@@ -116,15 +124,12 @@ type Stopper = () => Promise<void>;
 export async function startService(opts: StartOptions = {}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const root = opts.root ?? process.cwd();
-  const plainLog = opts.log ?? consoleServerLog;
+  const plainLog = opts.log === undefined ? createLogger({ env }) : toLogger(opts.log);
   const clock = opts.clock ?? systemClock;
   const config = loadConfig(resolve(root, 'manifest.json'), env);
   // personal data is masked in what is stored, shown, sent and logged (README, "Personal data")
   const redactor = new Redactor(config.manifest.pii);
-  const log: ServerLog = {
-    info: (m, meta) => plainLog.info(redactor.text(m), redactor.value(meta)),
-    error: (m, meta) => plainLog.error(redactor.text(m), redactor.value(meta)),
-  };
+  const log: Logger = maskLogger(plainLog, redactor);
   const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
   const demoCustomerId = (opts.demoCustomer ?? env['WEBCHAT_DEMO_CUSTOMER']) || undefined;
   const storeUrl = opts.store ?? config.store;
@@ -140,7 +145,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
     activityLog: webChatHistoryFromEnv(env),
     // Everything a deployment knows lives in Redis: refuse one that would forget it (README, "Run Redis for production").
-    durability: { allowVolatile, warn: (text) => log.error(text), info: (text) => log.info(text) },
+    durability: { allowVolatile, warn: (text) => log.warn(text), info: (text) => log.info(text) },
   });
   const stores = redactStores(opened, redactor);
   const stoppers: Stopper[] = [];
@@ -171,7 +176,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       onError: (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e) }),
     });
     const noOutOfScope = outOfScopeWarning(app.catalog, config.manifest.locales);
-    if (noOutOfScope !== undefined) log.error(noOutOfScope);
+    if (noOutOfScope !== undefined) log.warn(noOutOfScope);
     const stopFlushing = app.metrics.startFlushing(10_000, (e) => log.error('metrics flush failed', { error: String(e) }));
     stoppers.push(async () => {
       stopFlushing();
@@ -182,10 +187,12 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     stoppers.push(async () => prometheus.close());
     extraHandlers.push(prometheus.handler);
 
-    const channelLog = { info: () => {}, warn: (m: string, meta?: unknown) => log.error(m, { meta }), error: (m: string, meta?: unknown) => log.error(m, { meta }) };
+    // a conversation started, an upload: one line per customer, so debug here (LOG_LEVEL=debug shows them)
+    const webchatLog = log.child({ component: 'webchat' });
+    const customerMedia = new CustomerMedia(stores.documents, clock);
     webchat = createWebChatChannel({
       logic: (ctx) => app.bot.run(ctx),
-      log: channelLog,
+      log: { ...webchatLog, info: webchatLog.debug },
       botName: 'Acme Shop',
       clock,
       // On Redis the history is shared: any process can resume a conversation.
@@ -205,6 +212,10 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       helloTimeoutMs: limits.http.webSocketHelloSeconds * 1000,
       // a socket whose peer answers no ping for webSocketIdleSeconds is closed (one ping every half of it)
       heartbeatMs: opts.webchat?.heartbeatMs ?? (limits.http.webSocketIdleSeconds * 1000) / 2,
+      // customers' photos and documents (WEBCHAT_UPLOAD_MAX_MB, WEBCHAT_UPLOAD_TYPES), kept where the console shows them
+      uploads: { keep: (file, id) => customerMedia.put(file, id), limits: uploadLimitsFromEnv(env) },
+      // an agent typing in the console (any process) shows on the customer's widget / Web Chat
+      events: stores.events,
     });
     if (stores.kind === 'redis' && env['WEBCHAT_SECRET'] === undefined) {
       log.info('WEBCHAT_SECRET is not set: web chat tokens are signed with a random per-process secret, so set the same WEBCHAT_SECRET on every process');
@@ -238,7 +249,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       const whatsapp = require('../channels/whatsapp/attach.js') as typeof import('../channels/whatsapp/attach.js');
       if (opts.whatsappCloud === true) {
         // on Redis, message ids (replay dedupe) are claimed in the shared store with a TTL
-        const cloud = whatsapp.createWhatsAppCloudHandler({ app, stores, manifest: config.manifest, env, clock, ...(stores.kind === 'redis' ? { messageIdLease: stores.lease } : {}) });
+        const cloud = whatsapp.createWhatsAppCloudHandler({ app, stores, manifest: config.manifest, env, clock, logger: plainLog.child({ component: 'whatsapp-cloud' }), ...(stores.kind === 'redis' ? { messageIdLease: stores.lease } : {}) });
         extraHandlers.push(cloud.handler);
         stoppers.push(() => cloud.stop());
         await cloud.ready;
@@ -246,7 +257,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       }
       if (opts.whatsappWeb === true) {
         // The lease lives in the store: on Redis only one process runs the WhatsApp Web session.
-        const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: stores.lease });
+        const web = await whatsapp.attachWhatsAppWeb({ app, stores, manifest: config.manifest, clock, lease: stores.lease, logger: plainLog.child({ component: 'whatsapp-web' }) });
         stoppers.push(() => web.stop());
       }
     }
@@ -359,41 +370,14 @@ function webChatIdentity(env: NodeJS.ProcessEnv, clock: Clock, demoId: string | 
   return { anonymous, ...(tokens === undefined ? {} : { customerTokens: tokens }), demoCustomer: { id: demo.id, ...(demo.name === undefined ? {} : { name: demo.name }) } };
 }
 
-/** Parsed flags of `handover start`. */
-interface StartFlags {
-  port?: number;
-  host?: string;
-  whatsappWeb: boolean;
-  whatsappCloud: boolean;
-  allowVolatileRedis: boolean;
-  demoCustomer?: string;
-}
-
-function parseFlags(args: readonly string[]): StartFlags | string {
-  const flags: StartFlags = { whatsappWeb: false, whatsappCloud: false, allowVolatileRedis: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    if (name === '--whatsapp-web') flags.whatsappWeb = true;
-    else if (name === '--whatsapp-cloud') flags.whatsappCloud = true;
-    else if (name === '--allow-volatile-redis') flags.allowVolatileRedis = true;
-    else if (name === '--demo-customer') {
-      const v = value();
-      if (v === undefined || v === '') return '--demo-customer needs a customer id of data/customers.json, e.g. c-1001';
-      flags.demoCustomer = v;
-    }
-    else if (name === '--port') {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < 0 || v > 65535) return '--port needs a TCP port number';
-      flags.port = v;
-    } else if (name === '--host') {
-      const v = value();
-      if (v === undefined || v === '') return '--host needs an interface, e.g. 127.0.0.1';
-      flags.host = v;
-    } else return `unknown option ${a}`;
-  }
-  return flags;
+/** The parsed flags of `handover start` (commands.ts). */
+export interface StartFlags {
+  readonly port?: number;
+  readonly host?: string;
+  readonly whatsappWeb?: boolean;
+  readonly whatsappCloud?: boolean;
+  readonly allowVolatileRedis?: boolean;
+  readonly demoCustomer?: string;
 }
 
 /**
@@ -402,21 +386,16 @@ function parseFlags(args: readonly string[]): StartFlags | string {
  * configuration, or a Redis that can lose data (without `--allow-volatile-redis`).
  *
  * @example
- * await start(['--port', '8080']);
+ * await start({ port: 8080 });
  */
-export async function start(args: readonly string[]): Promise<number> {
-  const flags = parseFlags(args);
-  if (typeof flags === 'string') {
-    process.stderr.write(`handover start: ${flags}\n`);
-    return 2;
-  }
+export async function start(flags: StartFlags): Promise<number> {
   const svc = await startService({
     ...(flags.port === undefined ? {} : { port: flags.port }),
     ...(flags.host === undefined ? {} : { host: flags.host }),
-    whatsappWeb: flags.whatsappWeb,
-    whatsappCloud: flags.whatsappCloud,
+    whatsappWeb: flags.whatsappWeb === true,
+    whatsappCloud: flags.whatsappCloud === true,
     // the flag turns it on; without it the environment decides (HANDOVER_ALLOW_VOLATILE_REDIS)
-    ...(flags.allowVolatileRedis ? { allowVolatileRedis: true } : {}),
+    ...(flags.allowVolatileRedis === true ? { allowVolatileRedis: true } : {}),
     ...(flags.demoCustomer === undefined ? {} : { demoCustomer: flags.demoCustomer }),
   });
   const u = svc.urls;

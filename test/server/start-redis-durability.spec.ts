@@ -40,7 +40,8 @@ describe('handover start: Redis persistence and eviction are checked at start', 
   };
   /** A started process: answers /healthz on Redis, and stops cleanly. */
   const startsAndServes = async (env: Record<string, string>, args: string[] = []): Promise<HandoverProcess> => {
-    const p = await spawnHandover({ ...env, REDIS_PREFIX: prefix }, args);
+    // the warnings are read as an operator reads them in a terminal (JSON logs would escape their line breaks)
+    const p = await spawnHandover({ ...env, REDIS_PREFIX: prefix, LOG_FORMAT: 'pretty' }, args);
     procs.push(p);
     const health = await fetch(`${p.base}/healthz`);
     assert.deepEqual(await health.json(), { ok: true, store: 'redis' });
