@@ -29,7 +29,8 @@ import type { TranscriptEntry } from '../core/conversation.js';
 import { conversationId as toConversationId, type ConversationId } from '../core/ids.js';
 import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import { Redactor } from '../core/redact.js';
-import { HandoverError } from '../core/errors.js';
+import { HandoverError, isHandoverError } from '../core/errors.js';
+import { toLogger } from '../core/ports/logger.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { CallbackService } from '../handoff/callback-service.js';
 import { HISTORY_LIMIT, memoryKey, newMemory, type ConversationMemory } from '../handoff/conversation-memory.js';
@@ -78,9 +79,11 @@ export class HandoffMiddleware implements Middleware {
     this.callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service: this.service });
     const { maxPendingLines, ...retry } = opts.transcriptRetry ?? {};
     this.redactor = new Redactor(opts.manifest.pii);
+    const log = opts.onError === undefined && opts.logger !== undefined ? toLogger(opts.logger).child({ component: 'middleware' }) : undefined;
+    const onError = opts.onError ?? (log === undefined ? undefined : (e: unknown, where: string) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e), ...(isHandoverError(e) ? { code: e.code } : {}) }));
     const report = (error: unknown, where: string): void => {
       try {
-        opts.onError?.(error, where);
+        onError?.(error, where);
       } catch {
         // a faulty error hook must not break the turn either
       }

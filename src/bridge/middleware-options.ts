@@ -12,6 +12,7 @@ import type { ConversationId } from '../core/ids.js';
 import type { CustomerDirectory } from '../core/ports/customer-directory.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { Texts } from '../core/texts.js';
+import type { LoggerLike } from '../core/ports/logger.js';
 import type { Decision } from '../policy/evaluate.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
 import type { CallbackService } from '../handoff/callback-service.js';
@@ -38,6 +39,11 @@ export interface HandoffMiddlewareOptions {
   readonly initiate?: 'turn' | 'none' | ((event: Partial<Activity>, context: TurnContext) => Promise<void>);
   /** Side-effect failures (transcript, store, events): reported here, never thrown at the customer. */
   readonly onError?: (error: unknown, where: string) => void;
+  /**
+   * Where side-effect failures are logged when there is no `onError` (any logger with `error`:
+   * pino, console, handover's `createLogger`); with neither they are not reported.
+   */
+  readonly logger?: LoggerLike;
   /** Called after every evaluated customer turn (simulate prints it; metrics count it). */
   readonly onDecision?: (e: { conversationId: ConversationId; signals: TurnSignals; decision: Decision; handoff: HandoffPacket | null }) => void;
   readonly service?: HandoffService;

@@ -177,4 +177,22 @@ describe('HandoffMiddleware on a bot that knows nothing about it', () => {
     assert.equal(heldPrompt, undefined, 'the prompt was held during the turn');
     assert.deepEqual(adapter.outbox.map((m) => m.text), ['Working on it…', 'Anything else I can do?'], 'the held prompt went out once, as updated');
   });
+
+  it('logs side-effect failures to a logger it is given (no onError): where, the message and the code', async () => {
+    const logged: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }) };
+    const stores = createMemoryStores();
+    stores.transcripts.append = async () => {
+      throw new Error('transcript store refused');
+    };
+    const catalog = loadDialogs({ dialogsDir: 'dialogs', localesDir: 'locales', manifest });
+    const middleware = new HandoffMiddleware({ manifest, stores, directory: new StaticCustomerDirectory(customers), texts: new Texts(catalog.locales, 'en'), logger, transcriptRetry: { attempts: 0 } });
+    const adapter = new SimAdapter('webchat');
+    adapter.use(middleware);
+    const out = await adapter.receive({ conversationId: 'logged', userId: 'c-1001', text: 'hello' }, (ctx) => new PlainBot().run(ctx));
+    middleware.close();
+    assert.ok(out.some((a) => a.text === 'You said: hello'), 'the customer is answered');
+    assert.ok(logged.some((l) => /^handoff middleware: append transcript/.test(l.msg)), JSON.stringify(logged));
+  });
 });
+
