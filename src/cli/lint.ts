@@ -9,11 +9,14 @@
  * lintProject('.').problems;
  * // ['locales/es.json: handoff.notice: unknown placeholder {queu} — did you mean {queue}? valid: {queue}, {wait}']
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ManifestSchema } from '../config/manifest-schema.js';
+import { withOwnQueues } from '../config/load-config.js';
+import { NEUTRAL_TEXTS } from '../dialogs/neutral-texts.js';
+import type { LocaleTexts } from '../dialogs/dialog-spec.js';
 import { TEXT_VARIABLES, inspectDialogs, type DialogInspection, type ManifestView } from '../dialogs/load-dialogs.js';
-import { alternatives, explainIssues } from '../dialogs/explain-issues.js';
+import { alternatives, didYouMean, explainIssues } from '../dialogs/explain-issues.js';
 
 const KNOWN_LOCALES = ['en', 'pt-BR', 'es'];
 /** The placeholders `Texts.render` fills (src/core/texts.ts). */
@@ -37,15 +40,55 @@ export function lintProject(root: string): LintResult {
     problems.push(`${manifestFile}: ${(e as Error).message}`);
   }
   if (raw !== undefined) {
-    const parsed = ManifestSchema.safeParse(raw);
+    // the queues a manifest of its own need not name go where `loadConfig` sends them
+    const parsed = ManifestSchema.safeParse(withOwnQueues(raw));
     if (!parsed.success) {
       for (const i of explainIssues(parsed.error.issues, raw, { nouns: { locales: 'locale', defaultLocale: 'locale' } })) problems.push(`${manifestFile}: ${i.path}: ${i.message}`);
     }
   }
   const view = manifestView(raw, join(root, 'locales'));
+  if (!existsSync(join(root, 'dialogs'))) {
+    // your own bot: createHandover gives the handoff neutral texts under your locales/ (see engineCatalog)
+    const inspection = ownBotTexts(view, rel('locales'));
+    problems.push(...inspection.problems, ...placeholderProblems(inspection, view, rel('locales')));
+    return { problems, summary: `${manifestFile}, no dialogs/ (your own bot: handoff texts are the neutral defaults under ${rel('locales')}/), locales ${view.locales.join(', ')}` };
+  }
   const inspection = inspectDialogs({ dialogsDir: rel('dialogs'), localesDir: rel('locales'), manifest: view });
   problems.push(...inspection.problems, ...placeholderProblems(inspection, view, rel('locales')));
   return { problems, summary: `${manifestFile}, ${inspection.dialogs.size} dialogs, locales ${[...inspection.texts.keys()].join(', ')}` };
+}
+
+/**
+ * The locale files of a bot without dialogs/: each is optional (the handoff's neutral texts stand
+ * in for what it lacks); what it does hold must be texts, and its placeholders are checked.
+ */
+function ownBotTexts(view: ManifestView, localesDir: string): DialogInspection {
+  const problems: string[] = [];
+  const texts = new Map<string, LocaleTexts>();
+  for (const locale of view.locales) {
+    const file = join(localesDir, `${locale}.json`);
+    if (!existsSync(file)) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      problems.push(`${file}: ${(e as Error).message}`);
+      continue;
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      problems.push(`${file}: expected an object of texts`);
+      continue;
+    }
+    const own: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))) own[k] = v as string | string[];
+      else problems.push(`${file}: ${k}: expected a text or a non-empty list of texts, got ${JSON.stringify(v)}`);
+      // a typo in the handoff's own namespaces would silently not apply; other keys are your bot's
+      if (/^(handoff|auth|nlu)\./.test(k) && !(k in (NEUTRAL_TEXTS['en'] ?? {}))) problems.push(`${file}: ${k}: not a text of the handoff${didYouMean(k, Object.keys(NEUTRAL_TEXTS['en'] ?? {}))}`);
+    }
+    texts.set(locale, own);
+  }
+  return { dialogs: new Map(), locales: texts, outOfScope: new Map(), problems, textUses: [], texts };
 }
 
 /** What the checks need of the manifest, read from it even when it is invalid. */

@@ -52,7 +52,7 @@ const POLICY_QUEUE_DEFAULTS: readonly (readonly [string, string, string])[] = [
  * @example
  * withOwnQueues({ queues: { help: {…} } }); // policy.defaultQueue 'help', transfers.seniorQueue 'help', …
  */
-function withOwnQueues(raw: unknown): unknown {
+export function withOwnQueues(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const m = raw as Record<string, unknown>;
   const queues = m['queues'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -121,4 +121,30 @@ describe('handover lint (the command)', function () {
     assert.match(r.err, /dialogs\/store_info\.json: flags\.0: "customer_requst" is not an intent flag — did you mean "customer_request"\?/);
     assert.equal(lint(process.cwd(), '--bogus').code, 2);
   });
+
+  it('a bot of your own (no dialogs/): passes with the handoff\'s neutral texts, its own queues and no locale file; catches a typo\'d override and a bad placeholder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handover-lint-own-'));
+    dirs.push(dir);
+    const manifest = {
+      name: 'my-bot', version: '1.0.0', channels: ['webchat'], locales: ['en', 'es'], defaultLocale: 'en',
+      queues: { help: { label: 'Help desk', slaSeconds: 300, agents: 2, avgHandleSeconds: 300 } },
+    };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    let r = lint(dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^ok: manifest\.json, no dialogs\/ \(your own bot: handoff texts are the neutral defaults under locales\/\), locales en, es$/m);
+    // an override of its own: a typo'd key and a placeholder the text does not get
+    const locales = join(dir, 'locales');
+    mkdirSync(locales);
+    writeFileSync(join(locales, 'en.json'), JSON.stringify({ 'handoff.notic': 'Passing you to {queue}.', 'handoff.notice': 'Passing you to {queu}.', 'my_bot.hello': 'Hi!' }));
+    r = lint(dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /locales\/en\.json: handoff\.notic: not a text of the handoff — did you mean "handoff\.notice"\?/);
+    assert.match(r.err, /locales\/en\.json: handoff\.notice: unknown placeholder \{queu\}/);
+    assert.doesNotMatch(r.err, /my_bot\.hello/, 'the bot\'s own keys are its business');
+    const lines = r.err.trim().split('\n');
+    assert.equal(lines.length, 3, `two problems and the summary: ${r.err}`);
+    assert.doesNotMatch(lines.slice(0, -1).join('\n'), /dialogs|support_l2|senior|sales/, 'no dialogs/ and queues it never named are not problems');
+  });
 });
+
