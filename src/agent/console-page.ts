@@ -104,10 +104,19 @@ h1,h2,h3,h4 { margin:0; }
 .status { font-size:.8rem; padding:.1rem .5rem; border-radius:999px; background:#eaecf0; }
 .status-assigned { background:#dcfae6; color:var(--ok); }
 .status-queued { background:#fef0c7; color:var(--warn); }
-.briefing { border:1px solid var(--line); border-left:4px solid var(--accent); border-radius:8px; padding:.75rem 1rem; display:grid; gap:.5rem; }
-.briefing h4 { font-size:.9rem; margin-top:.25rem; }
+.briefing { border:1px solid var(--line); border-left:4px solid var(--accent); border-radius:8px; padding:.5rem .85rem; display:grid; gap:.4rem; align-content:start; }
+.brief-head { display:flex; gap:.6rem; align-items:baseline; flex-wrap:wrap; }
+.brief-head h3 { font-size:1rem; }
+.mood { font-size:.75rem; padding:.05rem .45rem; border-radius:999px; }
+.mood-upset { background:#fef0c7; color:var(--warn); }
+.mood-angry { background:#fee4e2; color:var(--danger); }
+.briefing h4 { font-size:.8rem; color:var(--muted); margin-bottom:.15rem; }
+.trace-box summary { cursor:pointer; font-size:.85rem; color:var(--muted); }
 .trace { margin:.25rem 0 0; padding-left:1.2rem; font-family: ui-monospace, Menlo, monospace; font-size:.8rem; }
-.summary { margin:0; }
+.summary { margin:0; font-size:1rem; line-height:1.4; }
+.brief-grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(13rem, 1fr)); gap:.4rem 1.2rem; font-size:.85rem; }
+.brief-grid dl, .brief-grid .steps { font-size:.85rem; }
+.brief-grid p { margin:0; }
 dl { display:grid; grid-template-columns:max-content 1fr; gap:.2rem .8rem; margin:0; font-size:.9rem; }
 dt { color:var(--muted); }
 dd { margin:0; overflow-wrap:anywhere; }
@@ -137,6 +146,28 @@ dd { margin:0; overflow-wrap:anywhere; }
 .action-row { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
 .action-row input, .action-row textarea { flex:1 1 12rem; }
 @media (max-width: 800px) { .layout { grid-template-columns:1fr; } }
+/* a desktop screen: the page does not scroll; the queues, and the open conversation's transcript, scroll
+   in their own panes, so the reply box stays in view under a compact briefing (which scrolls if long) */
+@media (min-width: 801px) and (min-height: 560px) {
+  #app:has(> .layout) { height:100vh; display:flex; flex-direction:column; }
+  #app:has(> .layout) > .layout { flex:1 1 auto; min-height:0; align-items:stretch; }
+  .sidebar { overflow:auto; min-height:0; align-content:start; }
+  .conversation { overflow:auto; min-height:0; }
+  .conversation:has(> .transcript) { display:flex; flex-direction:column; gap:.6rem; overflow:hidden; }
+  .conversation:has(> .transcript) > * { flex:0 0 auto; }
+  .conversation:has(> .transcript) > .briefing { flex:0 1 auto; min-height:4.5rem; max-height:36%; overflow:auto; }
+  .conversation:has(> .transcript) > .transcript { flex:1 1 0; min-height:8rem; display:flex; flex-direction:column; gap:.3rem; }
+  .conversation:has(> .transcript) .transcript-lines { flex:1 1 auto; min-height:0; max-height:none; }
+  /* the macros and Send share the row under the reply box; the actions stay on two short rows */
+  .composer { grid-template-columns:1fr auto; align-items:center; }
+  .composer > .reply-input, .composer > .unfilled { grid-column:1 / -1; }
+  .composer > .reply-input { grid-row:1; }
+  .composer > .macros { grid-column:1; }
+  .composer > .composer-foot { grid-column:2; }
+  .composer > .unfilled:empty { display:none; }
+  .conversation:has(> .transcript) .actions { padding-top:.5rem; gap:.4rem; }
+  .conversation:has(> .transcript) .return-collected { height:2.4rem; min-height:2.4rem; }
+}
 .presence { font:inherit; font-size:.85rem; padding:.1rem .4rem; border-radius:999px; border:1px solid var(--line); }
 .presence-online { background:#dcfae6; color:var(--ok); }
 .presence-away { background:#fef0c7; color:var(--warn); }
