@@ -7,7 +7,7 @@
  * adapter.use(app.middleware);
  * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
  */
-import { checkInternals } from './internals/self-check.js';
+import { checkInternals, type InternalsCheck } from './internals/self-check.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConversationState, TurnContext } from 'botbuilder';
@@ -107,7 +107,7 @@ function languageOf(catalog: DialogCatalog, manifest: Manifest): (text: string, 
 }
 
 export function createHandover(input: HandoverOptions): Handover {
-  // personal data is masked before any transcript line, event or briefing is stored (README, "Personal data")
+  // personal data is masked before any transcript line, event or briefing is stored (docs/operations.md, "Personal data")
   const redactor = new Redactor(input.manifest.pii);
   const opts: HandoverOptions = { ...input, stores: redactStores(input.stores, redactor) };
   const root = opts.root ?? process.cwd();
@@ -124,12 +124,15 @@ export function createHandover(input: HandoverOptions): Handover {
   // side-effect failures (after a committed transition, in a turn): never thrown at a customer or an agent
   const onError = opts.onError ?? (opts.logger ? logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })) : undefined);
   // the library internals this package patches still fit the installed versions (src/internals/README.md)
-  for (const c of checkInternals()) {
-    if (c.ok) continue;
-    const warning = new HandoverError('HANDOVER_ERR_INTERNAL', `library internals: ${c.name}: ${c.detail}`);
-    if (onError) onError(warning, 'library internals');
-    else process.emitWarning(warning.message, 'HandoverWarning');
-  }
+  const reportInternals = (checks: readonly InternalsCheck[]): void => {
+    for (const c of checks) {
+      if (c.ok) continue;
+      const warning = new HandoverError('HANDOVER_ERR_INTERNAL', `library internals: ${c.name}: ${c.detail}`);
+      if (onError) onError(warning, 'library internals');
+      else process.emitWarning(warning.message, 'HandoverWarning');
+    }
+  };
+  reportInternals(checkInternals());
   const service = new HandoffService({ manifest: opts.manifest, stores: opts.stores, clock, texts, metrics, staffing, ...(opts.newId ? { newId: opts.newId } : {}), ...(onError ? { onError } : {}) });
   const callbacks = new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service, staffing });
   // the SLA sweep also settles callbacks (moved, missed); presence and shift changes re-check them
@@ -161,7 +164,7 @@ export function createHandover(input: HandoverOptions): Handover {
     // the bot answers a burst once its window closed (`bot` exists by then)
     ...(bursts === 'off' || burstLogic === undefined ? {} : { bursts: { store: redactBursts(burstStoreFor(input.stores), redactor), logic: burstLogic, schedule: bursts, hosts: input.stores } }),
   });
-  const bot = withDialogs ? sampleBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) }) : undefined;
+  const bot = withDialogs ? sampleBot({ catalog, manifest: opts.manifest, conversationState, ...(opts.recognizer ? { recognizer: opts.recognizer } : {}) }, reportInternals) : undefined;
   return {
     middleware,
     get bot(): DialogBot {
@@ -186,9 +189,12 @@ export function createHandover(input: HandoverOptions): Handover {
  * The sample dialog bot, loaded only when there are dialogs: botbuilder-dialogs and the recogniser's
  * tokenisers are ~300 modules a host with its own bot never needs.
  */
-function sampleBot(opts: ConstructorParameters<typeof DialogBot>[0]): DialogBot {
+function sampleBot(opts: ConstructorParameters<typeof DialogBot>[0], report: (checks: readonly InternalsCheck[]) => void): DialogBot {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (CommonJS build)
   const { DialogBot: Bot } = require('./dialogs/dialog-bot.js') as typeof import('./dialogs/dialog-bot.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- with the bot, for the same reason
+  const { checkDialogInternals } = require('./internals/dialogs-self-check.js') as typeof import('./internals/dialogs-self-check.js');
+  report([checkDialogInternals()]);
   return new Bot(opts);
 }
 

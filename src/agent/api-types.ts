@@ -333,7 +333,7 @@ export interface DashboardAgentView {
 }
 
 /**
- * One UTC day of the metrics (README "Metrics"); a rate is null when its denominator is zero.
+ * One UTC day of the metrics (docs/operations.md "Metrics"); a rate is null when its denominator is zero.
  *
  * @example
  * d.containmentRate === null ? '–' : `${Math.round(d.containmentRate * 100)}%`;

@@ -54,7 +54,7 @@ export interface WebhookOptions {
   /** Replaceable for tests. */
   readonly fetch?: typeof fetch;
   /**
-   * Personal data masking of every body sent (manifest.json → `pii`; README, "Personal data"): a
+   * Personal data masking of every body sent (manifest.json → `pii`; docs/operations.md, "Personal data"): a
    * transfer note or message text that reaches a webhook is masked even when the event bus it came
    * from was not. Default: every pattern on.
    */

@@ -131,7 +131,7 @@ export class BotMessageHold {
   /** botbuilder's `handoff.initiate` (briefing and transcript, masked) where the options say. */
   private async initiate(raw: HandoffPacket): Promise<void> {
     const { context } = this;
-    // what leaves for an external desk is masked like what is stored (README, "Personal data")
+    // what leaves for an external desk is masked like what is stored (docs/operations.md, "Personal data")
     const packet = this.redactor.packet(raw);
     const transcript = { activities: packet.transcript.map((e) => transcriptActivity(e, context.activity)) };
     const event = EventFactory.createHandoffInitiation(context, packet, transcript as never);

@@ -87,7 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     maxOperands: Infinity,
     operandsMissing: 'eval needs nlu, sentiment or scenarios and at least one file',
     description:
-      'Measure understanding and decisions on labelled files (README, "How the bot understands customers"). nlu: recognise labelled messages ({ text, locale, intent|null }) as a first turn: a JSON line per message, summaries per locale and for all. sentiment: score graded messages ({ text, locale, grade: none|mild|strong }): precision and recall of the anger trigger per locale. scenarios: run scenarios, compare with expect, price them with the manifest\'s cost model, beside a baseline that hands off only on the 3rd fallback.',
+      'Measure understanding and decisions on labelled files (docs/understanding.md, "How the bot understands customers"). nlu: recognise labelled messages ({ text, locale, intent|null }) as a first turn: a JSON line per message, summaries per locale and for all. sentiment: score graded messages ({ text, locale, grade: none|mild|strong }): precision and recall of the anger trigger per locale. scenarios: run scenarios, compare with expect, price them with the manifest\'s cost model, beside a baseline that hands off only on the 3rd fallback.',
     flags: {
       report: { type: 'string', value: 'DIR', default: 'none', description: 'nlu and scenarios: also write DIR/index.html (opens without network).' },
     },

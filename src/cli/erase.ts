@@ -1,6 +1,6 @@
 /**
  * `handover erase --customer ID [--store redis://…] [--prefix P] [--force] [--by NAME]`: erases
- * everything stored for one customer on a deployment's Redis (README, "Retention and erasure") and
+ * everything stored for one customer on a deployment's Redis (docs/operations.md, "Retention and erasure") and
  * prints what went, per class, as JSON. The memory store lives inside its `handover start` process:
  * erase there through `DELETE /api/customers/{id}`.
  *

@@ -204,7 +204,7 @@ export const ConsoleSchema = z
     agents: z.array(AgentSchema).default([]),
     /** Response macros; `{placeholders}` are filled from the conversation's collected data and profile. */
     macros: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), text: z.string().min(1) }).strict()).default([]),
-    /** Sign-in throttle and password-check concurrency (README "Limits" → "Sign-in"). */
+    /** Sign-in throttle and password-check concurrency (docs/operations.md "Limits" → "Sign-in"). */
     signIn: SignInSchema.default({}),
   })
   .strict();
@@ -329,7 +329,7 @@ export const ManifestSchema = z
       .strict()
       .default({}),
     /**
-     * How long each class of stored data is kept, in days after its last write (README "Retention
+     * How long each class of stored data is kept, in days after its last write (docs/operations.md "Retention
      * and erasure"): on Redis every key gets its class's TTL; the memory store caps its
      * conversation expiry to the shortest conversation class. An open handoff (waiting, with an
      * agent, booked for a callback) keeps its state, transcript and briefings until it closes.
@@ -348,7 +348,7 @@ export const ManifestSchema = z
       .strict()
       .default({}),
     /**
-     * Personal data masking (README, "Personal data"): each pattern on or off and its mask
+     * Personal data masking (docs/operations.md, "Personal data"): each pattern on or off and its mask
      * (`{last4}` / `{last2}` take the last digits). Applied before anything is stored, shown or sent:
      * transcripts, web chat history, briefings, events, the console, webhooks and logs.
      */
@@ -363,7 +363,7 @@ export const ManifestSchema = z
       .strict()
       .default({}),
     /**
-     * Abuse limits (README, "Limits"). `messages`: token buckets (`burst` at once, then `perMinute`)
+     * Abuse limits (docs/operations.md, "Limits"). `messages`: token buckets (`burst` at once, then `perMinute`)
      * on customer lines, per widget connection (in the process; typing frames count), per
      * conversation and per client address (shared by every process on Redis); past one a line is
      * refused, never stored nor answered (widget: an error frame with `retryAfterMs`; Direct Line:

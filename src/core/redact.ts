@@ -3,7 +3,7 @@
  * social security numbers, Brazilian CPFs and the value typed after "password" / "senha" /
  * "contraseña" in free text, and replaces each with a mask. Every surface that stores, shows or
  * sends a customer's or an agent's words (transcripts, web chat history, briefings, events, the
- * console, webhooks, logs) passes them through one `Redactor` first (README, "Personal data").
+ * console, webhooks, logs) passes them through one `Redactor` first (docs/operations.md, "Personal data").
  *
  * What counts as each pattern (chosen so that order numbers, phone numbers, dates, amounts and ZIP
  * codes are left alone):

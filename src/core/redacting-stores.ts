@@ -1,6 +1,6 @@
 /**
  * `redactStores`: the stores as every part of the service uses them, with personal data masked on
- * the way in (README, "Personal data"). Whatever writes a transcript line (the middleware's
+ * the way in (docs/operations.md, "Personal data"). Whatever writes a transcript line (the middleware's
  * customer and bot lines, agents' messages and transfer notes, WhatsApp lines, system notices),
  * publishes an event (customer and agent messages the console shows live, transfer notes that
  * webhooks send), relays an agent's message to the customer's channel or stores a briefing goes

@@ -36,7 +36,7 @@ export function outOfScopeWarning(catalog: DialogCatalog, locales: readonly stri
   if (catalog.dialogs.size === 0) return undefined;
   const missing = locales.filter((l) => (catalog.outOfScope?.get(l)?.length ?? 0) === 0);
   if (missing.length === 0) return undefined;
-  return `warning: no out-of-scope examples for ${missing.join(', ')} (nlu/out-of-scope.json beside dialogs/): the recogniser has no out-of-scope class there and will act on off-topic messages — README, "How the bot understands customers"`;
+  return `warning: no out-of-scope examples for ${missing.join(', ')} (nlu/out-of-scope.json beside dialogs/): the recogniser has no out-of-scope class there and will act on off-topic messages — docs/understanding.md, "How the bot understands customers"`;
 }
 
 /** Text keys the middleware and the dialog runtime use; every locale must define them. */

@@ -8,9 +8,8 @@
  * @example
  * for (const c of checkInternals()) if (!c.ok) log.warn(`library internals: ${c.name}: ${c.detail}`);
  */
-import { ConversationState, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
-import { DialogStateManager, type DialogContext, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
-import { botStateSlot, keepDialogStateConfiguration } from './botbuilder-state.js';
+import { ConversationState, MemoryStorage, TurnContext } from 'botbuilder';
+import { botStateSlot } from './botbuilder-state.js';
 import { nativeAsyncBodies, nativeAsyncInstalled } from './native-async.js';
 
 /** One patch's verdict. */
@@ -22,9 +21,13 @@ export interface InternalsCheck {
 
 let cached: readonly InternalsCheck[] | undefined;
 
-/** Every check, run once per process (the answer cannot change while it runs). */
+/**
+ * Every check of what the engine uses, run once per process (the answer cannot change while it
+ * runs). The sample dialog bot's own (`checkDialogInternals`, dialogs-self-check.ts) runs when it
+ * is loaded: botbuilder-dialogs is ~300 modules a bot of your own never loads.
+ */
 export function checkInternals(): readonly InternalsCheck[] {
-  cached ??= [checkNativeAsync(), checkBotStateSlot(), checkDialogStateConfiguration()];
+  cached ??= [checkNativeAsync(), checkBotStateSlot()];
   return cached;
 }
 
@@ -50,15 +53,4 @@ function checkBotStateSlot(): InternalsCheck {
   } catch (e) {
     return { name: 'botstate-slot', ok: false, detail: e instanceof Error ? e.message : String(e) };
   }
-}
-
-function checkDialogStateConfiguration(): InternalsCheck {
-  const context = new TurnContext(new TestAdapter(), { type: 'message', text: '', channelId: 'self-check', conversation: { id: 'self-check' } as never, from: { id: 'u' } as never, recipient: { id: 'b' } as never });
-  const marker: DialogStateManagerConfiguration = { memoryScopes: [], pathResolvers: [] };
-  keepDialogStateConfiguration(context, marker);
-  // what a DialogContext's constructor does with its turn (it reads nothing else of the context here)
-  const state = new DialogStateManager({ context } as DialogContext);
-  return state.configuration === marker
-    ? { name: 'dialog-state-configuration', ok: true, detail: 'DialogStateManager takes the configuration kept in turn state (rebuilt once per process, not per turn)' }
-    : { name: 'dialog-state-configuration', ok: false, detail: "DialogStateManager no longer reads 'DialogStateManagerConfiguration' from turn state: each turn rebuilds it (slower, still correct); update src/internals/botbuilder-state.ts" };
 }

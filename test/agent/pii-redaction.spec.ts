@@ -1,5 +1,5 @@
 /**
- * Personal data on every surface (issue 14, README "Personal data"): a customer types a card with
+ * Personal data on every surface (issue 14, docs/operations.md "Personal data"): a customer types a card with
  * its CVV, an SSN, a CPF and passwords on web chat, an agent writes a CPF to the customer and a
  * transfer note with a card and an SSN. Nothing of it is in clear in the transcript API, the
  * console socket, the webhook body, the web chat history replayed on resume, the logs or any

@@ -1,6 +1,6 @@
 /**
  * Restarts, each on a Redis of this file's own, run as production should run it (AOF, appendfsync
- * everysec, noeviction; README "Run Redis for production"):
+ * everysec, noeviction; docs/redis.md "Run Redis for production"):
  * - a node goes away mid-handoff and a new one takes its place on the same prefix and route: nothing
  *   lived in the dead process that Redis does not have — the queue, the briefing, the transcript,
  *   the conversation reference and the agent messages sent while no one listened;
@@ -19,7 +19,7 @@ import { deleteByPrefix, uniquePrefix } from '../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from '../support/redis-server.js';
 import { startNode, waitUntil, type HandoverNode } from './nodes.js';
 
-/** How production should run Redis (README, "Run Redis for production"); no RDB, so only the AOF can bring data back. */
+/** How production should run Redis (docs/redis.md, "Run Redis for production"); no RDB, so only the AOF can bring data back. */
 const AOF_EVERYSEC = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''];
 /** What `.ci/run` used to start and `handover start` now refuses without --allow-volatile-redis. */
 const NO_PERSISTENCE = ['--appendonly', 'no', '--save', ''];

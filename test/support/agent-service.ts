@@ -28,7 +28,7 @@ export async function startTestService(opts: Partial<StartOptions> & { env?: Nod
   const errors: string[] = [];
   const log: ServerLog = { info: () => {}, error: (m, meta) => errors.push(`${m} ${meta === undefined ? '' : JSON.stringify(meta)}`) };
   // suites start hundreds of customers from 127.0.0.1: lift the per-IP limit on new conversations and the
-  // message limits (README, "Limits") unless a test sets them
+  // message limits (docs/operations.md, "Limits") unless a test sets them
   const env = { ...process.env, REDIS_URL: '', PORT: '0', WEBCHAT_START_BURST: '1000000', WEBCHAT_MESSAGE_LIMITS: 'off', ...(opts.env ?? {}) };
   const svc = await startService({ port: 0, host: '127.0.0.1', store: 'memory', log, ...opts, env });
   const base = `http://127.0.0.1:${svc.port}`;

@@ -302,7 +302,7 @@ export async function attachWhatsAppWeb(ctx: AttachWhatsAppWebContext): Promise<
  * }).listen(3978); // Meta's callback URL: https://<host>/webhooks/whatsapp
  */
 export function createWhatsAppCloudHandler(ctx: CreateWhatsAppCloudHandlerContext): WhatsAppCloudHandler {
-  // the channel's own lines (notes for agents) and logs are masked like the rest (README, "Personal data")
+  // the channel's own lines (notes for agents) and logs are masked like the rest (docs/operations.md, "Personal data")
   const redactor = new Redactor(ctx.manifest.pii);
   ctx = { ...ctx, stores: redactStores(ctx.stores, redactor), logger: maskedChannelLogger(ctx.logger ?? consoleChannelLogger('whatsapp-cloud'), redactor) };
   const cfg = parseWhatsAppCloudConfig(ctx.manifest.whatsapp.cloud, ctx.env);

@@ -42,7 +42,7 @@ export const DEFAULT_PREFIX = 'handover';
  * - `p:history`                           sorted set of closed handoffs, member "<handoffId> <conversationId>", score = closed at (ms); trimmed to `retention.transcriptsDays`
  * - `p:history:{<conversationId>}`        hash: handoff id -> HistoryEntry JSON (the console's history search), expiring with the transcripts' retention
  *
- * Retention (README "Retention and erasure", docs/redis.md): every key of a conversation expires
+ * Retention (docs/operations.md "Retention and erasure", docs/redis.md): every key of a conversation expires
  * `retention.<class>Days` after its last write; an open handoff's state, transcript and packets
  * have no TTL until the closing transition sets it (`commitHandoff-7.lua`).
  * - `p:signin:{signin}:n:<key>`           sorted set: sign-in attempts of one counter (member = ticket, score = ms by Redis' clock), expiring with the window

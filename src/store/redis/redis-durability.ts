@@ -183,7 +183,7 @@ export function assessRedisDurability(s: RedisDurabilitySettings, opts: { readon
 export function describeDurability(a: DurabilityAssessment, opts: { readonly url: string; readonly allowed: boolean }): string {
   const where = `Redis at ${redactUrl(opts.url)} (${a.summary})`;
   const list = a.findings.map((f, i) => `  ${i + 1}. ${f.problem}\n     fix: ${f.fix}`).join('\n');
-  const guide = 'How to run Redis for production: README, "Scale out with Redis" → "Run Redis for production".';
+  const guide = 'How to run Redis for production: docs/redis.md, "Scale out with Redis" → "Run Redis for production".';
   if (a.verdict === 'unsafe' && !opts.allowed) {
     return [
       `${where} can lose handover's data, so handover start refuses to use it:`,

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { ConversationState, MemoryStorage } from 'botbuilder';
 import { botStateSlot } from '../../../src/internals/botbuilder-state.js';
 import { checkInternals } from '../../../src/internals/self-check.js';
+import { checkDialogInternals } from '../../../src/internals/dialogs-self-check.js';
 import { commandOptionsPatchApplies, timeOnlyWhileOffline } from '../../../src/internals/redis-offline-timeout.js';
 import { isHandoverError } from '../../../src/core/errors.js';
 
 describe('library internals: the start-up self-check', () => {
   it('every patch fits the installed versions (the test run loads botbuilder with native async)', () => {
-    const checks = checkInternals();
+    const checks = [...checkInternals(), checkDialogInternals()];
     assert.deepEqual(checks.map((c) => c.name), ['native-async', 'botstate-slot', 'dialog-state-configuration']);
     for (const c of checks) assert.equal(c.ok, true, `${c.name}: ${c.detail}`);
     const native = checks.find((c) => c.name === 'native-async')!;

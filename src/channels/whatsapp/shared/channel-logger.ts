@@ -25,7 +25,7 @@ export function consoleChannelLogger(prefix: string): Logger {
 }
 
 /**
- * `logger` with personal data masked in each message and its fields (README, "Personal data"):
+ * `logger` with personal data masked in each message and its fields (docs/operations.md, "Personal data"):
  * a note that quotes a customer's or an agent's words is logged masked.
  *
  * @example
