@@ -19,7 +19,8 @@ import { startWebhooks, type Webhooks } from '../agent/webhooks.js';
 import { attachAgentDelivery } from '../bridge/agent-delivery.js';
 import { createPrometheusEndpoint } from '../server/prometheus.js';
 import { outOfScopeWarning } from '../dialogs/load-dialogs.js';
-import { createWebChatChannel, customerIdentityFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
+import { createWebChatChannel, customerIdentityFromEnv, uploadLimitsFromEnv, webChatStartLimitFromEnv, type WebChatChannel } from '../channels/webchat/index.js';
+import { CustomerMedia } from '../handoff/customer-media.js';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CustomerProfile } from '../core/conversation.js';
@@ -188,6 +189,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
 
     // a conversation started, an upload: one line per customer, so debug here (LOG_LEVEL=debug shows them)
     const webchatLog = log.child({ component: 'webchat' });
+    const customerMedia = new CustomerMedia(stores.documents, clock);
     webchat = createWebChatChannel({
       logic: (ctx) => app.bot.run(ctx),
       log: { ...webchatLog, info: webchatLog.debug },
@@ -210,6 +212,10 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       helloTimeoutMs: limits.http.webSocketHelloSeconds * 1000,
       // a socket whose peer answers no ping for webSocketIdleSeconds is closed (one ping every half of it)
       heartbeatMs: opts.webchat?.heartbeatMs ?? (limits.http.webSocketIdleSeconds * 1000) / 2,
+      // customers' photos and documents (WEBCHAT_UPLOAD_MAX_MB, WEBCHAT_UPLOAD_TYPES), kept where the console shows them
+      uploads: { keep: (file, id) => customerMedia.put(file, id), limits: uploadLimitsFromEnv(env) },
+      // an agent typing in the console (any process) shows on the customer's widget / Web Chat
+      events: stores.events,
     });
     if (stores.kind === 'redis' && env['WEBCHAT_SECRET'] === undefined) {
       log.info('WEBCHAT_SECRET is not set: web chat tokens are signed with a random per-process secret, so set the same WEBCHAT_SECRET on every process');

@@ -6,7 +6,6 @@ import type { ActivityLog } from '../../core/ports/activity-log.js';
 import type { TurnInbox } from '../../core/ports/turn-inbox.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import { MemoryActivityLog } from '../../store/memory/memory-activity-log.js';
 import { WebChatAdapter, type BotLogic } from './webchat-adapter.js';
 import { ConversationTokens } from './conversation-tokens.js';
 import { createDirectLineHandler } from './direct-line-handler.js';
@@ -19,13 +18,19 @@ import { StartRateLimit, type StartRateLimitOptions } from './start-rate-limit.j
 import { MessageRateLimit, type MessageRateLimitOptions } from './message-rate-limit.js';
 import { CustomerTokens } from './customer-token.js';
 import { randomBytes } from 'node:crypto';
+import type { EventBus } from '../../core/ports/event-bus.js';
+import type { WebChatUploadOptions } from './customer-uploads.js';
 
-/** Options of {@link createWebChatChannel}; only `logic` is required. */
+/**
+ * Options of {@link createWebChatChannel}. Required: the bot (`logic`) and the stores' ports the
+ * channel works over (`activityLog`, and the buckets of both rate limits), which whoever builds it
+ * picks (`handover start`: the opened store's; a test: memory ones).
+ */
 export interface WebChatChannelOptions {
   /** The bot: called for every customer activity, inside the adapter's middleware. */
   readonly logic: BotLogic;
-  /** Conversation history; default in memory. A Redis implementation plugs in here. */
-  readonly activityLog?: ActivityLog;
+  /** Conversation history: `stores.activityLog` (in this process on the memory store, shared on Redis). */
+  readonly activityLog: ActivityLog;
   readonly clock?: Clock;
   readonly log?: WebChatLogger;
   /** HMAC secret for conversation tokens (≥ 16 bytes). Same value on every node; default random per process. */
@@ -59,18 +64,18 @@ export interface WebChatChannelOptions {
   readonly redactor?: Redactor;
   /**
    * Anonymous conversations per client IP, both front doors (429 / an error frame with the wait past
-   * it): `{ limiter: stores.rateLimiter }` shares the buckets across processes on Redis. Default: 60
-   * at once and 60 a minute per address, counted in this process; `false` turns it off.
+   * it): `{ limiter: stores.rateLimiter }` (shared across processes on Redis), by default 60 at once
+   * and 60 a minute per address; `false` turns it off.
    */
-  readonly startRateLimit?: StartRateLimitOptions | false;
+  readonly startRateLimit: StartRateLimitOptions | false;
   /**
    * Customer lines per widget socket, per conversation and per client address (both front doors;
    * an error frame with `retryAfterMs` / 429 + Retry-After past one, the line neither stored nor
-   * answered): `{ limiter: stores.rateLimiter, ...manifest.limits.messages }` shares the
-   * conversation and address buckets across processes on Redis. Default: the manifest's defaults,
-   * counted in this process; `false` turns it off.
+   * answered): `{ limiter: stores.rateLimiter, ...manifest.limits.messages }` (the conversation and
+   * address buckets shared across processes on Redis; each limit defaults to the manifest's
+   * default); `false` turns it off.
    */
-  readonly messageRateLimit?: MessageRateLimitOptions | false;
+  readonly messageRateLimit: MessageRateLimitOptions | false;
   /** Proxies in front that append to `X-Forwarded-For`, for the per-address limits (see `clientAddress`); default: `startRateLimit.trustedProxies`, else 0. */
   readonly trustedProxies?: number;
   /** A widget socket that has not sent `start` or `resume` this long after opening is closed; default 15 s. */
@@ -89,6 +94,17 @@ export interface WebChatChannelOptions {
    * token the server mints at each page load (with `customerTokens`' secret, or a random one).
    */
   readonly demoCustomer?: { readonly id: string; readonly name?: string };
+  /**
+   * Customers' photos and documents (both front doors: Direct Line's `/upload`, which the widget
+   * uses too), within limits, kept by `keep` (`CustomerMedia.put`, where the console reads them).
+   * Default: uploads refused.
+   */
+  readonly uploads?: WebChatUploadOptions;
+  /**
+   * The deployment's event bus: an `agent.typing` event (published by any process's console hub)
+   * shows the agent typing to this conversation's clients connected here. Default: not shown.
+   */
+  readonly events?: EventBus;
 }
 
 /** The composed channel: mount `handleRequest` and `handleUpgrade` on one node:http server. */
@@ -110,7 +126,13 @@ export interface WebChatChannel {
  * Microsoft Web Chat, both feeding one botbuilder {@link WebChatAdapter}.
  *
  * @example
- * const webchat = createWebChatChannel({ logic: (ctx) => bot.run(ctx), tokenSecret: process.env.WEBCHAT_SECRET });
+ * const webchat = createWebChatChannel({
+ *   logic: (ctx) => bot.run(ctx),
+ *   activityLog: stores.activityLog,
+ *   startRateLimit: { limiter: stores.rateLimiter },
+ *   messageRateLimit: { limiter: stores.rateLimiter, ...manifest.limits.messages },
+ *   tokenSecret: process.env.WEBCHAT_SECRET,
+ * });
  * webchat.adapter.use(handoffMiddleware);
  * const server = http.createServer(async (req, res) => {
  *   if (await webchat.handleRequest(req, res)) return;
@@ -123,7 +145,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
   const log = opts.log ?? consoleWebChatLogger;
   const clock = opts.clock ?? systemClock;
   const adapter = new WebChatAdapter({
-    activityLog: opts.activityLog ?? new MemoryActivityLog(),
+    activityLog: opts.activityLog,
     logic: opts.logic,
     clock,
     log,
@@ -134,7 +156,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     ...(opts.inboxSweepMs === undefined ? {} : { inboxSweepMs: opts.inboxSweepMs }),
     ...(opts.redactor === undefined ? {} : { redactor: opts.redactor }),
   });
-  const startLimit = opts.startRateLimit === false ? undefined : new StartRateLimit(opts.startRateLimit ?? {});
+  const startLimit = opts.startRateLimit === false ? undefined : new StartRateLimit(opts.startRateLimit);
   const messageLimit = opts.messageRateLimit === false ? undefined : new MessageRateLimit({ clock, ...opts.messageRateLimit });
   const trustedProxies = opts.trustedProxies ?? (opts.startRateLimit === false ? undefined : opts.startRateLimit?.trustedProxies) ?? 0;
   const tokens = new ConversationTokens({
@@ -158,6 +180,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
   };
   const directLine = createDirectLineHandler({
     ...shared,
+    ...(opts.uploads === undefined ? {} : { uploads: opts.uploads }),
     ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),
     ...(opts.publicBaseUrl === undefined ? {} : { publicBaseUrl: opts.publicBaseUrl }),
   });
@@ -175,6 +198,11 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
     return bundle;
   };
   const serveDemo = opts.demoPage ?? true;
+  // an agent typing anywhere in the deployment: shown to this conversation's clients held here
+  const prefix = `${adapter.channelId}:`;
+  const stopTyping = opts.events?.subscribe((e) => {
+    if (e.type === 'agent.typing' && e.conversationId.startsWith(prefix)) adapter.showAgentTyping(e.conversationId.slice(prefix.length), { id: e.agentId, name: e.agentName });
+  });
 
   return {
     adapter,
@@ -223,6 +251,7 @@ export function createWebChatChannel(opts: WebChatChannelOptions): WebChatChanne
       await getBundle();
     },
     async close() {
+      stopTyping?.();
       await Promise.all([directLine.close(), widgetSocket.close()]);
       await adapter.drain();
       await adapter.stopFeed();
@@ -238,3 +267,4 @@ export { ConversationTokens } from './conversation-tokens.js';
 export { CustomerTokens, signCustomerToken, customerIdentityFromEnv, type CustomerIdentity, type CustomerTokenClaims } from './customer-token.js';
 export type { WebChatLogger } from './webchat-logger.js';
 export type { WidgetClientMessage, WidgetServerMessage } from './widget-protocol.js';
+export { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, uploadLimits, uploadLimitsFromEnv, type UploadLimits, type WebChatUploadOptions } from './customer-uploads.js';

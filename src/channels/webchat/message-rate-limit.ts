@@ -1,7 +1,6 @@
 import { HandoverError } from '../../core/errors.js';
 import { checkRule, type RateLimiter, type TokenBucketRule } from '../../core/ports/rate-limiter.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { MemoryRateLimiter } from '../../store/memory/memory-rate-limiter.js';
 import { withRetryAfter } from './http-utils.js';
 
 /**
@@ -23,14 +22,17 @@ export interface MessageLimits {
 }
 
 /**
- * Options of {@link MessageRateLimit}; every limit has a default (the manifest's).
+ * Options of {@link MessageRateLimit}: the buckets, and limits that default to the manifest's.
  *
  * @example
  * new MessageRateLimit({ limiter: stores.rateLimiter, perConversation: { burst: 10, perMinute: 30 } });
  */
 export interface MessageRateLimitOptions extends Partial<MessageLimits> {
-  /** The shared buckets (`stores.rateLimiter`: one per conversation / address for the whole deployment on Redis). Default: this process. */
-  readonly limiter?: RateLimiter;
+  /**
+   * The buckets of the conversation and address limits: `stores.rateLimiter` (on Redis one per
+   * conversation / address for the whole deployment; the memory store's count in this process).
+   */
+  readonly limiter: RateLimiter;
   readonly clock?: Clock;
 }
 
@@ -66,7 +68,7 @@ export class MessageRateLimit {
   /** bucket key → epoch ms until which it is known to be empty */
   private readonly blocked = new Map<string, number>();
 
-  constructor(opts: MessageRateLimitOptions = {}) {
+  constructor(opts: MessageRateLimitOptions) {
     this.limits = {
       perConnection: opts.perConnection ?? DEFAULT_MESSAGE_LIMITS.perConnection,
       perConversation: opts.perConversation ?? DEFAULT_MESSAGE_LIMITS.perConversation,
@@ -80,7 +82,7 @@ export class MessageRateLimit {
       throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `closeAfterRefused must be a whole number ≥ 1, got ${this.limits.closeAfterRefused}`);
     }
     this.clock = opts.clock ?? systemClock;
-    this.limiter = opts.limiter ?? new MemoryRateLimiter(this.clock);
+    this.limiter = opts.limiter;
   }
 
   /** A fresh budget for one connection (a widget socket). */

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HandoverError } from '../../core/errors.js';
 import type { RateLimiter, TokenBucketRule } from '../../core/ports/rate-limiter.js';
-import { MemoryRateLimiter } from '../../store/memory/memory-rate-limiter.js';
 import { withRetryAfter } from './http-utils.js';
 import { clientAddress } from '../../server/client-address.js';
 
@@ -18,8 +17,8 @@ export { clientAddress };
  * const opts: StartRateLimitOptions = { limiter: stores.rateLimiter, burst: 60, perMinute: 60, trustedProxies: 1 };
  */
 export interface StartRateLimitOptions {
-  /** The buckets: `stores.rateLimiter` (shared by every process on Redis). Default: in this process. */
-  readonly limiter?: RateLimiter;
+  /** The buckets: `stores.rateLimiter` (shared by every process on Redis, in this process on the memory store). */
+  readonly limiter: RateLimiter;
   /** Conversations an address may start at once. Default 60. */
   readonly burst?: number;
   /** Refill, conversations a minute. Default 60. */
@@ -43,8 +42,8 @@ export class StartRateLimit {
   private readonly rule: TokenBucketRule;
   private readonly trustedProxies: number;
 
-  constructor(opts: StartRateLimitOptions = {}) {
-    this.limiter = opts.limiter ?? new MemoryRateLimiter();
+  constructor(opts: StartRateLimitOptions) {
+    this.limiter = opts.limiter;
     this.rule = { burst: opts.burst ?? 60, perMinute: opts.perMinute ?? 60 };
     this.trustedProxies = opts.trustedProxies ?? 0;
     if (!Number.isInteger(this.trustedProxies) || this.trustedProxies < 0) {
