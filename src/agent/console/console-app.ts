@@ -30,7 +30,9 @@ import type {
 import { unfilledPlaceholders } from '../macros.js';
 import { api, ApiError, conversationPath, sendFile } from './api-client.js';
 import { h, replace } from './dom.js';
-import { channelContact, clockTime, exceptionsText, lineMedia, parseExceptions, parseRanges, rangesText, reasonLabel, sentimentTrend, SHIFT_DAYS, slaText, waitingText, type LineMedia } from './format.js';
+import { clockTime, exceptionsText, lineMedia, parseExceptions, parseRanges, rangesText, reasonLabel, SHIFT_DAYS, slaText, waitingText, type LineMedia } from './format.js';
+import { briefingView } from './briefing-view.js';
+import { lineView } from './transcript-view.js';
 import { renderLogin } from './login-view.js';
 import { mountDashboard } from './dashboard-view.js';
 import { mountHistory } from './history-view.js';
@@ -45,39 +47,6 @@ const HANDOFF_EVENTS = new Set<DomainEvent['type']>([
   'handoff.callback_scheduled',
   'handoff.callback_due',
 ]);
-
-/** A transcript event line in words ("Accepted by Ana", "Transferred support → billing: note"). */
-function describeEvent(line: TranscriptEntry): string {
-  const meta = line.meta ?? {};
-  const str = (k: string): string | undefined => (typeof meta[k] === 'string' && meta[k] !== '' ? (meta[k] as string) : undefined);
-  const extra = line.text === undefined || line.text === '' ? '' : `: ${line.text}`;
-  switch (str('name')) {
-    case 'handoff.accepted':
-      return `Accepted by ${str('agentName') ?? str('agentId') ?? 'an agent'}`;
-    case 'handoff.takeover':
-      return `Taken over by ${str('agentId') ?? 'an agent'}${str('note') === undefined ? '' : ` (${str('note')})`}`;
-    case 'handoff.transferred':
-      return `Transferred ${str('from') ?? '?'} → ${str('to') ?? '?'}${str('note') === undefined ? '' : `: ${str('note')}`}`;
-    case 'handoff.resolved':
-      return `Resolved by ${str('agentId') ?? 'an agent'}`;
-    case 'handoff.returned':
-      return `Returned to the bot by ${str('agentId') ?? 'an agent'}`;
-    case 'relay.dead_lettered':
-      return `Not delivered to the customer${extra} (${str('error') ?? 'failed'}; listed under undelivered messages)`;
-    case 'handoff.callback_scheduled':
-      return `Callback booked for ${typeof meta['callbackAt'] === 'number' ? clockTime(meta['callbackAt']) : '?'}`;
-    case 'handoff.callback_moved':
-      return `Callback moved ${typeof meta['from'] === 'number' ? clockTime(meta['from']) : '?'} → ${typeof meta['to'] === 'number' ? clockTime(meta['to']) : '?'} (the agents of that time changed; the customer was told)`;
-    case 'handoff.callback_cancelled':
-      return 'Callback cancelled: no slot left that the agents can honour; back at the head of the queue (the customer was told)';
-    case 'handoff.callback_missed':
-      return `Nobody took the callback booked for ${typeof meta['booked'] === 'number' ? clockTime(meta['booked']) : '?'} within the SLA; the customer was told${typeof meta['offered'] === 'number' ? ` and offered ${clockTime(meta['offered'])}` : ''}`;
-    case undefined:
-      return `${line.type}${extra}`;
-    default:
-      return `${str('name')!}${extra}`;
-  }
-}
 
 /**
  * The signed-in console page.
@@ -446,7 +415,8 @@ export class ConsoleApp {
         h('span', { class: 'sla', 'data-deadline': c.slaDeadline ?? '' }),
         c.escalations > 0 ? h('span', { class: 'escalated', title: 'SLA escalations: each raised the priority' }, `escalated ×${c.escalations}`) : null,
       ),
-      h('div', { class: 'item-summary' }, c.customerName === null ? '' : `${c.customerName} — `, c.summary ?? ''),
+      // the summary names the customer itself when the directory knows them
+      h('div', { class: 'item-summary' }, c.customerName === null || (c.summary ?? '').startsWith(c.customerName) ? '' : `${c.customerName} — `, c.summary ?? ''),
       h(
         'div',
         { class: 'item-foot' },
@@ -547,7 +517,7 @@ export class ConsoleApp {
       this.conversationBox,
       head,
       this.callbackBox(view),
-      this.briefing(view),
+      briefingView(view),
       h('section', { class: 'transcript', 'aria-labelledby': 'transcript-title' }, h('h3', { id: 'transcript-title' }, 'Transcript'), transcript),
       mine ? this.composer(view, draft) : null,
       mine || canAccept ? this.actions(view, mine) : null,
@@ -573,73 +543,22 @@ export class ConsoleApp {
     );
   }
 
-  private briefing(view: ConversationView): HTMLElement {
-    const b = view.briefing;
-    if (b === null) return h('section', { class: 'briefing' }, h('h3', {}, 'Briefing'), h('p', { class: 'muted' }, 'No briefing for this conversation.'));
-    const dl = (cls: string, entries: [string, string][], empty: string): HTMLElement =>
-      entries.length === 0
-        ? h('p', { class: `${cls} muted` }, empty)
-        : h('dl', { class: cls }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-    const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-    const c = b.customer;
-    const profile: [string, string][] =
-      c === null
-        ? []
-        : [
-            ['Name', c.name ?? '–'],
-            ['Customer id', c.id],
-            ...(c.email === undefined ? [] : [['Email', c.email] as [string, string]]),
-            ...(c.tier === undefined ? [] : [['Tier', c.tier] as [string, string]]),
-            ...(c.zip === undefined ? [] : [['ZIP', c.zip] as [string, string]]),
-            ...(c.orders === undefined || c.orders.length === 0
-              ? []
-              : [['Orders', c.orders.map((o) => `${o.number} $${o.total.toFixed(2)}${o.status === undefined ? '' : ` (${o.status})`}`).join(', ')] as [string, string]]),
-          ];
-    return h(
-      'section',
-      { class: 'briefing', 'aria-labelledby': 'briefing-title' },
-      h('h3', { id: 'briefing-title' }, 'Briefing'),
-      h('div', { class: 'why' }, h('strong', {}, 'Why: '), h('span', { class: 'reason', 'data-reason': b.reason }, reasonLabel(b.reason)), h('span', { class: 'muted' }, ` (${b.reason})`)),
-      h('details', { class: 'trace-box', open: true }, h('summary', {}, 'Decision trace'), h('ul', { class: 'trace' }, ...b.trace.map((t) => h('li', {}, t)))),
-      h('p', { class: 'summary' }, b.summary),
-      dl(
-        'facts',
-        [
-          ['Intent', b.intent ?? 'none recognised'],
-          ['Sentiment', sentimentTrend(b.sentiment)],
-          ['Authenticated', b.authenticated ? 'yes' : 'no'],
-          ['Channel', `${b.channel} · ${b.locale}`],
-          ['Requested', clockTime(b.requestedAt)],
-        ],
-        '',
-      ),
-      h('h4', {}, 'Collected by the bot'),
-      dl('collected', Object.entries(b.collected).map(([k, v]) => [k, show(v)]), 'Nothing collected.'),
-      h('h4', {}, 'What the bot tried'),
-      b.steps.length === 0 ? h('p', { class: 'steps muted' }, 'No steps recorded.') : h('ol', { class: 'steps' }, ...b.steps.map((t) => h('li', {}, t))),
-      h('h4', {}, 'Customer'),
-      // not in the customer directory: who they are on their channel (a WhatsApp profile), if known
-      dl('customer', c === null ? channelContact(view.transcript) : profile, 'Not identified (anonymous web chat).'),
-    );
-  }
-
   private appendLine(line: TranscriptEntry): void {
     const list = this.transcriptList;
-    // Typing and the channel's join/leave bookkeeping say nothing to an agent.
-    if (list === undefined || line.type === 'typing' || line.type === 'conversationUpdate') return;
+    if (list === undefined) return;
+    // messages and the notes that matter to an agent; never the stores' bookkeeping or a raw event name
+    const shown = lineView(line, (q) => this.me?.queueLabels?.[q] ?? q);
+    if (shown === null) return;
     const meta = line.meta ?? {};
-    const name = typeof meta['agentName'] === 'string' ? meta['agentName'] : undefined;
-    const who = line.from === 'customer' ? 'Customer' : line.from === 'bot' ? 'Bot' : line.from === 'agent' ? (name ?? 'Agent') : 'System';
-    const body = line.type === 'message' ? (line.text ?? '') : describeEvent(line);
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.appendChild(
       h(
         'li',
-        { class: `line from-${line.from}${line.type === 'message' ? '' : ' event'}` },
-        h('span', { class: 'line-who' }, who),
+        { class: `line from-${line.from}${shown.note ? ' event' : ''}` },
+        h('span', { class: 'line-who' }, shown.who),
         h('time', { class: 'line-at muted', datetime: new Date(line.at).toISOString() }, clockTime(line.at)),
         // dir=auto: a right-to-left line is isolated from the layout around it (bidi controls: dom.ts)
-        h('div', { class: 'line-text', dir: 'auto' }, body),
+        h('div', { class: 'line-text', dir: 'auto' }, shown.text),
         mediaBox(lineMedia(meta)),
       ),
     );
@@ -655,6 +574,15 @@ export class ConsoleApp {
       warn.textContent = left.length === 0 ? '' : `Fill in before sending: ${left.map((p) => `{${p}}`).join(', ')}`;
     };
     input.addEventListener('input', check);
+    // the customer sees "<agent> is typing…": at most one signal every 3 s, over the live socket
+    let typedAt = 0;
+    input.addEventListener('input', () => {
+      const now = Date.now();
+      if (now - typedAt < 3000 || input.value.trim() === '' || this.socket?.readyState !== WebSocket.OPEN) return;
+      typedAt = now;
+      // the hub's ConsoleClientFrame (src/agent/console-socket-hub.ts)
+      this.socket.send(JSON.stringify({ type: 'typing', conversationId: view.conversationId }));
+    });
     const send = h('button', { type: 'button', class: 'send primary' }, 'Send');
     const doSend = async (): Promise<void> => {
       const text = input.value.trim();
