@@ -241,8 +241,8 @@ const OPERATIONS: Record<OperationId, Json> = {
           properties: {
             customerId: { type: 'string' },
             conversationIds: { type: 'array', items: { type: 'string' } },
-            removed: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) },
-            audit: { type: 'object', properties: { at: { type: 'integer' }, action: { type: 'string', enum: ['erase'] }, by: { type: 'string' }, subject: { type: 'string', description: 'sha256(customer id), hex' }, counts: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) }, forcedOpen: { type: 'integer' } } },
+            removed: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'customerFiles', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) },
+            audit: { type: 'object', properties: { at: { type: 'integer' }, action: { type: 'string', enum: ['erase'] }, by: { type: 'string' }, subject: { type: 'string', description: 'sha256(customer id), hex' }, counts: { type: 'object', description: 'How much of each class went', properties: Object.fromEntries(['conversations', 'handoffStates', 'transcriptLines', 'conversationMemory', 'botState', 'webChatHistory', 'briefings', 'callbacks', 'whatsapp', 'customerFiles', 'relayMessages', 'other'].map((k) => [k, { type: 'integer' }])) }, forcedOpen: { type: 'integer' } } },
             now: { type: 'integer' },
           },
         }),

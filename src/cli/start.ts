@@ -9,7 +9,7 @@
  * console.log(svc.urls.console);      // http://127.0.0.1:41234/agent
  * await svc.close();
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandover, type Handover } from '../app.js';
@@ -130,7 +130,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   // personal data is masked in what is stored, shown, sent and logged (README, "Personal data")
   const redactor = new Redactor(config.manifest.pii);
   const log: Logger = maskLogger(plainLog, redactor);
-  const customers = JSON.parse(readFileSync(resolve(root, 'data/customers.json'), 'utf8')) as CustomerProfile[];
+  const customers = readCustomers(resolve(root, 'data/customers.json'), log);
   const demoCustomerId = (opts.demoCustomer ?? env['WEBCHAT_DEMO_CUSTOMER']) || undefined;
   const storeUrl = opts.store ?? config.store;
   const prefix = env['REDIS_PREFIX'];
@@ -488,3 +488,20 @@ function readHidden(input: NodeJS.ReadableStream & { setRawMode?: (raw: boolean)
     input.on('data', onData);
   });
 }
+
+/**
+ * The sample directory of data/customers.json; a bot of your own may have none (its customers are
+ * then unknown to the directory: anonymous, or named by a signed web chat token).
+ */
+function readCustomers(file: string, log: Logger): CustomerProfile[] {
+  if (!existsSync(file)) {
+    log.info('no data/customers.json: the customer directory is empty (customers are anonymous unless a signed token names them)');
+    return [];
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as CustomerProfile[];
+  } catch (e) {
+    throw new HandoverError('HANDOVER_ERR_CONFIG_INVALID', `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+

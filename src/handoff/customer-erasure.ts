@@ -203,8 +203,8 @@ export async function eraseCustomer(target: ErasureTarget, customerId: string, o
   for (const id of ids) {
     const counts = await target.customers.purgeConversation(id);
     counts.callbacks += await removeFromCallbackSlots(target.documents, id);
-    // files the customer sent on WhatsApp Web, kept for the console
-    counts.whatsapp += await new CustomerMedia(target.documents, { now: () => opts.now }).forgetConversation(id);
+    // files the customer sent (WhatsApp, web chat uploads), kept for the console
+    counts.customerFiles += await new CustomerMedia(target.documents, { now: () => opts.now }).forgetConversation(id);
     if ((await target.documents.read(bookingKey(id))) !== undefined) {
       await target.documents.delete(bookingKey(id));
       counts.callbacks++;

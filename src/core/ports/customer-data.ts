@@ -115,6 +115,8 @@ export interface ErasedCounts {
   callbacks: number;
   /** WhatsApp conversation documents (Cloud API window, read marks). */
   whatsapp: number;
+  /** Files the customer sent (photos, voice notes, documents; WhatsApp and web chat uploads), kept for the console. */
+  customerFiles: number;
   /** Undelivered agent messages to the customer and relay messages still on their way. */
   relayMessages: number;
   /** Anything else kept for the conversation (bursts, once-markers, turn-inbox entries). */
@@ -123,7 +125,7 @@ export interface ErasedCounts {
 
 /** Zero of every class. */
 export function noneErased(): ErasedCounts {
-  return { conversations: 0, handoffStates: 0, transcriptLines: 0, conversationMemory: 0, botState: 0, webChatHistory: 0, briefings: 0, callbacks: 0, whatsapp: 0, relayMessages: 0, other: 0 };
+  return { conversations: 0, handoffStates: 0, transcriptLines: 0, conversationMemory: 0, botState: 0, webChatHistory: 0, briefings: 0, callbacks: 0, whatsapp: 0, customerFiles: 0, relayMessages: 0, other: 0 };
 }
 
 /**

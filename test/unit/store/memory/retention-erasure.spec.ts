@@ -83,7 +83,7 @@ describe('memory store: retention classes and erasure', () => {
     await apply(stores, booked.id, request(), clock);
     await apply(stores, booked.id, { type: 'schedule', at: T0 + 20 * DAY }, clock);
     assert.deepEqual(await stores.customers.conversationsOf('c-closed'), [closed.id]);
-    await stores.customers.appendAudit({ at: clock.now(), action: 'erase', by: 'cli:test', subject: subjectOf('x'), counts: { conversations: 0, handoffStates: 0, transcriptLines: 0, conversationMemory: 0, botState: 0, webChatHistory: 0, briefings: 0, callbacks: 0, whatsapp: 0, relayMessages: 0, other: 0 }, forcedOpen: 0 });
+    await stores.customers.appendAudit({ at: clock.now(), action: 'erase', by: 'cli:test', subject: subjectOf('x'), counts: { conversations: 0, handoffStates: 0, transcriptLines: 0, conversationMemory: 0, botState: 0, webChatHistory: 0, briefings: 0, callbacks: 0, whatsapp: 0, customerFiles: 0, relayMessages: 0, other: 0 }, forcedOpen: 0 });
     // a dead letter now (retention 1 day)
     const dead = new Promise<void>((resolve) => {
       void stores.relay.listen('dead-route', async () => {
@@ -132,7 +132,7 @@ describe('memory store: retention classes and erasure', () => {
 
     const report = await eraseCustomer(target, 'c-1001', { by: 'agent:sam', now: clock.now(), force: true });
     assert.deepEqual([...report.conversationIds].sort(), [mine1.id, mine2.id].sort());
-    assert.deepEqual(report.removed, { conversations: 2, handoffStates: 1, transcriptLines: 4, conversationMemory: 2, botState: 3, webChatHistory: 4, briefings: 2, callbacks: 1, whatsapp: 0, relayMessages: 0, other: 0 });
+    assert.deepEqual(report.removed, { conversations: 2, handoffStates: 1, transcriptLines: 4, conversationMemory: 2, botState: 3, webChatHistory: 4, briefings: 2, callbacks: 1, whatsapp: 0, customerFiles: 0, relayMessages: 0, other: 0 });
     for (const c of [mine1, mine2]) assert.deepEqual(await holds(c.wc, c.id), none);
     assert.equal(await stores.documents.read(bookingKey(mine2.id)), undefined);
     assert.deepEqual((await stores.handoffs.listAssigned(agentId('ana'))).conversations, [], "out of the agent's list");

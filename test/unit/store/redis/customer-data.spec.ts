@@ -92,7 +92,7 @@ describe('Redis customer data: a WhatsApp customer erased, every key class with 
 
     const report = await eraseCustomer({ handoffs: stores.handoffs, documents: stores.documents, customers: stores.customers }, '5511999990000', { by: 'cli:test', now: Date.now() });
     assert.deepEqual(report.conversationIds, [mine]);
-    assert.deepEqual(report.removed, { conversations: 1, handoffStates: 1, transcriptLines: 2, conversationMemory: 1, botState: 2, webChatHistory: 0, briefings: 1, callbacks: 0, whatsapp: 1, relayMessages: 2, other: 1 });
+    assert.deepEqual(report.removed, { conversations: 1, handoffStates: 1, transcriptLines: 2, conversationMemory: 1, botState: 2, webChatHistory: 0, briefings: 1, callbacks: 0, whatsapp: 1, customerFiles: 0, relayMessages: 2, other: 1 });
     assert.deepEqual(await keysNaming('5511999990000'), []);
     const stream = await admin.xRange(`${p}:relay:{whatsapp-cloud}`, '-', '+');
     assert.deepEqual((stream ?? []).map((e) => (JSON.parse(String(e!.message['m'])) as { conversationId: string }).conversationId), [other], "only the other customer's message waits");
