@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { conversationId } from '../../src/core/ids.js';
-import { launchChromium, screenshotDir } from '../support/webchat-chromium.js';
-import { demoPassword, nextEvent, openCustomer, startTestService, type TestCustomer, type TestService } from '../support/agent-service.js';
+import { screenshotDir } from '../support/webchat-chromium.js';
+import { chromiumWithService } from '../support/chromium-service.js';
+import { demoPassword, nextEvent, openCustomer, type TestCustomer } from '../support/agent-service.js';
 
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: path.join(screenshotDir, `agent-console-briefing-${name}.png`) });
 /** What a log line reads like, never a person's sentence. */
@@ -11,27 +12,14 @@ const LOG_LIKE = /score|comparative|turn \d+:|turno \d+|[a-z]+_[a-z_]+/i;
 
 describe('agent console briefing in Chromium: a sentence in the agent language, a folded trace, the reply box in view, no raw events', function () {
   this.timeout(120_000);
-  let t: TestService;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-    t = await startTestService();
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = chromiumWithService();
+  const pageErrors = rig.pageErrors;
 
   async function agentPage(viewport: { width: number; height: number }, locale = 'en-US', id = 'ana'): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale });
-    contexts.push(context);
+    const context = await rig.newContext({ viewport, locale });
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(`${id}: ${e.message}`));
-    await page.goto(`${t.base}/agent`);
+    await page.goto(`${rig.t.base}/agent`);
     await page.locator('#agent-id').fill(id);
     await page.locator('#agent-password').fill(demoPassword(id));
     await page.locator('form.login button[type=submit]').click();
@@ -41,11 +29,11 @@ describe('agent console briefing in Chromium: a sentence in the agent language, 
 
   /** A web chat customer asks where their order is and cannot give its number: the real pipeline hands off (missing_entity). */
   async function orderWithoutNumber(): Promise<TestCustomer> {
-    const c = await openCustomer(t);
+    const c = await openCustomer(rig.t);
     await c.waitForText(/Acme Shop assistant/);
     c.say('where is my order?');
     await c.waitForText(/order number/);
-    const queued = nextEvent(t, (e) => e.type === 'handoff.requested' && e.conversationId === c.conversationId);
+    const queued = nextEvent(rig.t, (e) => e.type === 'handoff.requested' && e.conversationId === c.conversationId);
     c.say('I do not have the number');
     await queued;
     return c;
@@ -136,10 +124,10 @@ describe('agent console briefing in Chromium: a sentence in the agent language, 
     first.say('4');
     const id = conversationId(first.conversationId);
     for (let i = 0; i < 100; i++) {
-      if ((await t.svc.stores.transcripts.read(id)).some((l) => l.meta?.['name'] === 'csat.recorded')) break;
+      if ((await rig.t.svc.stores.transcripts.read(id)).some((l) => l.meta?.['name'] === 'csat.recorded')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.ok((await t.svc.stores.transcripts.read(id)).some((l) => l.meta?.['name'] === 'csat.recorded' && l.meta['score'] === 4), 'the rating is in the transcript as an event');
+    assert.ok((await rig.t.svc.stores.transcripts.read(id)).some((l) => l.meta?.['name'] === 'csat.recorded' && l.meta['score'] === 4), 'the rating is in the transcript as an event');
 
     await agent.locator('button.history-view-open').click();
     await agent.locator(`.history-table tr[data-conversation-id="${first.conversationId}"] button.history-open`).click();
@@ -152,6 +140,6 @@ describe('agent console briefing in Chromium: a sentence in the agent language, 
     await shot(agent, 'history-rated');
 
     assert.deepEqual(pageErrors, [], 'no errors in the pages');
-    assert.deepEqual(t.errors, [], 'the service logged no errors');
+    assert.deepEqual(rig.t.errors, [], 'the service logged no errors');
   });
 });

@@ -13,9 +13,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotDir } from '../support/webchat-chromium.js';
-import { apiCall, conversationPath, nextEvent, signIn, startTestService, type TestService } from '../support/agent-service.js';
+import type { Page } from 'playwright-core';
+import { screenshotDir } from '../support/webchat-chromium.js';
+import { chromiumWithService } from '../support/chromium-service.js';
+import { apiCall, conversationPath, nextEvent, signIn } from '../support/agent-service.js';
 import { solidPng } from '../support/whatsapp-cloud-service.js';
 
 type Json = Record<string, unknown>;
@@ -23,24 +24,11 @@ const directLineUmd = path.resolve(__dirname, '../../node_modules/botframework-d
 
 describe('web chat uploads, typing and agent identity: widget and botframework-directlinejs (Chromium)', function () {
   this.timeout(120_000);
-  let t: TestService;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-    t = await startTestService();
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = chromiumWithService();
+  const pageErrors = rig.pageErrors;
 
   async function newPage(who: string, opts: { cookie?: string; bypassCSP?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, ...(opts.bypassCSP === true ? { bypassCSP: true } : {}) });
-    contexts.push(context);
+    const context = await rig.newContext({ viewport: { width: 1300, height: 900 }, ...(opts.bypassCSP === true ? { bypassCSP: true } : {}) });
     if (opts.cookie !== undefined) {
       const [name, value] = opts.cookie.split('=') as [string, string];
       await context.addCookies([{ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
@@ -52,15 +40,15 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
 
   it('widget: a photo reaches the agent (loads in the console, live and on open); too large and forbidden files are refused in the widget; the agent\'s typing shows', async () => {
     const customer = await newPage('customer');
-    await customer.goto(`${t.base}/?as=anonymous`);
+    await customer.goto(`${rig.t.base}/?as=anonymous`);
     await customer.locator('.hov-launcher').click();
-    const requested = nextEvent(t, (e) => e.type === 'handoff.requested');
+    const requested = nextEvent(rig.t, (e) => e.type === 'handoff.requested');
     await customer.locator('.hov-input').fill('I want to talk to a real person');
     await customer.locator('.hov-input').press('Enter');
     const id = (await requested).conversationId;
 
-    const agent = await newPage('agent', { cookie: await signIn(t.base, 'ana') });
-    await agent.goto(`${t.base}/agent`);
+    const agent = await newPage('agent', { cookie: await signIn(rig.t.base, 'ana') });
+    await agent.goto(`${rig.t.base}/agent`);
     await agent.locator('.conn.live').waitFor();
     await agent.locator(`.queue-item[data-conversation-id="${id}"] button.accept`).click();
     const transcript = agent.locator('.transcript-lines');
@@ -91,7 +79,7 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
     const src = (await img.getAttribute('src')) ?? '';
     assert.match(src, /^\/api\/media\/[0-9a-f-]{36}$/);
     // the console's proxy serves it to the signed-in agent only
-    assert.equal((await fetch(`${t.base}${src}`)).status, 401);
+    assert.equal((await fetch(`${rig.t.base}${src}`)).status, 401);
 
     // on open: the same photo from the stored transcript
     await agent.reload();
@@ -113,7 +101,7 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
     assert.match((await exeItem.locator('.hov-note').getAttribute('title')) ?? '', /application\/x-msdownload cannot be sent/);
     await customer.screenshot({ path: path.join(screenshotDir, 'webchat-upload-widget.png') });
     // nothing of them reached the agent
-    const conv = await apiCall(t.base, 'GET', conversationPath(id), { cookie: await signIn(t.base, 'ana') });
+    const conv = await apiCall(rig.t.base, 'GET', conversationPath(id), { cookie: await signIn(rig.t.base, 'ana') });
     const files = ((conv.json['transcript'] as Json[]) ?? []).flatMap((l) => ((l['meta'] as Json | undefined)?.['attachments'] as Json[] | undefined) ?? []);
     assert.deepEqual(files.map((f) => f['name']), ['broken-box.png']);
     assert.deepEqual(pageErrors, []);
@@ -122,7 +110,7 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
   it('botframework-directlinejs: uploads a file with postActivity (kept, visible to the agent); gets the agent\'s typing and messages from the agent, not the bot', async () => {
     const page = await newPage('directline', { bypassCSP: true });
     await page.addInitScript('window.__name = (f) => f');
-    await page.goto(`${t.base}/?as=anonymous`);
+    await page.goto(`${rig.t.base}/?as=anonymous`);
     await page.addScriptTag({ content: readFileSync(directLineUmd, 'utf8') });
     await page.evaluate((domain) => {
       type DL = { activity$: { subscribe(f: (a: unknown) => void): unknown }; conversationId: string };
@@ -132,7 +120,7 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
       w.dl = dl;
       w.seen = [];
       dl.activity$.subscribe((a) => w.seen.push(a));
-    }, `${t.base}/v3/directline`);
+    }, `${rig.t.base}/v3/directline`);
     const seen = async (): Promise<Json[]> => (await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen)) as Json[];
     const post = (activity: Json): Promise<string> =>
       page.evaluate(
@@ -144,14 +132,14 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
         activity,
       );
 
-    const requested = nextEvent(t, (e) => e.type === 'handoff.requested');
+    const requested = nextEvent(rig.t, (e) => e.type === 'handoff.requested');
     await post({ type: 'message', from: { id: 'dl-user', name: 'Dee' }, text: 'I want to talk to a real person' });
     const id = (await requested).conversationId;
-    const cookie = await signIn(t.base, 'ana');
-    assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'accept'), { cookie, body: {} })).status, 200);
+    const cookie = await signIn(rig.t.base, 'ana');
+    assert.equal((await apiCall(rig.t.base, 'POST', conversationPath(id, 'accept'), { cookie, body: {} })).status, 200);
 
     // the agent writes in the console: a typing signal on the console socket reaches Web Chat's client
-    const consoleSocket = new WebSocket(`${t.ws}/agent/ws`, { headers: { Cookie: cookie } });
+    const consoleSocket = new WebSocket(`${rig.t.ws}/agent/ws`, { headers: { Cookie: cookie } });
     await new Promise((resolve, reject) => consoleSocket.once('open', resolve).once('error', reject));
     try {
       consoleSocket.send(JSON.stringify({ type: 'typing', conversationId: id }));
@@ -163,7 +151,7 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
     assert.equal((typing['from'] as Json)['name'], 'Ana');
 
     // the agent's message: their name, their own id, not the bot's
-    assert.equal((await apiCall(t.base, 'POST', conversationPath(id, 'messages'), { cookie, body: { text: 'Hi, Ana here. Show me the box?' } })).status, 202);
+    assert.equal((await apiCall(rig.t.base, 'POST', conversationPath(id, 'messages'), { cookie, body: { text: 'Hi, Ana here. Show me the box?' } })).status, 202);
     await page.waitForFunction(() => (window as unknown as { seen: Array<{ text?: string }> }).seen.some((a) => a.text === 'Hi, Ana here. Show me the box?'));
     const all = await seen();
     const agentLine = all.find((a) => a['text'] === 'Hi, Ana here. Show me the box?')!;
@@ -195,18 +183,18 @@ describe('web chat uploads, typing and agent identity: widget and botframework-d
 
     // the agent sees it: in the transcript, and the bytes through the console's proxy
     const transcriptHas = async (): Promise<Json | undefined> => {
-      const conv = await apiCall(t.base, 'GET', conversationPath(id), { cookie });
+      const conv = await apiCall(rig.t.base, 'GET', conversationPath(id), { cookie });
       return ((conv.json['transcript'] as Json[]) ?? []).find((l) => l['text'] === 'here it is');
     };
     let line: Json | undefined;
     for (let i = 0; i < 100 && (line = await transcriptHas()) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
     const files = ((line?.['meta'] as Json | undefined)?.['attachments'] as Json[]) ?? [];
     assert.deepEqual(files.map((f) => [f['name'], f['contentType'], f['url']]), [['box.png', 'image/png', att!['contentUrl']]]);
-    const r = await fetch(`${t.base}${String(att!['contentUrl'])}`, { headers: { Cookie: cookie } });
+    const r = await fetch(`${rig.t.base}${String(att!['contentUrl'])}`, { headers: { Cookie: cookie } });
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'image/png');
     assert.ok(Buffer.from(await r.arrayBuffer()).equals(photo), 'the very bytes the client sent');
     assert.deepEqual(pageErrors, []);
-    assert.deepEqual(t.errors, []);
+    assert.deepEqual(rig.t.errors, []);
   });
 });
