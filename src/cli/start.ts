@@ -127,7 +127,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const plainLog = opts.log === undefined ? createLogger({ env }) : toLogger(opts.log);
   const clock = opts.clock ?? systemClock;
   const config = loadConfig(resolve(root, 'manifest.json'), env);
-  // personal data is masked in what is stored, shown, sent and logged (README, "Personal data")
+  // personal data is masked in what is stored, shown, sent and logged (docs/operations.md, "Personal data")
   const redactor = new Redactor(config.manifest.pii);
   const log: Logger = maskLogger(plainLog, redactor);
   const customers = readCustomers(resolve(root, 'data/customers.json'), log);
@@ -144,7 +144,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
     onError: (e) => log.error('store error', { error: e instanceof Error ? e.message : String(e) }),
     ...(prefix === undefined || prefix === '' ? {} : { prefix }),
     activityLog: webChatHistoryFromEnv(env),
-    // Everything a deployment knows lives in Redis: refuse one that would forget it (README, "Run Redis for production").
+    // Everything a deployment knows lives in Redis: refuse one that would forget it (docs/redis.md, "Run Redis for production").
     durability: { allowVolatile, warn: (text) => log.warn(text), info: (text) => log.info(text) },
   });
   const stores = redactStores(opened, redactor);
@@ -206,7 +206,7 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
       // anonymous conversations per client IP, one bucket per address for the whole deployment
       startRateLimit: { limiter: stores.rateLimiter, ...webChatStartLimitFromEnv(env) },
       redactor,
-      // customer lines per socket, conversation and address (manifest.json limits.messages; README "Limits")
+      // customer lines per socket, conversation and address (manifest.json limits.messages; docs/operations.md "Limits")
       messageRateLimit: messageLimitsOff(env) ? false : { limiter: stores.rateLimiter, ...limits.messages },
       tokenMaxAgeMs: limits.webchatTokens.maxAgeHours * 3_600_000,
       helloTimeoutMs: limits.http.webSocketHelloSeconds * 1000,

@@ -7,7 +7,7 @@
  * It fires when, over the last `turns` customer turns, each score is lower than the one before
  * (the first at most 0: calm, then annoyed, then angrier), the last is at or below
  * `lastAtOrBelow` and together they reach `sumAtOrBelow`. Mild complaints mostly score between 0
- * and -2 (see README, "Anger"), so level or improving complaints never make a trend.
+ * and -2 (see docs/understanding.md, "Anger"), so level or improving complaints never make a trend.
  *
  * @example
  * worseningTrend([{ turn: 1, score: 0 }, { turn: 2, score: -1.5 }, { turn: 3, score: -3 }]); // [0, -1.5, -3]
