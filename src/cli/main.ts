@@ -66,6 +66,7 @@ async function run(cmd: string, values: ParsedValues, positionals: readonly stri
     case 'hash-password':
       return load<typeof import('./start.js')>('./start.js').hashPasswordCommand(process.stdin, process.stdout);
     default:
+      // every command of commands.ts has a runner here: only a new command without one gets here
       throw new Error(`no runner for ${cmd}`);
   }
 }

@@ -3,6 +3,7 @@
  * middleware and the real dialogs on a virtual clock (it never sleeps) and prints JSON lines, or
  * PASS/FAIL lines and `N passed, N failed` with --check. Exit 0 ok, 1 a scenario failed, 2 bad input.
  */
+import { HandoverError } from '../core/errors.js';
 import { ManualClock } from '../core/clock.js';
 import { StaticCustomerDirectory } from '../core/static-customer-directory.js';
 import type { Stores } from '../core/ports/stores.js';
@@ -95,7 +96,7 @@ export async function runScenario(s: Scenario, opts: { manifest: Manifest; catal
       handoff: turnHandoff === null ? null : { reason: turnHandoff.reason, queue: turnHandoff.queue, priority: turnHandoff.priority },
     });
   }
-  if (errors.length > 0) throw new Error(`scenario "${s.name}" hit store errors: ${errors.join('; ')}`);
+  if (errors.length > 0) throw new HandoverError('HANDOVER_ERR_STORE_UNAVAILABLE', `scenario "${s.name}" hit store errors: ${errors.join('; ')}`, { details: errors });
   return { lines, result: { scenario: s.name, result: { handoff } } };
 }
 
