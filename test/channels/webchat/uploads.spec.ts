@@ -18,19 +18,12 @@ import { startWebChatServer, type TestWebChatServer } from '../../support/webcha
 import { JsonSocket } from '../../support/webchat-clients.js';
 import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from '../../support/redis.js';
 import type { DocumentStore } from '../../../src/core/ports/document-store.js';
+import { multipart } from '../../support/multipart.js';
 
 type Json = Record<string, unknown>;
 const dl = '/v3/directline';
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest of a png')]);
 
-/** A multipart body as a browser (and botframework-directlinejs) builds it, serialised by undici's own FormData. */
-async function multipart(activity: Json | undefined, files: Array<{ name: string; type: string; bytes: Buffer }>): Promise<{ body: Buffer; contentType: string }> {
-  const form = new FormData();
-  if (activity !== undefined) form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
-  for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
-  const r = new Response(form);
-  return { body: Buffer.from(await r.arrayBuffer()), contentType: r.headers.get('content-type')! };
-}
 
 for (const store of ['memory', 'redis'] as const) {
   describe(`web chat uploads over Direct Line (${store} media store)`, () => {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { HandoverError } from '../../../src/core/errors.js';
 import { checkUploadFile, parseMultipart, readUpload, uploadLimits, uploadLimitsFromEnv, DEFAULT_UPLOAD_MAX_BYTES } from '../../../src/channels/webchat/customer-uploads.js';
+import { multipart } from '../../support/multipart.js';
 
-type Json = Record<string, unknown>;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest of a png')]);
 const PDF = Buffer.from('%PDF-1.4\n% invoice\n');
 
@@ -20,14 +20,6 @@ function codeOf(f: () => unknown): string | undefined {
   return undefined;
 }
 
-/** A multipart body as a browser (and botframework-directlinejs) builds it, serialised by undici's own FormData. */
-async function multipart(activity: Json | undefined, files: Array<{ name: string; type: string; bytes: Buffer }>): Promise<{ body: Buffer; contentType: string }> {
-  const form = new FormData();
-  if (activity !== undefined) form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
-  for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
-  const r = new Response(form);
-  return { body: Buffer.from(await r.arrayBuffer()), contentType: r.headers.get('content-type')! };
-}
 
 describe('web chat uploads: limits', () => {
   const limits = uploadLimits({ maxBytes: 1024 });

@@ -188,15 +188,20 @@ export class ChatView {
     this.renderStatus();
   }
 
-  /** Shows a message the customer just sent, before the server confirms it (sending). */
-  addPending(clientActivityId: string, text: string): void {
-    const item = this.messageElement('user', this.t.you, text);
+  /** Appends a line the customer is sending, marked as sending until `markSent` or a refusal. */
+  private showPending(clientActivityId: string, item: HTMLElement): void {
     item.classList.add('hov-pending');
     item.setAttribute('aria-busy', 'true');
     this.pending.set(clientActivityId, item);
     this.log.append(item);
     this.clearSuggestions();
     this.scrollToEnd();
+  }
+
+  /** Shows a message the customer just sent, before the server confirms it (sending). */
+  addPending(clientActivityId: string, text: string): void {
+    const item = this.messageElement('user', this.t.you, text);
+    this.showPending(clientActivityId, item);
   }
 
   /**
@@ -222,12 +227,7 @@ export class ChatView {
     name.textContent = `📎 ${neutralizeBidi(file.name)}`;
     name.dir = 'auto';
     bubble.append(name);
-    item.classList.add('hov-pending');
-    item.setAttribute('aria-busy', 'true');
-    this.pending.set(clientActivityId, item);
-    this.log.append(item);
-    this.clearSuggestions();
-    this.scrollToEnd();
+    this.showPending(clientActivityId, item);
   }
 
   /** The server refused the file (`code`: too large, a type it does not take): it says why under the bubble; not sent again. */
