@@ -7,6 +7,7 @@
  * adapter.use(app.middleware);
  * await adapter.processActivity(activity, (ctx) => app.bot.run(ctx));
  */
+import { logErrorsTo } from './bridge/middleware-kit.js';
 import { checkInternals, type InternalsCheck } from './internals/self-check.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -220,7 +221,3 @@ function engineCatalog(manifest: Manifest, localesDir: string): DialogCatalog {
   return { dialogs: new Map(), locales };
 }
 
-/** The middleware's `onError` writing to a logger: `handoff middleware: <where>` and the error's message. */
-function logErrorsTo(log: Logger): (error: unknown, where: string) => void {
-  return (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e) });
-}

@@ -29,7 +29,7 @@ import type { TranscriptEntry } from '../core/conversation.js';
 import { conversationId as toConversationId, type ConversationId } from '../core/ids.js';
 import { isWithHuman, type HandoffState } from '../core/handoff-state.js';
 import { Redactor } from '../core/redact.js';
-import { HandoverError, isHandoverError } from '../core/errors.js';
+import { HandoverError } from '../core/errors.js';
 import { toLogger } from '../core/ports/logger.js';
 import { HandoffService } from '../handoff/handoff-service.js';
 import { CallbackService } from '../handoff/callback-service.js';
@@ -38,7 +38,7 @@ import { AfterHandoff, startEpisodeAfter } from './after-handoff.js';
 import { BotMessageHold } from './bot-message-hold.js';
 import { BurstWindow, burstOf } from './burst-window.js';
 import { HandoffRequester } from './handoff-request.js';
-import type { MiddlewareKit } from './middleware-kit.js';
+import { logErrorsTo, type MiddlewareKit } from './middleware-kit.js';
 import type { HandoffMiddlewareOptions } from './middleware-options.js';
 import { PersonGate } from './person-gate.js';
 import { proactiveOwner, type ProactiveOwner } from './proactive-turn.js';
@@ -79,8 +79,7 @@ export class HandoffMiddleware implements Middleware {
     this.callbacks = opts.callbacks ?? new CallbackService({ manifest: opts.manifest, stores: opts.stores, clock, service: this.service });
     const { maxPendingLines, ...retry } = opts.transcriptRetry ?? {};
     this.redactor = new Redactor(opts.manifest.pii);
-    const log = opts.onError === undefined && opts.logger !== undefined ? toLogger(opts.logger).child({ component: 'middleware' }) : undefined;
-    const onError = opts.onError ?? (log === undefined ? undefined : (e: unknown, where: string) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e), ...(isHandoverError(e) ? { code: e.code } : {}) }));
+    const onError = opts.onError ?? (opts.logger === undefined ? undefined : logErrorsTo(toLogger(opts.logger).child({ component: 'middleware' })));
     const report = (error: unknown, where: string): void => {
       try {
         onError?.(error, where);

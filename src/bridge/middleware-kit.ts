@@ -6,6 +6,8 @@
  * await kit.say(context, id, kit.opts.texts.render(locale, 'handoff.store_trouble'));
  */
 import type { TurnContext } from 'botbuilder';
+import { isHandoverError } from '../core/errors.js';
+import type { Logger } from '../core/ports/logger.js';
 import type { Clock } from '../core/clock.js';
 import type { TranscriptEntry } from '../core/conversation.js';
 import type { ConversationId } from '../core/ids.js';
@@ -25,3 +27,15 @@ export interface MiddlewareKit {
   /** A side-effect failure: to `onError`, never at the customer. */
   report(error: unknown, where: string): void;
 }
+
+/**
+ * An `onError` that logs a side-effect failure: `handoff middleware: <where>`, the error's message
+ * and its HANDOVER_ERR code (what the middleware and `createHandover` do with a logger and no onError).
+ *
+ * @example
+ * const onError = logErrorsTo(toLogger(pino()).child({ component: 'middleware' }));
+ */
+export function logErrorsTo(log: Logger): (error: unknown, where: string) => void {
+  return (e, where) => log.error(`handoff middleware: ${where}`, { error: e instanceof Error ? e.message : String(e), ...(isHandoverError(e) ? { code: e.code } : {}) });
+}
+

@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { ManifestSchema } from '../config/manifest-schema.js';
 import { withOwnQueues } from '../config/load-config.js';
 import { NEUTRAL_TEXTS } from '../dialogs/neutral-texts.js';
-import type { LocaleTexts } from '../dialogs/dialog-spec.js';
+import { LocaleSchema, type LocaleTexts } from '../dialogs/dialog-spec.js';
 import { TEXT_VARIABLES, inspectDialogs, type DialogInspection, type ManifestView } from '../dialogs/load-dialogs.js';
 import { alternatives, didYouMean, explainIssues } from '../dialogs/explain-issues.js';
 
@@ -81,7 +81,7 @@ function ownBotTexts(view: ManifestView, localesDir: string): DialogInspection {
     }
     const own: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))) own[k] = v as string | string[];
+      if (LocaleSchema.valueSchema.safeParse(v).success) own[k] = v as string | string[];
       else problems.push(`${file}: ${k}: expected a text or a non-empty list of texts, got ${JSON.stringify(v)}`);
       // a typo in the handoff's own namespaces would silently not apply; other keys are your bot's
       if (/^(handoff|auth|nlu)\./.test(k) && !(k in (NEUTRAL_TEXTS['en'] ?? {}))) problems.push(`${file}: ${k}: not a text of the handoff${didYouMean(k, Object.keys(NEUTRAL_TEXTS['en'] ?? {}))}`);
